@@ -1,0 +1,7 @@
+import asyncio
+
+
+async def poll(client):
+    while not client.ready():
+        await asyncio.sleep(0.5)  # wait before asking again
+    return client.result()

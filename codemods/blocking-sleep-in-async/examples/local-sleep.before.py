@@ -1,0 +1,6 @@
+def sleep(seconds):
+    print("not time.sleep", seconds)
+
+
+async def main():
+    sleep(1)

@@ -1,0 +1,217 @@
+//! Codemod definitions: the on-disk form (`codemods/<id>/codemod.toml`, `docs.md`,
+//! `examples/`) and its validated, compiled form.
+//!
+//! Every check happens here, at load time, naming the file: a query that does not
+//! compile, a template that uses a capture the query never makes, a guard or
+//! filter the engine does not know. A codemod that loads can be run.
+use crate::edit::Safety;
+use crate::engine::{guards, template::Template};
+use crate::python_version::PythonVersion;
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_codemods.rs"));
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CodemodFile {
+    id: String,
+    summary: String,
+    message: String,
+    category: String,
+    min_python: String,
+    /// Text every match must contain; files without any are never parsed.
+    literals: Vec<String>,
+    /// Absent for flags (findings without a rewrite).
+    safety: Option<Safety>,
+    #[serde(rename = "pattern")]
+    patterns: Vec<PatternFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PatternFile {
+    query: String,
+    /// The replacement for the `@match` capture; absent for flags.
+    template: Option<String>,
+    /// Overrides the codemod's safety for this pattern.
+    safety: Option<Safety>,
+    /// Overrides the codemod's message for this pattern.
+    message: Option<String>,
+}
+
+/// One tree-sitter pattern of a codemod, with what to do with its matches.
+#[derive(Debug)]
+pub struct Pattern {
+    pub query: String,
+    pub template: Option<Template>,
+    pub safety: Safety,
+    pub message: Template,
+}
+
+/// A before/after pair from `examples/`. `after == None` means the rewrite must
+/// leave `before` untouched (a negative case).
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub name: String,
+    pub before: String,
+    pub after: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Codemod {
+    pub id: String,
+    pub summary: String,
+    pub category: String,
+    pub min_python: PythonVersion,
+    pub literals: Vec<String>,
+    pub patterns: Vec<Pattern>,
+    pub docs: String,
+    pub examples: Vec<Example>,
+}
+
+impl Codemod {
+    /// Fix (some pattern has a template) or flag (advice only).
+    pub fn is_fix(&self) -> bool {
+        self.patterns.iter().any(|p| p.template.is_some())
+    }
+
+    /// The least safe of its patterns' safeties, as `perfmod rules` shows it.
+    pub fn safety(&self) -> Option<Safety> {
+        self.patterns
+            .iter()
+            .filter(|p| p.template.is_some())
+            .map(|p| p.safety)
+            .max()
+    }
+}
+
+/// The built-in codemods, compiled into the binary.
+pub fn builtin() -> Result<Vec<Codemod>> {
+    load_files(
+        BUILTIN_FILES
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.to_string())),
+        "codemods",
+    )
+}
+
+/// User codemods from a directory laid out like the built-in `codemods/`.
+pub fn load_dir(dir: &Path) -> Result<Vec<Codemod>> {
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build()
+    {
+        let entry = entry.with_context(|| format!("reading codemods from {}", dir.display()))?;
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let text = std::fs::read_to_string(entry.path())
+                .with_context(|| format!("reading {}", entry.path().display()))?;
+            files.push((rel.to_string_lossy().replace('\\', "/"), text));
+        }
+    }
+    load_files(files.into_iter(), &dir.display().to_string())
+}
+
+/// Groups `<id>/...` files by codemod directory and compiles each codemod.
+fn load_files(files: impl Iterator<Item = (String, String)>, origin: &str) -> Result<Vec<Codemod>> {
+    let mut by_dir: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (path, text) in files {
+        if let Some((dir, rest)) = path.split_once('/') {
+            by_dir
+                .entry(dir.to_string())
+                .or_default()
+                .insert(rest.to_string(), text);
+        }
+    }
+    by_dir
+        .into_iter()
+        .filter(|(_, files)| files.contains_key("codemod.toml"))
+        .map(|(dir, files)| {
+            compile(&dir, &files).with_context(|| format!("in {origin}/{dir}/codemod.toml"))
+        })
+        .collect()
+}
+
+fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
+    let file: CodemodFile = toml::from_str(&files["codemod.toml"])?;
+    if file.id != dir {
+        bail!("id `{}` must equal its directory name `{dir}`", file.id);
+    }
+    if file.literals.iter().any(String::is_empty) || file.literals.is_empty() {
+        bail!("`literals` must list at least one non-empty string every match contains");
+    }
+    let min_python: PythonVersion = file.min_python.parse().map_err(anyhow::Error::msg)?;
+    let mut patterns = Vec::new();
+    for (index, pattern) in file.patterns.into_iter().enumerate() {
+        patterns.push(
+            compile_pattern(pattern, &file.message, file.safety)
+                .with_context(|| format!("in pattern {}", index + 1))?,
+        );
+    }
+    if patterns.is_empty() {
+        bail!("a codemod needs at least one [[pattern]]");
+    }
+    let has_template = patterns.iter().any(|p| p.template.is_some());
+    if has_template && file.safety.is_none() {
+        bail!("a codemod with a template must say its `safety` (safe or unsafe)");
+    }
+    let examples = collect_examples(files);
+    Ok(Codemod {
+        id: file.id,
+        summary: file.summary,
+        category: file.category,
+        min_python,
+        literals: file.literals,
+        patterns,
+        docs: files.get("docs.md").cloned().unwrap_or_default(),
+        examples,
+    })
+}
+
+fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) -> Result<Pattern> {
+    let language = tree_sitter_python::LANGUAGE.into();
+    let query = tree_sitter::Query::new(&language, &pattern.query)
+        .map_err(|e| anyhow::anyhow!("query: {e}"))?;
+    if query.pattern_count() != 1 {
+        bail!("query must hold exactly one pattern (add another [[pattern]] instead)");
+    }
+    let captures: Vec<&str> = query.capture_names().to_vec();
+    if !captures.contains(&"match") {
+        bail!("query must capture the node to report and replace as @match");
+    }
+    for predicate in query.general_predicates(0) {
+        guards::validate(predicate, &captures).map_err(anyhow::Error::msg)?;
+    }
+    let template = pattern
+        .template
+        .as_deref()
+        .map(|t| Template::parse(t, &captures).context("template"))
+        .transpose()?;
+    let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures)
+        .context("message")?;
+    Ok(Pattern {
+        query: pattern.query,
+        template,
+        safety: pattern.safety.or(safety).unwrap_or(Safety::Safe),
+        message,
+    })
+}
+
+/// `examples/<case>.before.py` with an optional `<case>.after.py`.
+fn collect_examples(files: &BTreeMap<String, String>) -> Vec<Example> {
+    files
+        .iter()
+        .filter_map(|(path, before)| {
+            let name = path.strip_prefix("examples/")?.strip_suffix(".before.py")?;
+            Some(Example {
+                name: name.to_string(),
+                before: before.clone(),
+                after: files.get(&format!("examples/{name}.after.py")).cloned(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,88 @@
+//! `perfmod rules` and `perfmod explain RULE`.
+use super::ExitStatus;
+use crate::cli::{CodemodSource, Format, RulesArgs};
+use crate::codemod::Codemod;
+use crate::settings::load_codemods;
+use anyhow::bail;
+use serde::Serialize;
+use std::io::Write;
+
+fn safety_label(codemod: &Codemod) -> &'static str {
+    codemod.safety().map_or("flag", |s| s.as_str())
+}
+
+#[derive(Serialize)]
+struct RuleRow<'a> {
+    id: &'a str,
+    category: &'a str,
+    safety: &'static str,
+    min_python: String,
+    summary: &'a str,
+}
+
+pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
+    let codemods = load_codemods(args.codemods.codemods.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            let rows: Vec<RuleRow> = codemods
+                .iter()
+                .map(|c| RuleRow {
+                    id: &c.id,
+                    category: &c.category,
+                    safety: safety_label(c),
+                    min_python: c.min_python.to_string(),
+                    summary: &c.summary,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            let width = codemods.iter().map(|c| c.id.len()).max().unwrap_or(0);
+            for c in &codemods {
+                writeln!(
+                    out,
+                    "{:width$}  {:6}  py>={:5}  {}",
+                    c.id,
+                    safety_label(c),
+                    c.min_python.to_string(),
+                    c.summary
+                )?;
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub fn run_explain(rule: &str, source: &CodemodSource) -> anyhow::Result<ExitStatus> {
+    let codemods = load_codemods(source.codemods.as_deref())?;
+    let Some(codemod) = codemods.iter().find(|c| c.id == rule) else {
+        bail!("unknown rule `{rule}` (see `perfmod rules`)");
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "# {} ({}, {}, py>={})\n",
+        codemod.id,
+        codemod.category,
+        safety_label(codemod),
+        codemod.min_python
+    )?;
+    writeln!(out, "{}\n", codemod.summary)?;
+    writeln!(out, "{}", codemod.docs.trim_end())?;
+    let example = codemod
+        .examples
+        .iter()
+        .filter(|e| e.after.is_some())
+        .min_by_key(|e| e.name != "basic");
+    if let Some(example) = example {
+        writeln!(
+            out,
+            "\n## Example\n```python\n{}```\nbecomes\n```python\n{}```",
+            example.before,
+            example.after.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,372 @@
+//! Template filters: conversions a template applies to a capture when plain
+//! text substitution is not enough. A filter that cannot convert its input
+//! exactly returns `None`, and the rewrite is skipped.
+use super::semantic::text;
+use super::template::{RenderContext, Rendered};
+use tree_sitter::Node;
+
+const FILTERS: &[&str] = &["as-set", "without-keyword", "lazy-log-args"];
+
+pub fn exists(name: &str) -> bool {
+    FILTERS.contains(&name)
+}
+
+pub fn apply(
+    name: &str,
+    arg: Option<&str>,
+    nodes: &[Node],
+    ctx: &RenderContext,
+) -> Option<Rendered> {
+    let node = *nodes.first()?;
+    let text = match name {
+        "as-set" => as_set(node, ctx.source)?,
+        "without-keyword" => without_keyword(node, ctx.source, arg?)?,
+        "lazy-log-args" => return lazy_log_args(node, ctx.source),
+        _ => return None,
+    };
+    Some(Rendered {
+        text,
+        ..Rendered::default()
+    })
+}
+
+/// `[1, 2]` -> `{1, 2}`, keeping everything between the brackets.
+fn as_set(list: Node, source: &str) -> Option<String> {
+    let body = text(list, source);
+    let inner = body.strip_prefix('[')?.strip_suffix(']')?;
+    (list.named_child_count() > 0).then(|| format!("{{{inner}}}"))
+}
+
+/// `(x, key=k, reverse=True)` without `name=...`: `(x, key=k)`.
+fn without_keyword(arguments: Node, source: &str, name: &str) -> Option<String> {
+    let mut cursor = arguments.walk();
+    let kept: Vec<&str> = arguments
+        .named_children(&mut cursor)
+        .filter(|arg| {
+            !(arg.kind() == "keyword_argument"
+                && arg
+                    .child_by_field_name("name")
+                    .is_some_and(|n| text(n, source) == name))
+        })
+        .map(|arg| text(arg, source))
+        .collect();
+    Some(format!("({})", kept.join(", ")))
+}
+
+/// An eagerly formatted log message turned into lazy `%`-style arguments:
+/// `f"got {n} in {t:.2f}s"` -> `"got %s in %.2fs", n, t`; likewise `"..." % (a, b)`
+/// and `"{} {!r}".format(a, b)`.
+fn lazy_log_args(message: Node, source: &str) -> Option<Rendered> {
+    match message.kind() {
+        "string" => fstring_to_lazy(message, source),
+        "binary_operator" => percent_to_lazy(message, source),
+        "call" => format_call_to_lazy(message, source),
+        _ => None,
+    }
+}
+
+fn fstring_to_lazy(string: Node, source: &str) -> Option<Rendered> {
+    let start = string.child(0)?;
+    let prefix = text(start, source);
+    if !prefix.to_ascii_lowercase().contains('f') {
+        return None;
+    }
+    let new_start: String = prefix.chars().filter(|c| !matches!(c, 'f' | 'F')).collect();
+    let end = text(string.child(string.child_count() - 1)?, source);
+    let mut format = String::new();
+    let mut args = Vec::new();
+    let mut cursor = string.walk();
+    let parts: Vec<Node> = string.named_children(&mut cursor).collect();
+    let has_args = parts.iter().any(|p| p.kind() == "interpolation");
+    for part in &parts {
+        match part.kind() {
+            "string_content" => push_literal(&mut format, *part, source, has_args),
+            "interpolation" => {
+                let expression = part.child_by_field_name("expression")?;
+                if expression.kind() != "expression" && !is_expression(expression) {
+                    return None;
+                }
+                // `{x=}` self-documents: no `%` equivalent.
+                if (0..part.child_count()).any(|i| part.child(i).is_some_and(|c| c.kind() == "=")) {
+                    return None;
+                }
+                let conversion = part
+                    .child_by_field_name("type_conversion")
+                    .map(|c| text(c, source));
+                let spec = part.child_by_field_name("format_specifier");
+                if spec.is_some_and(|s| s.named_child_count() > 0) {
+                    return None;
+                }
+                let spec = spec.map(|s| &text(s, source)[1..]);
+                format.push_str(&printf_directive(conversion, spec)?);
+                args.push(text(expression, source).to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut out = format!("{new_start}{format}{end}");
+    for arg in args {
+        out.push_str(", ");
+        out.push_str(&arg);
+    }
+    Some(Rendered {
+        text: out,
+        ..Rendered::default()
+    })
+}
+
+fn is_expression(node: Node) -> bool {
+    !matches!(node.kind(), "expression_list" | "pattern_list" | "yield")
+}
+
+/// Copies literal f-string text, undoubling `{{`/`}}` and doubling `%` when the
+/// message will be %-formatted (logging only formats when there are arguments).
+fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: bool) {
+    let mut at = content.start_byte();
+    let mut cursor = content.walk();
+    let push = |out: &mut String, raw: &str| {
+        out.push_str(&if escape_percent {
+            raw.replace('%', "%%")
+        } else {
+            raw.to_string()
+        })
+    };
+    for child in content.children(&mut cursor) {
+        push(out, &source[at..child.start_byte()]);
+        let piece = text(child, source);
+        if child.kind() == "escape_interpolation" {
+            out.push_str(&piece[..1]);
+        } else {
+            push(out, piece);
+        }
+        at = child.end_byte();
+    }
+    push(out, &source[at..content.end_byte()]);
+}
+
+/// The `%` directive equivalent to a replacement field, if there is an exact one.
+fn printf_directive(conversion: Option<&str>, spec: Option<&str>) -> Option<String> {
+    let spec = spec.unwrap_or("");
+    match (conversion, spec) {
+        (None | Some("!s"), "") => return Some("%s".into()),
+        (Some("!r"), "") => return Some("%r".into()),
+        (Some("!a"), "") => return Some("%a".into()),
+        (Some(_), _) => return None,
+        (None, _) => {}
+    }
+    // [sign][#][0][width][.precision]type, with a numeric type: both formats
+    // right-align numbers, so width means the same thing.
+    let (body, kind) = spec.split_at(spec.len() - 1);
+    if !"dfFeEgGxXo".contains(kind) {
+        return None;
+    }
+    let rest = body.trim_start_matches(['+', ' ']).trim_start_matches('#');
+    let (width, precision) = rest
+        .split_once('.')
+        .map_or((rest, None), |(w, p)| (w, Some(p)));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if !digits(width) || precision.is_some_and(|p| p.is_empty() || !digits(p)) {
+        return None;
+    }
+    Some(format!("%{body}{kind}"))
+}
+
+/// `"a %s b %r" % (x, y)` -> `"a %s b %r", x, y`. A right-hand side that is not a
+/// tuple display could be a tuple at run time, which `%` would unpack and logging
+/// would not, so only tuple displays and plain literals are converted.
+fn percent_to_lazy(operation: Node, source: &str) -> Option<Rendered> {
+    let left = operation.child_by_field_name("left")?;
+    let right = operation.child_by_field_name("right")?;
+    if text(operation.child_by_field_name("operator")?, source) != "%" || left.kind() != "string" {
+        return None;
+    }
+    if text(left.child(0)?, source)
+        .to_ascii_lowercase()
+        .contains('f')
+    {
+        return None;
+    }
+    let args: Vec<&str> = match right.kind() {
+        "tuple" => {
+            let mut cursor = right.walk();
+            let items: Vec<Node> = right.named_children(&mut cursor).collect();
+            if items
+                .iter()
+                .any(|i| matches!(i.kind(), "list_splat" | "comment"))
+            {
+                return None;
+            }
+            items.iter().map(|i| text(*i, source)).collect()
+        }
+        "integer" | "float" | "true" | "false" | "none" => vec![text(right, source)],
+        "string"
+            if !text(right.child(0)?, source)
+                .to_ascii_lowercase()
+                .contains('f') =>
+        {
+            vec![text(right, source)]
+        }
+        _ => return None,
+    };
+    let mut out = text(left, source).to_string();
+    for arg in args {
+        out.push_str(", ");
+        out.push_str(arg);
+    }
+    Some(Rendered {
+        text: out,
+        ..Rendered::default()
+    })
+}
+
+/// `"{} took {:.2f}s".format(a, b)` -> `"%s took %.2fs", a, b`: only automatic or
+/// in-order numbered fields, each argument used once, no keywords or unpacking.
+fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
+    let function = call.child_by_field_name("function")?;
+    let string = function.child_by_field_name("object")?;
+    if function.kind() != "attribute" || string.kind() != "string" {
+        return None;
+    }
+    if text(function.child_by_field_name("attribute")?, source) != "format" {
+        return None;
+    }
+    let prefix = text(string.child(0)?, source);
+    if prefix.to_ascii_lowercase().contains('f')
+        || string.named_child_count() != 3 && string.named_child_count() != 2
+    {
+        return None;
+    }
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let args: Vec<Node> = arguments.named_children(&mut cursor).collect();
+    if args.iter().any(|a| !is_plain_argument(*a)) {
+        return None;
+    }
+    let content = string
+        .named_children(&mut string.walk())
+        .find(|c| c.kind() == "string_content");
+    let body = content.map_or("", |c| text(c, source));
+    if content.is_some_and(|c| c.named_child_count() > 0 && !only_escapes_without_braces(c, source))
+    {
+        return None;
+    }
+    let (format, fields) = convert_format_fields(body, !args.is_empty())?;
+    if fields != args.len() {
+        return None;
+    }
+    let end = text(string.child(string.child_count() - 1)?, source);
+    let mut out = format!("{prefix}{format}{end}");
+    for arg in args {
+        out.push_str(", ");
+        out.push_str(text(arg, source));
+    }
+    Some(Rendered {
+        text: out,
+        ..Rendered::default()
+    })
+}
+
+fn is_plain_argument(arg: Node) -> bool {
+    !matches!(
+        arg.kind(),
+        "keyword_argument" | "list_splat" | "dictionary_splat" | "comment" | "generator_expression"
+    )
+}
+
+/// In a non-f string, tree-sitter still marks `{{` as an escape; backslash
+/// escapes are kept verbatim, so they are fine.
+fn only_escapes_without_braces(content: Node, source: &str) -> bool {
+    let mut cursor = content.walk();
+    let ok = content
+        .named_children(&mut cursor)
+        .all(|c| c.kind() == "escape_sequence" || text(c, source).starts_with(['{', '}']));
+    ok
+}
+
+/// Converts `str.format` fields to `%` directives; returns the new text and the
+/// number of fields. Fields must be `{}` or `{0}`, `{1}`... in order.
+fn convert_format_fields(body: &str, escape_percent: bool) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut fields = 0;
+    let mut chars = body.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().map(|p| p.1) == Some('{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek().map(|p| p.1) == Some('}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let close = body[at..].find('}')? + at;
+                let field = &body[at + 1..close];
+                if field.contains('{') {
+                    return None;
+                }
+                let (name_and_conversion, spec) = field
+                    .split_once(':')
+                    .map_or((field, None), |(a, b)| (a, Some(b)));
+                let (name, conversion) = match name_and_conversion.split_once('!') {
+                    Some((n, conv)) => (
+                        n,
+                        Some(&name_and_conversion[n.len()..n.len() + 1 + conv.len()]),
+                    ),
+                    None => (name_and_conversion, None),
+                };
+                if !(name.is_empty() || name.parse::<usize>().ok() == Some(fields)) {
+                    return None;
+                }
+                out.push_str(&printf_directive(conversion, spec)?);
+                fields += 1;
+                while chars.peek().is_some_and(|p| p.0 <= close) {
+                    chars.next();
+                }
+            }
+            '}' => return None,
+            '%' if escape_percent => out.push_str("%%"),
+            other => out.push(other),
+        }
+    }
+    Some((out, fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printf_directives_match_format_specs_exactly() {
+        assert_eq!(printf_directive(None, None).as_deref(), Some("%s"));
+        assert_eq!(printf_directive(Some("!r"), None).as_deref(), Some("%r"));
+        assert_eq!(printf_directive(None, Some(".2f")).as_deref(), Some("%.2f"));
+        assert_eq!(
+            printf_directive(None, Some("+08.3e")).as_deref(),
+            Some("%+08.3e")
+        );
+        // Strings align left under str.format but right under %: no equivalent.
+        assert_eq!(printf_directive(None, Some("10")), None);
+        assert_eq!(printf_directive(None, Some(",d")), None);
+        assert_eq!(printf_directive(None, Some(">10d")), None);
+        assert_eq!(printf_directive(Some("!r"), Some("10")), None);
+    }
+
+    #[test]
+    fn format_fields_convert_in_order_only() {
+        assert_eq!(
+            convert_format_fields("{} and {!r} 5%", true),
+            Some(("%s and %r 5%%".into(), 2))
+        );
+        assert_eq!(
+            convert_format_fields("{0} {1:.1f}", true),
+            Some(("%s %.1f".into(), 2))
+        );
+        assert_eq!(convert_format_fields("{1} {0}", true), None);
+        assert_eq!(convert_format_fields("{name}", true), None);
+        assert_eq!(
+            convert_format_fields("{{literal}}", false),
+            Some(("{literal}".into(), 0))
+        );
+    }
+}

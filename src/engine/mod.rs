@@ -1,0 +1,463 @@
+//! The per-file pipeline: prefilter -> parse -> match -> guard -> render fixes ->
+//! apply to a fixpoint, re-parsing after every round.
+pub mod filters;
+pub mod guards;
+pub mod imports;
+pub mod semantic;
+pub mod source;
+pub mod template;
+
+use crate::codemod::Codemod;
+use crate::edit::{apply_edits, Edit, Fix, ImportRequest, Safety};
+use aho_corasick::AhoCorasick;
+use guards::{GuardContext, Verdict};
+use semantic::{enclosing_statement, Semantic};
+use source::{Position, SourceFile};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use template::RenderContext;
+use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+
+/// How many fix rounds a file gets before perfmod gives up converging.
+const MAX_ROUNDS: usize = 10;
+
+/// The active codemods, compiled into one query so every file is matched in a
+/// single pass whatever the number of rules.
+pub struct RuleSet {
+    pub codemods: Vec<Codemod>,
+    query: Query,
+    /// Pattern index of the combined query -> (codemod, pattern within it).
+    patterns: Vec<(usize, usize)>,
+    /// Literal index -> codemod; a file none of whose literals occur is never parsed.
+    literals: AhoCorasick,
+    literal_owner: Vec<usize>,
+    pub options: HashMap<String, String>,
+}
+
+impl RuleSet {
+    pub fn new(codemods: Vec<Codemod>, options: HashMap<String, String>) -> anyhow::Result<Self> {
+        let mut source = String::new();
+        let mut patterns = Vec::new();
+        let mut literals = Vec::new();
+        let mut literal_owner = Vec::new();
+        for (c, codemod) in codemods.iter().enumerate() {
+            for (p, pattern) in codemod.patterns.iter().enumerate() {
+                source.push_str(&pattern.query);
+                source.push('\n');
+                patterns.push((c, p));
+            }
+            for literal in &codemod.literals {
+                literals.push(literal.clone());
+                literal_owner.push(c);
+            }
+        }
+        let query = Query::new(&tree_sitter_python::LANGUAGE.into(), &source)
+            .map_err(|e| anyhow::anyhow!("combining codemod queries: {e}"))?;
+        let literals = AhoCorasick::new(&literals)?;
+        Ok(RuleSet {
+            codemods,
+            query,
+            patterns,
+            literals,
+            literal_owner,
+            options,
+        })
+    }
+
+    /// Which codemods could match `text` at all, by their literals.
+    fn candidates(&self, text: &str) -> Vec<bool> {
+        let mut active = vec![false; self.codemods.len()];
+        let mut remaining = self.codemods.len();
+        for found in self.literals.find_overlapping_iter(text) {
+            let owner = self.literal_owner[found.pattern().as_usize()];
+            if !active[owner] {
+                active[owner] = true;
+                remaining -= 1;
+                if remaining == 0 {
+                    break;
+                }
+            }
+        }
+        active
+    }
+}
+
+/// One reported anti-pattern.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: String,
+    pub message: String,
+    pub range: Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    pub fix: Option<Fix>,
+}
+
+/// A fix that was applied, for the report.
+#[derive(Debug, Clone)]
+pub struct AppliedFix {
+    pub rule: String,
+    pub line: usize,
+}
+
+/// What processing one file produced.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    /// Findings in the file as it was read.
+    pub findings: Vec<Finding>,
+    /// The rewritten file (BOM and line endings kept), if anything changed.
+    pub fixed: Option<String>,
+    pub applied: Vec<AppliedFix>,
+    /// Rewrites that were dropped and why (e.g. they would not re-parse).
+    pub warnings: Vec<String>,
+}
+
+/// What a run asks of each file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mode {
+    /// Compute rewrites (`fix`), not only findings (`check`).
+    pub fix: bool,
+    /// Also apply rewrites marked unsafe.
+    pub unsafe_fixes: bool,
+}
+
+/// Runs the rule set over one file's text. `Err` is a one-line reason the file
+/// could not be processed (it does not parse).
+pub fn process(
+    text: &str,
+    rules: &RuleSet,
+    mode: Mode,
+    parser: &mut Parser,
+) -> Result<FileOutcome, String> {
+    let file = SourceFile::new(text);
+    let active = rules.candidates(file.body);
+    let mut outcome = FileOutcome::default();
+    if !active.contains(&true) {
+        return Ok(outcome);
+    }
+    let tree = parse(parser, file.body)?;
+    if let Some(error) = first_syntax_error(&tree) {
+        let at = file.position(error.start_byte());
+        return Err(format!(
+            "syntax error at {}:{}, file left alone",
+            at.line, at.column
+        ));
+    }
+    outcome.findings = find(&tree, &file, rules, &active);
+    if !mode.fix || !outcome.findings.iter().any(|f| applicable(f, mode)) {
+        return Ok(outcome);
+    }
+    let mut current = file.body.to_string();
+    let mut current_tree = tree;
+    let mut findings = outcome.findings.clone();
+    for round in 0.. {
+        if round == MAX_ROUNDS {
+            outcome.warnings.push(format!(
+                "fixes did not converge after {MAX_ROUNDS} rounds; kept the last valid text"
+            ));
+            break;
+        }
+        let chosen = choose_fixes(&findings, mode);
+        if chosen.is_empty() {
+            break;
+        }
+        match apply_round(
+            &current,
+            &current_tree,
+            &chosen,
+            &file,
+            parser,
+            &mut outcome,
+        ) {
+            Some((next, next_tree)) => {
+                current = next;
+                current_tree = next_tree;
+            }
+            None => break,
+        }
+        let scratch = SourceFile {
+            body: &current,
+            ..file
+        };
+        findings = find(&current_tree, &scratch, rules, &rules.candidates(&current));
+    }
+    if current != file.body {
+        outcome.fixed = Some(file.with_body(&current));
+    }
+    Ok(outcome)
+}
+
+fn parse(parser: &mut Parser, text: &str) -> Result<Tree, String> {
+    parser
+        .parse(text, None)
+        .ok_or_else(|| "the parser gave up on this file".to_string())
+}
+
+/// The first ERROR or MISSING node, found without recursion.
+fn first_syntax_error(tree: &Tree) -> Option<Node<'_>> {
+    let root = tree.root_node();
+    if !root.has_error() {
+        return None;
+    }
+    let mut node = root;
+    'descend: loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node);
+        }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'descend;
+            }
+        }
+        return Some(node);
+    }
+}
+
+fn applicable(finding: &Finding, mode: Mode) -> bool {
+    finding
+        .fix
+        .as_ref()
+        .is_some_and(|fix| mode.unsafe_fixes || fix.safety == Safety::Safe)
+}
+
+/// Matches every active pattern in one query pass and turns surviving matches
+/// into findings with their rendered fixes.
+fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec<Finding> {
+    let source = file.body;
+    let semantic = OnceCell::new();
+    let names = rules.query.capture_names();
+    let mut findings = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&rules.query, tree.root_node(), source.as_bytes());
+    while let Some(m) = matches.next() {
+        let (c, p) = rules.patterns[m.pattern_index];
+        if !active[c] {
+            continue;
+        }
+        let codemod = &rules.codemods[c];
+        let pattern = &codemod.patterns[p];
+        let mut captures: HashMap<&str, Vec<Node>> = HashMap::new();
+        for capture in m.captures {
+            captures
+                .entry(names[capture.index as usize])
+                .or_default()
+                .push(capture.node);
+        }
+        let Some(&target) = captures.get("match").and_then(|n| n.first()) else {
+            continue;
+        };
+        let semantic = semantic.get_or_init(|| Semantic::build(tree, source));
+        let guard_ctx = GuardContext {
+            source,
+            semantic,
+            captures: &captures,
+        };
+        let verdict = rules
+            .query
+            .general_predicates(m.pattern_index)
+            .iter()
+            .map(|predicate| guards::check(predicate, names, &guard_ctx))
+            .max()
+            .unwrap_or(Verdict::Pass);
+        if verdict == Verdict::Skip {
+            continue;
+        }
+        let (start, end) = (
+            file.position(target.start_byte()),
+            file.position(target.end_byte()),
+        );
+        if file.is_suppressed(&codemod.id, start.line, end.line) {
+            continue;
+        }
+        let render_ctx = RenderContext {
+            source,
+            captures: &captures,
+            semantic,
+            options: &rules.options,
+            site_indent: file.indentation_of_line(target.start_byte()),
+            indent_unit: &file.indent_unit,
+        };
+        let fix = pattern.template.as_ref().and_then(|template| {
+            let rendered = template.render(&render_ctx)?;
+            let safety = if verdict == Verdict::Unsafe {
+                Safety::Unsafe
+            } else {
+                pattern.safety
+            };
+            let mut edits = keep_comments(target, &rendered.text, source);
+            edits.push(Edit::replace(
+                target.byte_range(),
+                file.with_eol(&rendered.text),
+            ));
+            Some(Fix {
+                edits,
+                imports: rendered.imports,
+                safety,
+            })
+        });
+        let message = pattern
+            .message
+            .render(&render_ctx)
+            .map(|r| r.text)
+            .unwrap_or_default();
+        findings.push(Finding {
+            rule: codemod.id.clone(),
+            message,
+            range: target.byte_range(),
+            start,
+            end,
+            fix,
+        });
+    }
+    findings.sort_by_key(|f| (f.range.start, f.range.end));
+    findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
+    findings
+}
+
+/// Comments inside a replaced node that the replacement drops are moved onto
+/// their own lines above the statement, so no comment is ever lost.
+fn keep_comments(target: Node, replacement: &str, source: &str) -> Vec<Edit> {
+    let mut comments = Vec::new();
+    let mut cursor = target.walk();
+    let mut stack = vec![target];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "comment" {
+            let comment = semantic::text(node, source);
+            if !replacement.contains(comment) {
+                comments.push((node.start_byte(), comment));
+            }
+            continue;
+        }
+        stack.extend(node.children(&mut cursor));
+    }
+    if comments.is_empty() {
+        return Vec::new();
+    }
+    comments.sort();
+    let statement = enclosing_statement(target);
+    let line_start = statement.start_byte() - statement.start_position().column;
+    let indent = &source[line_start..statement.start_byte()];
+    let eol = if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let block: String = comments
+        .iter()
+        .map(|(_, c)| format!("{indent}{c}{eol}{indent}"))
+        .collect();
+    vec![Edit::insert(statement.start_byte(), block)]
+}
+
+/// The applicable fixes of a round, first by position, none overlapping.
+fn choose_fixes(findings: &[Finding], mode: Mode) -> Vec<&Finding> {
+    let mut chosen: Vec<&Finding> = Vec::new();
+    let mut taken_until = 0;
+    let mut candidates: Vec<&Finding> = findings.iter().filter(|f| applicable(f, mode)).collect();
+    candidates.sort_by_key(|f| (f.fix.as_ref().map(|x| x.span().start), f.range.start));
+    for finding in candidates {
+        let span = finding.fix.as_ref().map(Fix::span).unwrap_or_default();
+        if chosen.is_empty() || span.start >= taken_until {
+            taken_until = span.end.max(span.start + 1);
+            chosen.push(finding);
+        }
+    }
+    chosen
+}
+
+/// Applies one round of fixes with their imports; a round whose result does not
+/// parse is retried without the fixes that break it, which are reported.
+fn apply_round(
+    current: &str,
+    tree: &Tree,
+    chosen: &[&Finding],
+    file: &SourceFile,
+    parser: &mut Parser,
+    outcome: &mut FileOutcome,
+) -> Option<(String, Tree)> {
+    let before = Semantic::build(tree, current);
+    let attempt = |fixes: &[&Finding], parser: &mut Parser| -> Option<(String, Tree)> {
+        let edits: Vec<Edit> = fixes
+            .iter()
+            .flat_map(|f| f.fix.as_ref().unwrap().edits.clone())
+            .collect();
+        let text = apply_edits(current, &edits);
+        let tree = parser
+            .parse(&text, None)
+            .filter(|t| !t.root_node().has_error())?;
+        Some((text, tree))
+    };
+    let mut accepted: Vec<&Finding> = chosen.to_vec();
+    let (mut text, mut new_tree) = match attempt(&accepted, parser) {
+        Some(result) => result,
+        None => {
+            accepted.retain(|finding| {
+                let ok = attempt(&[*finding], parser).is_some();
+                if !ok {
+                    let line = file.position(finding.range.start).line;
+                    outcome.warnings.push(format!(
+                        "{} rewrite at line {line} would not parse; left unchanged",
+                        finding.rule
+                    ));
+                }
+                ok
+            });
+            attempt(&accepted, parser)?
+        }
+    };
+    if accepted.is_empty() {
+        return None;
+    }
+    // Imports the fixes need, then imports the fixes left unused.
+    let requests: Vec<ImportRequest> = accepted
+        .iter()
+        .flat_map(|f| f.fix.as_ref().unwrap().imports.clone())
+        .collect();
+    if !requests.is_empty() {
+        let semantic = Semantic::build(&new_tree, &text);
+        let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol);
+        let with_imports = apply_edits(&text, &edits);
+        let reparsed = parser
+            .parse(&with_imports, None)
+            .filter(|t| !t.root_node().has_error());
+        match reparsed {
+            Some(t) => (text, new_tree) = (with_imports, t),
+            None => {
+                outcome.warnings.push(
+                    "adding the imports the fixes need would not parse; fixes left out".into(),
+                );
+                return None;
+            }
+        }
+    }
+    let after = Semantic::build(&new_tree, &text);
+    let removals = imports::remove_unused(&new_tree, &text, &before, &after);
+    if !removals.is_empty() {
+        let pruned = apply_edits(&text, &removals);
+        if let Some(t) = parser
+            .parse(&pruned, None)
+            .filter(|t| !t.root_node().has_error())
+        {
+            (text, new_tree) = (pruned, t);
+        }
+    }
+    for finding in &accepted {
+        outcome.applied.push(AppliedFix {
+            rule: finding.rule.clone(),
+            line: finding.start.line,
+        });
+    }
+    Some((text, new_tree))
+}
+
+/// A parser for Python; one per thread.
+pub fn python_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("tree-sitter-python matches the tree-sitter version");
+    parser
+}

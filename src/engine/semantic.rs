@@ -1,0 +1,361 @@
+//! What a file's names mean: the shared analysis every guard and fix asks.
+//!
+//! One iterative walk (no recursion: deeply nested input must not overflow the
+//! stack) records what each import binds, which names are bound by anything
+//! else, and how often each identifier is referenced. Matching is then by
+//! qualified name: `import asyncio as aio; aio.gather` resolves to
+//! `asyncio.gather`, and a local `def gather()` resolves to nothing.
+use std::collections::{HashMap, HashSet};
+use tree_sitter::{Node, Tree};
+
+/// One name bound by an import statement.
+#[derive(Clone, Debug)]
+pub struct ImportedName {
+    /// The name the file uses (`aio` for `import asyncio as aio`).
+    pub local: String,
+    /// What it stands for (`asyncio`, `functools.cache`).
+    pub qualified: String,
+    /// Byte range of the `import` / `from` statement that binds it.
+    pub statement: std::ops::Range<usize>,
+    /// Whether the statement sits at module level (the only ones perfmod edits).
+    pub top_level: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Semantic {
+    pub imports: Vec<ImportedName>,
+    /// Names bound other than by an import: assignments, defs, parameters, loop targets...
+    pub other_bindings: HashSet<String>,
+    /// Identifier references outside import statements, by name.
+    pub references: HashMap<String, usize>,
+    pub has_star_import: bool,
+    /// Names assigned from `....getLogger(...)`.
+    pub loggers: HashSet<String>,
+}
+
+impl Semantic {
+    pub fn build(tree: &Tree, source: &str) -> Self {
+        let mut model = Semantic::default();
+        let mut cursor = tree.walk();
+        'walk: loop {
+            let node = cursor.node();
+            let mut descend = true;
+            match node.kind() {
+                "import_statement" | "import_from_statement" => {
+                    model.record_import(node, source);
+                    descend = false;
+                }
+                "future_import_statement" => descend = false,
+                "assignment" => model.record_logger(node, source),
+                "identifier" => {
+                    *model
+                        .references
+                        .entry(text(node, source).to_string())
+                        .or_default() += 1;
+                    if is_binding_position(node) {
+                        model.other_bindings.insert(text(node, source).to_string());
+                    }
+                }
+                _ => {}
+            }
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    continue 'walk;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        model
+    }
+
+    fn record_import(&mut self, statement: Node, source: &str) {
+        let top_level = statement.parent().is_some_and(|p| p.kind() == "module");
+        let range = statement.byte_range();
+        let module = statement
+            .child_by_field_name("module_name")
+            .map(|m| text(m, source).to_string());
+        let mut cursor = statement.walk();
+        for child in statement.named_children(&mut cursor) {
+            if Some(child) == statement.child_by_field_name("module_name") {
+                continue;
+            }
+            let (name, alias) = match child.kind() {
+                "dotted_name" => (text(child, source), None),
+                "aliased_import" => (
+                    child
+                        .child_by_field_name("name")
+                        .map_or("", |n| text(n, source)),
+                    child.child_by_field_name("alias").map(|a| text(a, source)),
+                ),
+                "wildcard_import" => {
+                    self.has_star_import = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            let (local, qualified) = match (&module, alias) {
+                (Some(module), alias) => (
+                    alias.unwrap_or(name).to_string(),
+                    format!("{module}.{name}"),
+                ),
+                (None, Some(alias)) => (alias.to_string(), name.to_string()),
+                // `import a.b` binds `a`, which stands for the package `a`.
+                (None, None) => {
+                    let head = name.split('.').next().unwrap_or(name);
+                    (head.to_string(), head.to_string())
+                }
+            };
+            self.imports.push(ImportedName {
+                local,
+                qualified,
+                statement: range.clone(),
+                top_level,
+            });
+        }
+    }
+
+    fn record_logger(&mut self, assignment: Node, source: &str) {
+        let (Some(left), Some(right)) = (
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let is_get_logger = right.kind() == "call"
+            && right
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, source).ends_with("getLogger"));
+        if is_get_logger && left.kind() == "identifier" {
+            self.loggers.insert(text(left, source).to_string());
+        }
+    }
+
+    /// The qualified name an expression refers to, if it can be proven:
+    /// identifiers and attribute chains rooted in an import or a builtin.
+    pub fn resolve(&self, node: Node, source: &str) -> Option<String> {
+        match node.kind() {
+            "identifier" => self.resolve_name(text(node, source)),
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                let attribute = node.child_by_field_name("attribute")?;
+                let base = self.resolve(object, source)?;
+                if base.starts_with("builtins.") {
+                    return None;
+                }
+                Some(format!("{base}.{}", text(attribute, source)))
+            }
+            _ => None,
+        }
+    }
+
+    fn resolve_name(&self, name: &str) -> Option<String> {
+        if self.other_bindings.contains(name) {
+            return None;
+        }
+        let mut bound = self.imports.iter().filter(|i| i.local == name);
+        match (bound.next(), bound.next()) {
+            (Some(only), None) => Some(only.qualified.clone()),
+            // Imported twice: only unambiguous when both say the same.
+            (Some(first), Some(second))
+                if bound.all(|i| i.qualified == first.qualified)
+                    && second.qualified == first.qualified =>
+            {
+                Some(first.qualified.clone())
+            }
+            (Some(_), Some(_)) => None,
+            (None, _) if self.has_star_import => None,
+            (None, _) => Some(format!("builtins.{name}")),
+        }
+    }
+
+    /// The local spelling that reaches `qualified` through an existing import,
+    /// e.g. `aio.sleep` for `asyncio.sleep` after `import asyncio as aio`.
+    pub fn spelling_of(&self, qualified: &str) -> Option<String> {
+        let usable = |imported: &&ImportedName| {
+            imported.top_level && self.resolve_name(&imported.local).is_some()
+        };
+        if let Some(direct) = self
+            .imports
+            .iter()
+            .filter(usable)
+            .find(|i| i.qualified == qualified)
+        {
+            return Some(direct.local.clone());
+        }
+        self.imports
+            .iter()
+            .filter(usable)
+            .find_map(|i| {
+                qualified
+                    .strip_prefix(&format!("{}.", i.qualified))
+                    .map(|rest| format!("{}.{rest}", i.local))
+            })
+            .filter(|spelling| !spelling.starts_with('.'))
+    }
+
+    /// Whether `name` is used or bound anywhere, so binding it anew would clash.
+    pub fn is_name_taken(&self, name: &str) -> bool {
+        self.references.contains_key(name)
+            || self.other_bindings.contains(name)
+            || self.imports.iter().any(|i| i.local == name)
+    }
+
+    pub fn reference_count(&self, name: &str) -> usize {
+        self.references.get(name).copied().unwrap_or(0)
+    }
+}
+
+/// The source text of a node (sources are `&str`, so every node boundary is a char boundary).
+pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
+    &source[node.byte_range()]
+}
+
+/// Whether this identifier is a name being bound (assigned, defined, a parameter...).
+fn is_binding_position(identifier: Node) -> bool {
+    let mut child = identifier;
+    while let Some(parent) = child.parent() {
+        let field = field_name_of(parent, child);
+        match (parent.kind(), field) {
+            ("function_definition" | "class_definition", Some("name")) => return true,
+            ("parameters" | "lambda_parameters", _) => return true,
+            ("typed_parameter", _) => return parent.named_child(0) == Some(child),
+            ("default_parameter" | "typed_default_parameter", f) => return f == Some("name"),
+            ("list_splat_pattern" | "dictionary_splat_pattern", _) => return true,
+            ("assignment" | "augmented_assignment" | "for_statement" | "for_in_clause", f) => {
+                return f == Some("left")
+            }
+            ("named_expression", f) => return f == Some("name"),
+            ("as_pattern_target" | "global_statement" | "nonlocal_statement", _) => return true,
+            ("pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression", _) => {
+                child = parent;
+            }
+            ("expression_list" | "tuple" | "list", _) => child = parent,
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn field_name_of<'t>(parent: Node<'t>, child: Node<'t>) -> Option<&'static str> {
+    let mut cursor = parent.walk();
+    if !cursor.goto_first_child() {
+        return None;
+    }
+    loop {
+        if cursor.node() == child {
+            return cursor.field_name();
+        }
+        if !cursor.goto_next_sibling() {
+            return None;
+        }
+    }
+}
+
+/// The innermost `def` (or lambda) containing `node`.
+pub fn enclosing_function(node: Node) -> Option<Node> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(n.kind(), "function_definition" | "lambda") {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Whether `node` runs directly in the body of an `async def`
+/// (not in a nested plain `def`, lambda or class body).
+pub fn in_async_function(node: Node) -> bool {
+    enclosing_function(node).is_some_and(is_async_def)
+}
+
+pub fn is_async_def(function: Node) -> bool {
+    function.kind() == "function_definition"
+        && function.child(0).is_some_and(|c| c.kind() == "async")
+}
+
+/// The statement that contains `node` (itself, if it is one).
+pub fn enclosing_statement(node: Node) -> Node {
+    let mut current = node;
+    loop {
+        match current.parent() {
+            Some(parent) if matches!(parent.kind(), "module" | "block") => return current,
+            Some(parent) => current = parent,
+            None => return current,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve_all(source: &str, expr: &str) -> Option<String> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let model = Semantic::build(&tree, source);
+        let at = source.rfind(expr).unwrap();
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + expr.len())
+            .unwrap();
+        model.resolve(node, source)
+    }
+
+    #[test]
+    fn resolves_through_aliases_and_from_imports() {
+        assert_eq!(
+            resolve_all("import asyncio as aio\naio.gather\n", "aio.gather").as_deref(),
+            Some("asyncio.gather")
+        );
+        assert_eq!(
+            resolve_all("from time import sleep as nap\nnap\n", "nap").as_deref(),
+            Some("time.sleep")
+        );
+        assert_eq!(
+            resolve_all("import os.path\nos.path.join\n", "os.path.join").as_deref(),
+            Some("os.path.join")
+        );
+        assert_eq!(
+            resolve_all("sorted\n", "sorted").as_deref(),
+            Some("builtins.sorted")
+        );
+    }
+
+    #[test]
+    fn shadowed_names_resolve_to_nothing() {
+        assert_eq!(resolve_all("def gather(): pass\ngather\n", "gather"), None);
+        assert_eq!(
+            resolve_all("import time\ndef f(time): time.sleep\n", "time.sleep"),
+            None
+        );
+        assert_eq!(resolve_all("from x import *\nsorted\n", "sorted"), None);
+    }
+
+    #[test]
+    fn spelling_reuses_existing_imports() {
+        let source = "import asyncio as aio\nfrom functools import cache as memo\n";
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .unwrap();
+        let model = Semantic::build(&parser.parse(source, None).unwrap(), source);
+        assert_eq!(
+            model.spelling_of("asyncio.sleep").as_deref(),
+            Some("aio.sleep")
+        );
+        assert_eq!(
+            model.spelling_of("functools.cache").as_deref(),
+            Some("memo")
+        );
+        assert_eq!(model.spelling_of("collections.deque"), None);
+    }
+}

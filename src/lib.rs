@@ -1,0 +1,15 @@
+//! perfmod finds performance anti-patterns in Python code and rewrites them.
+//!
+//! Data flows one way: arguments -> settings -> files -> parse -> matches ->
+//! fixes -> apply to a fixpoint -> diff or write -> report.
+pub mod cli;
+pub mod codemod;
+pub mod commands;
+pub mod discover;
+pub mod edit;
+pub mod engine;
+pub mod python_version;
+pub mod report;
+pub mod run;
+pub mod settings;
+pub mod write;

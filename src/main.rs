@@ -1,0 +1,43 @@
+//! The `perfmod` binary: parses the command line, runs one subcommand, and maps
+//! how it ended to the exit code (0 clean, 1 findings or pending rewrites, 2 error).
+use clap::Parser;
+use perfmod::cli::{Cli, Command};
+use perfmod::commands::{check, fix, rules, ExitStatus};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Error.code()
+            } else {
+                0
+            });
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(args) => check::run_check(args),
+        Command::Fix(args) => fix::run_fix(args),
+        Command::Rules(args) => rules::run_rules(args),
+        Command::Explain { rule, codemods } => rules::run_explain(rule, codemods),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(ExitStatus::Error.code())
+        }
+    }
+}
+
+/// `perfmod check | head` closes our stdout early; that is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
