@@ -8,16 +8,10 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
-    let mut out = String::from(
-        "/// (path relative to `codemods/`, contents) of every built-in codemod file.\n",
-    );
+    let mut out = String::from("/// (path relative to `codemods/`, contents) of every built-in codemod file.\n");
     out.push_str("pub static BUILTIN_FILES: &[(&str, &str)] = &[\n");
     for file in &files {
-        let rel = file
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = file.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
         out.push_str(&format!(
             "    ({rel:?}, include_str!({:?})),\n",
             file.display().to_string()
@@ -37,10 +31,7 @@ fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
         println!("cargo:rerun-if-changed={}", path.display());
         if path.is_dir() {
             collect(&path, files);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("toml" | "md" | "py")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "md" | "py")) {
             files.push(path);
         }
     }

@@ -5,7 +5,7 @@
 //! compile, a template that uses a capture the query never makes, a guard or
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
-use crate::engine::{guards, template::Template};
+use crate::engine::{fixers, guards, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -36,6 +36,9 @@ struct PatternFile {
     query: String,
     /// The replacement for the `@match` capture; absent for flags.
     template: Option<String>,
+    /// A rewrite implemented in Rust (`src/engine/fixers/`), for rewrites that
+    /// span several statements; instead of `template`.
+    fixer: Option<String>,
     /// Overrides the codemod's safety for this pattern.
     safety: Option<Safety>,
     /// Overrides the codemod's message for this pattern.
@@ -46,9 +49,16 @@ struct PatternFile {
 #[derive(Debug)]
 pub struct Pattern {
     pub query: String,
-    pub template: Option<Template>,
+    pub fix: Option<FixSpec>,
     pub safety: Safety,
     pub message: Template,
+}
+
+/// How a pattern's matches are rewritten.
+#[derive(Debug)]
+pub enum FixSpec {
+    Template(Template),
+    Rust(fixers::Fixer),
 }
 
 /// A before/after pair from `examples/`. `after == None` means the rewrite must
@@ -75,16 +85,12 @@ pub struct Codemod {
 impl Codemod {
     /// Fix (some pattern has a template) or flag (advice only).
     pub fn is_fix(&self) -> bool {
-        self.patterns.iter().any(|p| p.template.is_some())
+        self.patterns.iter().any(|p| p.fix.is_some())
     }
 
     /// The least safe of its patterns' safeties, as `perfmod rules` shows it.
     pub fn safety(&self) -> Option<Safety> {
-        self.patterns
-            .iter()
-            .filter(|p| p.template.is_some())
-            .map(|p| p.safety)
-            .max()
+        self.patterns.iter().filter(|p| p.fix.is_some()).map(|p| p.safety).max()
     }
 }
 
@@ -101,15 +107,12 @@ pub fn builtin() -> Result<Vec<Codemod>> {
 /// User codemods from a directory laid out like the built-in `codemods/`.
 pub fn load_dir(dir: &Path) -> Result<Vec<Codemod>> {
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
-        .build()
-    {
+    for entry in ignore::WalkBuilder::new(dir).standard_filters(false).build() {
         let entry = entry.with_context(|| format!("reading codemods from {}", dir.display()))?;
         if entry.file_type().is_some_and(|t| t.is_file()) {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let text = std::fs::read_to_string(entry.path())
-                .with_context(|| format!("reading {}", entry.path().display()))?;
+            let text =
+                std::fs::read_to_string(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
             files.push((rel.to_string_lossy().replace('\\', "/"), text));
         }
     }
@@ -130,9 +133,7 @@ fn load_files(files: impl Iterator<Item = (String, String)>, origin: &str) -> Re
     by_dir
         .into_iter()
         .filter(|(_, files)| files.contains_key("codemod.toml"))
-        .map(|(dir, files)| {
-            compile(&dir, &files).with_context(|| format!("in {origin}/{dir}/codemod.toml"))
-        })
+        .map(|(dir, files)| compile(&dir, &files).with_context(|| format!("in {origin}/{dir}/codemod.toml")))
         .collect()
 }
 
@@ -155,9 +156,9 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     if patterns.is_empty() {
         bail!("a codemod needs at least one [[pattern]]");
     }
-    let has_template = patterns.iter().any(|p| p.template.is_some());
-    if has_template && file.safety.is_none() {
-        bail!("a codemod with a template must say its `safety` (safe or unsafe)");
+    let has_fix = patterns.iter().any(|p| p.fix.is_some());
+    if has_fix && file.safety.is_none() {
+        bail!("a codemod with a template or fixer must say its `safety` (safe or unsafe)");
     }
     let examples = collect_examples(files);
     Ok(Codemod {
@@ -174,8 +175,7 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
 
 fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) -> Result<Pattern> {
     let language = tree_sitter_python::LANGUAGE.into();
-    let query = tree_sitter::Query::new(&language, &pattern.query)
-        .map_err(|e| anyhow::anyhow!("query: {e}"))?;
+    let query = tree_sitter::Query::new(&language, &pattern.query).map_err(|e| anyhow::anyhow!("query: {e}"))?;
     if query.pattern_count() != 1 {
         bail!("query must hold exactly one pattern (add another [[pattern]] instead)");
     }
@@ -186,16 +186,20 @@ fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) 
     for predicate in query.general_predicates(0) {
         guards::validate(predicate, &captures).map_err(anyhow::Error::msg)?;
     }
-    let template = pattern
-        .template
-        .as_deref()
-        .map(|t| Template::parse(t, &captures).context("template"))
-        .transpose()?;
-    let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures)
-        .context("message")?;
+    let fix = match (pattern.template.as_deref(), pattern.fixer.as_deref()) {
+        (Some(_), Some(_)) => bail!("a pattern has either a `template` or a `fixer`, not both"),
+        (Some(template), None) => Some(FixSpec::Template(
+            Template::parse(template, &captures).context("template")?,
+        )),
+        (None, Some(name)) => Some(FixSpec::Rust(
+            fixers::lookup(name).ok_or_else(|| anyhow::anyhow!("unknown fixer `{name}`"))?,
+        )),
+        (None, None) => None,
+    };
+    let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures).context("message")?;
     Ok(Pattern {
         query: pattern.query,
-        template,
+        fix,
         safety: pattern.safety.or(safety).unwrap_or(Safety::Safe),
         message,
     })

@@ -52,10 +52,7 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet) -> Discovered {
                                 files.push(path.to_path_buf());
                             }
                         }
-                        Err(e) => errors.push((
-                            walk_error_path(&e).unwrap_or_else(|| root.clone()),
-                            one_line(&e),
-                        )),
+                        Err(e) => errors.push((walk_error_path(&e).unwrap_or_else(|| root.clone()), one_line(&e))),
                     }
                 }
             }

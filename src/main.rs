@@ -10,11 +10,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                ExitStatus::Error.code()
-            } else {
-                0
-            });
+            return ExitCode::from(if e.use_stderr() { ExitStatus::Error.code() } else { 0 });
         }
     };
     let result = match &cli.command {

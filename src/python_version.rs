@@ -24,14 +24,8 @@ impl PythonVersion {
         spec.split(',')
             .filter_map(|clause| {
                 let clause = clause.trim();
-                let version = ["~=", ">=", "==", ">"]
-                    .iter()
-                    .find_map(|op| clause.strip_prefix(op))?;
-                version
-                    .trim()
-                    .trim_end_matches(".*")
-                    .parse::<PythonVersion>()
-                    .ok()
+                let version = ["~=", ">=", "==", ">"].iter().find_map(|op| clause.strip_prefix(op))?;
+                version.trim().trim_end_matches(".*").parse::<PythonVersion>().ok()
             })
             .min()
     }

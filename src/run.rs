@@ -53,8 +53,7 @@ fn process_path(path: &Path, rules: &RuleSet, mode: Mode) -> FileResult {
         Ok(text) => text,
         Err(reason) => return result(None, Err(reason)),
     };
-    let outcome =
-        PARSER.with(|parser| engine::process(text, rules, mode, &mut parser.borrow_mut()));
+    let outcome = PARSER.with(|parser| engine::process(text, rules, mode, &mut parser.borrow_mut()));
     let changed = outcome.as_ref().is_ok_and(|o| o.fixed.is_some());
     result(changed.then_some(bytes), outcome)
 }
@@ -88,9 +87,7 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
     })?;
     if let Some(encoding) = declared_encoding(text) {
         let normalized = encoding.to_ascii_lowercase().replace('_', "-");
-        if !matches!(normalized.as_str(), "utf-8" | "utf8" | "ascii" | "us-ascii")
-            && !text.is_ascii()
-        {
+        if !matches!(normalized.as_str(), "utf-8" | "utf8" | "ascii" | "us-ascii") && !text.is_ascii() {
             return Err(format!(
                 "declares encoding `{encoding}`; perfmod rewrites UTF-8 only, file left alone"
             ));
@@ -120,10 +117,7 @@ mod tests {
 
     #[test]
     fn reads_coding_cookies() {
-        assert_eq!(
-            declared_encoding("# -*- coding: latin-1 -*-\nx = 1\n"),
-            Some("latin-1")
-        );
+        assert_eq!(declared_encoding("# -*- coding: latin-1 -*-\nx = 1\n"), Some("latin-1"));
         assert_eq!(
             declared_encoding("#!/usr/bin/python\n# vim: set fileencoding=utf-8 :\n"),
             Some("utf-8")

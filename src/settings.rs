@@ -62,11 +62,7 @@ impl Settings {
             Some(path) => read_pyproject(&path)?,
             None => (FileConfig::default(), None),
         };
-        let target_version = match args
-            .target_version
-            .as_ref()
-            .or(config.target_version.as_ref())
-        {
+        let target_version = match args.target_version.as_ref().or(config.target_version.as_ref()) {
             Some(text) => {
                 let version: PythonVersion = text.parse().map_err(anyhow::Error::msg)?;
                 if !(PythonVersion::OLDEST..=PythonVersion::NEWEST).contains(&version) {
@@ -78,11 +74,7 @@ impl Settings {
         };
         let all = load_codemods(args.codemods.codemods.as_deref())?;
         let select = args.select.clone().or(config.select.clone());
-        let ignore = args
-            .ignore
-            .clone()
-            .or(config.ignore.clone())
-            .unwrap_or_default();
+        let ignore = args.ignore.clone().or(config.ignore.clone()).unwrap_or_default();
         for id in select.iter().flatten().chain(&ignore) {
             if !all.iter().any(|c| &c.id == id) {
                 bail!("unknown rule `{id}` (see `perfmod rules`)");
@@ -96,15 +88,9 @@ impl Settings {
             .collect();
         let mut exclude = globset::GlobSetBuilder::new();
         for pattern in args.exclude.iter().chain(&config.exclude) {
-            exclude.add(
-                globset::Glob::new(pattern)
-                    .with_context(|| format!("invalid --exclude glob `{pattern}`"))?,
-            );
+            exclude.add(globset::Glob::new(pattern).with_context(|| format!("invalid --exclude glob `{pattern}`"))?);
         }
-        let limit = args
-            .concurrency_limit
-            .or(config.concurrency_limit)
-            .unwrap_or(10);
+        let limit = args.concurrency_limit.or(config.concurrency_limit).unwrap_or(10);
         if limit == 0 {
             bail!("--concurrency-limit must be at least 1");
         }
@@ -158,16 +144,11 @@ fn find_pyproject(start: &Path) -> Option<PathBuf> {
 }
 
 fn read_pyproject(path: &Path) -> Result<(FileConfig, Option<PythonVersion>)> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let parsed: PyProject =
-        toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let parsed: PyProject = toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
     let requires = parsed
         .project
         .and_then(|p| p.requires_python)
         .and_then(|spec| PythonVersion::from_requires_python(&spec));
-    Ok((
-        parsed.tool.and_then(|t| t.perfmod).unwrap_or_default(),
-        requires,
-    ))
+    Ok((parsed.tool.and_then(|t| t.perfmod).unwrap_or_default(), requires))
 }

@@ -19,12 +19,7 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     let findings: Vec<Located> = results
         .iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|o| (r, o)))
-        .flat_map(|(r, o)| {
-            o.findings.iter().map(move |finding| Located {
-                path: &r.path,
-                finding,
-            })
-        })
+        .flat_map(|(r, o)| o.findings.iter().map(move |finding| Located { path: &r.path, finding }))
         .collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

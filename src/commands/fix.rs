@@ -48,10 +48,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             for applied in &outcome.applied {
                 *per_rule.entry(&applied.rule).or_default() += 1;
             }
-            let summary: Vec<String> = per_rule
-                .iter()
-                .map(|(rule, n)| format!("{rule} ×{n}"))
-                .collect();
+            let summary: Vec<String> = per_rule.iter().map(|(rule, n)| format!("{rule} ×{n}")).collect();
             writeln!(out, "fixed {path}: {}", summary.join(", "))?;
         } else {
             // The file was valid UTF-8 when read.
@@ -67,12 +64,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     if fixes == 0 {
         writeln!(err, "No rewrites to make.")?;
     } else {
-        writeln!(
-            err,
-            "{verb} {} in {}.",
-            plural(fixes, "finding"),
-            plural(files, "file")
-        )?;
+        writeln!(err, "{verb} {} in {}.", plural(fixes, "finding"), plural(files, "file"))?;
     }
     if hidden > 0 {
         writeln!(

@@ -11,12 +11,7 @@ pub fn exists(name: &str) -> bool {
     FILTERS.contains(&name)
 }
 
-pub fn apply(
-    name: &str,
-    arg: Option<&str>,
-    nodes: &[Node],
-    ctx: &RenderContext,
-) -> Option<Rendered> {
+pub fn apply(name: &str, arg: Option<&str>, nodes: &[Node], ctx: &RenderContext) -> Option<Rendered> {
     let node = *nodes.first()?;
     let text = match name {
         "as-set" => as_set(node, ctx.source)?,
@@ -44,9 +39,7 @@ fn without_keyword(arguments: Node, source: &str, name: &str) -> Option<String> 
         .named_children(&mut cursor)
         .filter(|arg| {
             !(arg.kind() == "keyword_argument"
-                && arg
-                    .child_by_field_name("name")
-                    .is_some_and(|n| text(n, source) == name))
+                && arg.child_by_field_name("name").is_some_and(|n| text(n, source) == name))
         })
         .map(|arg| text(arg, source))
         .collect();
@@ -90,9 +83,7 @@ fn fstring_to_lazy(string: Node, source: &str) -> Option<Rendered> {
                 if (0..part.child_count()).any(|i| part.child(i).is_some_and(|c| c.kind() == "=")) {
                     return None;
                 }
-                let conversion = part
-                    .child_by_field_name("type_conversion")
-                    .map(|c| text(c, source));
+                let conversion = part.child_by_field_name("type_conversion").map(|c| text(c, source));
                 let spec = part.child_by_field_name("format_specifier");
                 if spec.is_some_and(|s| s.named_child_count() > 0) {
                     return None;
@@ -161,9 +152,7 @@ fn printf_directive(conversion: Option<&str>, spec: Option<&str>) -> Option<Stri
         return None;
     }
     let rest = body.trim_start_matches(['+', ' ']).trim_start_matches('#');
-    let (width, precision) = rest
-        .split_once('.')
-        .map_or((rest, None), |(w, p)| (w, Some(p)));
+    let (width, precision) = rest.split_once('.').map_or((rest, None), |(w, p)| (w, Some(p)));
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
     if !digits(width) || precision.is_some_and(|p| p.is_empty() || !digits(p)) {
         return None;
@@ -180,30 +169,20 @@ fn percent_to_lazy(operation: Node, source: &str) -> Option<Rendered> {
     if text(operation.child_by_field_name("operator")?, source) != "%" || left.kind() != "string" {
         return None;
     }
-    if text(left.child(0)?, source)
-        .to_ascii_lowercase()
-        .contains('f')
-    {
+    if text(left.child(0)?, source).to_ascii_lowercase().contains('f') {
         return None;
     }
     let args: Vec<&str> = match right.kind() {
         "tuple" => {
             let mut cursor = right.walk();
             let items: Vec<Node> = right.named_children(&mut cursor).collect();
-            if items
-                .iter()
-                .any(|i| matches!(i.kind(), "list_splat" | "comment"))
-            {
+            if items.iter().any(|i| matches!(i.kind(), "list_splat" | "comment")) {
                 return None;
             }
             items.iter().map(|i| text(*i, source)).collect()
         }
         "integer" | "float" | "true" | "false" | "none" => vec![text(right, source)],
-        "string"
-            if !text(right.child(0)?, source)
-                .to_ascii_lowercase()
-                .contains('f') =>
-        {
+        "string" if !text(right.child(0)?, source).to_ascii_lowercase().contains('f') => {
             vec![text(right, source)]
         }
         _ => return None,
@@ -231,9 +210,7 @@ fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
         return None;
     }
     let prefix = text(string.child(0)?, source);
-    if prefix.to_ascii_lowercase().contains('f')
-        || string.named_child_count() != 3 && string.named_child_count() != 2
-    {
+    if prefix.to_ascii_lowercase().contains('f') || string.named_child_count() != 3 && string.named_child_count() != 2 {
         return None;
     }
     let arguments = call.child_by_field_name("arguments")?;
@@ -246,8 +223,7 @@ fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
         .named_children(&mut string.walk())
         .find(|c| c.kind() == "string_content");
     let body = content.map_or("", |c| text(c, source));
-    if content.is_some_and(|c| c.named_child_count() > 0 && !only_escapes_without_braces(c, source))
-    {
+    if content.is_some_and(|c| c.named_child_count() > 0 && !only_escapes_without_braces(c, source)) {
         return None;
     }
     let (format, fields) = convert_format_fields(body, !args.is_empty())?;
@@ -305,14 +281,9 @@ fn convert_format_fields(body: &str, escape_percent: bool) -> Option<(String, us
                 if field.contains('{') {
                     return None;
                 }
-                let (name_and_conversion, spec) = field
-                    .split_once(':')
-                    .map_or((field, None), |(a, b)| (a, Some(b)));
+                let (name_and_conversion, spec) = field.split_once(':').map_or((field, None), |(a, b)| (a, Some(b)));
                 let (name, conversion) = match name_and_conversion.split_once('!') {
-                    Some((n, conv)) => (
-                        n,
-                        Some(&name_and_conversion[n.len()..n.len() + 1 + conv.len()]),
-                    ),
+                    Some((n, conv)) => (n, Some(&name_and_conversion[n.len()..n.len() + 1 + conv.len()])),
                     None => (name_and_conversion, None),
                 };
                 if !(name.is_empty() || name.parse::<usize>().ok() == Some(fields)) {
@@ -341,10 +312,7 @@ mod tests {
         assert_eq!(printf_directive(None, None).as_deref(), Some("%s"));
         assert_eq!(printf_directive(Some("!r"), None).as_deref(), Some("%r"));
         assert_eq!(printf_directive(None, Some(".2f")).as_deref(), Some("%.2f"));
-        assert_eq!(
-            printf_directive(None, Some("+08.3e")).as_deref(),
-            Some("%+08.3e")
-        );
+        assert_eq!(printf_directive(None, Some("+08.3e")).as_deref(), Some("%+08.3e"));
         // Strings align left under str.format but right under %: no equivalent.
         assert_eq!(printf_directive(None, Some("10")), None);
         assert_eq!(printf_directive(None, Some(",d")), None);
@@ -358,10 +326,7 @@ mod tests {
             convert_format_fields("{} and {!r} 5%", true),
             Some(("%s and %r 5%%".into(), 2))
         );
-        assert_eq!(
-            convert_format_fields("{0} {1:.1f}", true),
-            Some(("%s %.1f".into(), 2))
-        );
+        assert_eq!(convert_format_fields("{0} {1:.1f}", true), Some(("%s %.1f".into(), 2)));
         assert_eq!(convert_format_fields("{1} {0}", true), None);
         assert_eq!(convert_format_fields("{name}", true), None);
         assert_eq!(

@@ -40,10 +40,7 @@ pub fn validate(predicate: &QueryPredicate, captures: &[&str]) -> Result<(), Str
     let name = &*predicate.operator;
     let Some((_, arity)) = GUARDS.iter().find(|(g, _)| *g == name) else {
         let known: Vec<&str> = GUARDS.iter().map(|(g, _)| *g).collect();
-        return Err(format!(
-            "unknown guard `#{name}` (known: {})",
-            known.join(", ")
-        ));
+        return Err(format!("unknown guard `#{name}` (known: {})", known.join(", ")));
     };
     match predicate.args.first() {
         Some(QueryPredicateArg::Capture(index)) if (*index as usize) < captures.len() => {}
@@ -100,10 +97,9 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
         ),
         "in-async-function?" => pass(semantic::in_async_function(node)),
         "not-in-async-function?" => pass(!semantic::in_async_function(node)),
-        "hashable-literals?" => pass(
-            node.named_child_count() > 0
-                && all_named_children(node, |c| is_hashable_literal(c, ctx.source)),
-        ),
+        "hashable-literals?" => {
+            pass(node.named_child_count() > 0 && all_named_children(node, |c| is_hashable_literal(c, ctx.source)))
+        }
         "hashable?" => {
             if is_hashable_literal(node, ctx.source) {
                 Verdict::Pass
@@ -158,9 +154,7 @@ fn is_hashable_literal(node: Node, source: &str) -> bool {
         "unary_operator" => node
             .child_by_field_name("argument")
             .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
-        "tuple" | "parenthesized_expression" => {
-            all_named_children(node, |c| is_hashable_literal(c, source))
-        }
+        "tuple" | "parenthesized_expression" => all_named_children(node, |c| is_hashable_literal(c, source)),
         _ => false,
     }
 }
@@ -184,6 +178,5 @@ fn is_logger(node: Node, ctx: &GuardContext) -> bool {
         _ => return false,
     };
     let lower = name.trim_start_matches('_').to_ascii_lowercase();
-    matches!(lower.as_str(), "logger" | "log" | "_log" | "_logger")
-        || ctx.semantic.loggers.contains(name)
+    matches!(lower.as_str(), "logger" | "log" | "_log" | "_logger") || ctx.semantic.loggers.contains(name)
 }

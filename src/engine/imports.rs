@@ -6,13 +6,7 @@ use crate::edit::{Edit, ImportRequest};
 use tree_sitter::{Node, Tree};
 
 /// Edits that bind every request not yet reachable in `source`.
-pub fn add_imports(
-    tree: &Tree,
-    source: &str,
-    semantic: &Semantic,
-    requests: &[ImportRequest],
-    eol: &str,
-) -> Vec<Edit> {
+pub fn add_imports(tree: &Tree, source: &str, semantic: &Semantic, requests: &[ImportRequest], eol: &str) -> Vec<Edit> {
     let mut wanted: Vec<&ImportRequest> = requests
         .iter()
         .filter(|r| semantic.spelling_of(&qualified(r)).is_none())
@@ -29,12 +23,10 @@ pub fn add_imports(
             .as_deref()
             .and_then(|_| mergeable_from_import(root, source, &request.module));
         match (target, &request.member) {
-            (Some(statement), Some(member)) => {
-                match merged.iter_mut().find(|(s, _)| *s == statement) {
-                    Some((_, members)) => members.push(member),
-                    None => merged.push((statement, vec![member])),
-                }
-            }
+            (Some(statement), Some(member)) => match merged.iter_mut().find(|(s, _)| *s == statement) {
+                Some((_, members)) => members.push(member),
+                None => merged.push((statement, vec![member])),
+            },
             _ => new_lines.push(request.statement()),
         }
     }
@@ -47,10 +39,7 @@ pub fn add_imports(
     }
     if !new_lines.is_empty() {
         let at = insertion_point(root, source);
-        let block: String = new_lines
-            .iter()
-            .map(|line| format!("{line}{eol}"))
-            .collect();
+        let block: String = new_lines.iter().map(|line| format!("{line}{eol}")).collect();
         edits.push(Edit::insert(at, block));
     }
     edits
@@ -94,15 +83,8 @@ fn insertion_point(root: Node, source: &str) -> usize {
     let mut cursor = root.walk();
     for (index, statement) in root.named_children(&mut cursor).enumerate() {
         match statement.kind() {
-            "import_statement" | "import_from_statement" | "future_import_statement" => {
-                after = Some(statement)
-            }
-            "expression_statement"
-                if index == 0
-                    && statement
-                        .named_child(0)
-                        .is_some_and(|s| s.kind() == "string") =>
-            {
+            "import_statement" | "import_from_statement" | "future_import_statement" => after = Some(statement),
+            "expression_statement" if index == 0 && statement.named_child(0).is_some_and(|s| s.kind() == "string") => {
                 after = Some(statement)
             }
             "comment" if after.is_none() => {}
@@ -129,9 +111,7 @@ fn insertion_point(root: Node, source: &str) -> usize {
 
 /// The offset just past the end of the line containing `offset`.
 fn line_end(source: &str, offset: usize) -> usize {
-    source[offset..]
-        .find('\n')
-        .map_or(source.len(), |i| offset + i + 1)
+    source[offset..].find('\n').map_or(source.len(), |i| offset + i + 1)
 }
 
 /// Edits removing the top-level imports whose names `before` referenced and
@@ -141,11 +121,7 @@ pub fn remove_unused(tree: &Tree, source: &str, before: &Semantic, after: &Seman
     let dead: Vec<&str> = after
         .imports
         .iter()
-        .filter(|i| {
-            i.top_level
-                && before.reference_count(&i.local) > 0
-                && after.reference_count(&i.local) == 0
-        })
+        .filter(|i| i.top_level && before.reference_count(&i.local) > 0 && after.reference_count(&i.local) == 0)
         .filter(|i| !mentioned_in_strings(source, &i.local))
         .map(|i| i.local.as_str())
         .collect();
@@ -156,10 +132,8 @@ pub fn remove_unused(tree: &Tree, source: &str, before: &Semantic, after: &Seman
     let mut cursor = root.walk();
     let mut edits = Vec::new();
     for statement in root.named_children(&mut cursor) {
-        if !matches!(
-            statement.kind(),
-            "import_statement" | "import_from_statement"
-        ) || text(statement, source).contains('#')
+        if !matches!(statement.kind(), "import_statement" | "import_from_statement")
+            || text(statement, source).contains('#')
         {
             continue;
         }
@@ -171,9 +145,7 @@ pub fn remove_unused(tree: &Tree, source: &str, before: &Semantic, after: &Seman
             .collect();
         let binds = |name: &Node| -> &str {
             match name.kind() {
-                "aliased_import" => name
-                    .child_by_field_name("alias")
-                    .map_or("", |a| text(a, source)),
+                "aliased_import" => name.child_by_field_name("alias").map_or("", |a| text(a, source)),
                 _ => {
                     let dotted = text(*name, source);
                     if module.is_some() {

@@ -1,13 +1,15 @@
 //! The per-file pipeline: prefilter -> parse -> match -> guard -> render fixes ->
 //! apply to a fixpoint, re-parsing after every round.
+pub mod analysis;
 pub mod filters;
+pub mod fixers;
 pub mod guards;
 pub mod imports;
 pub mod semantic;
 pub mod source;
 pub mod template;
 
-use crate::codemod::Codemod;
+use crate::codemod::{Codemod, FixSpec};
 use crate::edit::{apply_edits, Edit, Fix, ImportRequest, Safety};
 use aho_corasick::AhoCorasick;
 use guards::{GuardContext, Verdict};
@@ -124,12 +126,7 @@ pub struct Mode {
 
 /// Runs the rule set over one file's text. `Err` is a one-line reason the file
 /// could not be processed (it does not parse).
-pub fn process(
-    text: &str,
-    rules: &RuleSet,
-    mode: Mode,
-    parser: &mut Parser,
-) -> Result<FileOutcome, String> {
+pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> Result<FileOutcome, String> {
     let file = SourceFile::new(text);
     let active = rules.candidates(file.body);
     let mut outcome = FileOutcome::default();
@@ -139,10 +136,7 @@ pub fn process(
     let tree = parse(parser, file.body)?;
     if let Some(error) = first_syntax_error(&tree) {
         let at = file.position(error.start_byte());
-        return Err(format!(
-            "syntax error at {}:{}, file left alone",
-            at.line, at.column
-        ));
+        return Err(format!("syntax error at {}:{}, file left alone", at.line, at.column));
     }
     outcome.findings = find(&tree, &file, rules, &active);
     if !mode.fix || !outcome.findings.iter().any(|f| applicable(f, mode)) {
@@ -162,24 +156,14 @@ pub fn process(
         if chosen.is_empty() {
             break;
         }
-        match apply_round(
-            &current,
-            &current_tree,
-            &chosen,
-            &file,
-            parser,
-            &mut outcome,
-        ) {
+        match apply_round(&current, &current_tree, &chosen, &file, parser, &mut outcome) {
             Some((next, next_tree)) => {
                 current = next;
                 current_tree = next_tree;
             }
             None => break,
         }
-        let scratch = SourceFile {
-            body: &current,
-            ..file
-        };
+        let scratch = SourceFile { body: &current, ..file };
         findings = find(&current_tree, &scratch, rules, &rules.candidates(&current));
     }
     if current != file.body {
@@ -265,10 +249,7 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec
         if verdict == Verdict::Skip {
             continue;
         }
-        let (start, end) = (
-            file.position(target.start_byte()),
-            file.position(target.end_byte()),
-        );
+        let (start, end) = (file.position(target.start_byte()), file.position(target.end_byte()));
         if file.is_suppressed(&codemod.id, start.line, end.line) {
             continue;
         }
@@ -278,31 +259,42 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec
             semantic,
             options: &rules.options,
             site_indent: file.indentation_of_line(target.start_byte()),
-            indent_unit: &file.indent_unit,
+            indent_unit: file.indent_unit,
         };
-        let fix = pattern.template.as_ref().and_then(|template| {
-            let rendered = template.render(&render_ctx)?;
-            let safety = if verdict == Verdict::Unsafe {
-                Safety::Unsafe
-            } else {
-                pattern.safety
+        let fix = pattern.fix.as_ref().and_then(|spec| {
+            let (edits, imports, fixer_safety) = match spec {
+                FixSpec::Template(template) => {
+                    let rendered = template.render(&render_ctx)?;
+                    (
+                        vec![Edit::replace(target.byte_range(), rendered.text)],
+                        rendered.imports,
+                        None,
+                    )
+                }
+                FixSpec::Rust(fixer) => {
+                    let output = fixer(&fixers::FixContext {
+                        render: &render_ctx,
+                        target,
+                        file,
+                    })?;
+                    (output.edits, output.imports, output.safety)
+                }
             };
-            let mut edits = keep_comments(target, &rendered.text, source);
-            edits.push(Edit::replace(
-                target.byte_range(),
-                file.with_eol(&rendered.text),
-            ));
-            Some(Fix {
-                edits,
-                imports: rendered.imports,
-                safety,
-            })
+            let mut safety = fixer_safety.unwrap_or(pattern.safety).max(pattern.safety);
+            if verdict == Verdict::Unsafe {
+                safety = Safety::Unsafe;
+            }
+            let mut edits: Vec<Edit> = edits
+                .into_iter()
+                .map(|e| Edit {
+                    text: file.with_eol(&e.text),
+                    ..e
+                })
+                .collect();
+            edits.extend(keep_comments(tree, &edits, source, file.eol));
+            Some(Fix { edits, imports, safety })
         });
-        let message = pattern
-            .message
-            .render(&render_ctx)
-            .map(|r| r.text)
-            .unwrap_or_default();
+        let message = pattern.message.render(&render_ctx).map(|r| r.text).unwrap_or_default();
         findings.push(Finding {
             rule: codemod.id.clone(),
             message,
@@ -317,39 +309,47 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec
     findings
 }
 
-/// Comments inside a replaced node that the replacement drops are moved onto
-/// their own lines above the statement, so no comment is ever lost.
-fn keep_comments(target: Node, replacement: &str, source: &str) -> Vec<Edit> {
-    let mut comments = Vec::new();
-    let mut cursor = target.walk();
-    let mut stack = vec![target];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "comment" {
-            let comment = semantic::text(node, source);
-            if !replacement.contains(comment) {
-                comments.push((node.start_byte(), comment));
+/// Comments inside a replaced range that the replacement drops are moved onto
+/// their own lines above the statement, so no rewrite ever loses a comment.
+fn keep_comments(tree: &Tree, edits: &[Edit], source: &str, eol: &str) -> Vec<Edit> {
+    let mut moved = Vec::new();
+    for edit in edits.iter().filter(|e| !e.range.is_empty()) {
+        let Some(cover) = tree
+            .root_node()
+            .descendant_for_byte_range(edit.range.start, edit.range.end)
+        else {
+            continue;
+        };
+        let mut comments = Vec::new();
+        let mut cursor = cover.walk();
+        let mut stack = vec![cover];
+        while let Some(node) = stack.pop() {
+            if node.end_byte() <= edit.range.start || node.start_byte() >= edit.range.end {
+                continue;
             }
+            if node.kind() == "comment" {
+                let comment = semantic::text(node, source);
+                if !edit.text.contains(comment) && !moved.iter().any(|(_, c)| *c == comment) {
+                    comments.push((node.start_byte(), comment));
+                }
+                continue;
+            }
+            stack.extend(node.children(&mut cursor));
+        }
+        comments.sort();
+        if comments.is_empty() {
             continue;
         }
-        stack.extend(node.children(&mut cursor));
+        let statement = enclosing_statement(cover);
+        moved.extend(comments.into_iter().map(|(_, c)| (statement, c)));
     }
-    if comments.is_empty() {
-        return Vec::new();
+    let mut edits = Vec::new();
+    for (statement, comment) in &moved {
+        let line_start = statement.start_byte() - statement.start_position().column;
+        let indent = &source[line_start..statement.start_byte()];
+        edits.push(Edit::insert(statement.start_byte(), format!("{comment}{eol}{indent}")));
     }
-    comments.sort();
-    let statement = enclosing_statement(target);
-    let line_start = statement.start_byte() - statement.start_position().column;
-    let indent = &source[line_start..statement.start_byte()];
-    let eol = if source.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    let block: String = comments
-        .iter()
-        .map(|(_, c)| format!("{indent}{c}{eol}{indent}"))
-        .collect();
-    vec![Edit::insert(statement.start_byte(), block)]
+    edits
 }
 
 /// The applicable fixes of a round, first by position, none overlapping.
@@ -385,9 +385,7 @@ fn apply_round(
             .flat_map(|f| f.fix.as_ref().unwrap().edits.clone())
             .collect();
         let text = apply_edits(current, &edits);
-        let tree = parser
-            .parse(&text, None)
-            .filter(|t| !t.root_node().has_error())?;
+        let tree = parser.parse(&text, None).filter(|t| !t.root_node().has_error())?;
         Some((text, tree))
     };
     let mut accepted: Vec<&Finding> = chosen.to_vec();
@@ -420,15 +418,13 @@ fn apply_round(
         let semantic = Semantic::build(&new_tree, &text);
         let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol);
         let with_imports = apply_edits(&text, &edits);
-        let reparsed = parser
-            .parse(&with_imports, None)
-            .filter(|t| !t.root_node().has_error());
+        let reparsed = parser.parse(&with_imports, None).filter(|t| !t.root_node().has_error());
         match reparsed {
             Some(t) => (text, new_tree) = (with_imports, t),
             None => {
-                outcome.warnings.push(
-                    "adding the imports the fixes need would not parse; fixes left out".into(),
-                );
+                outcome
+                    .warnings
+                    .push("adding the imports the fixes need would not parse; fixes left out".into());
                 return None;
             }
         }
@@ -437,10 +433,7 @@ fn apply_round(
     let removals = imports::remove_unused(&new_tree, &text, &before, &after);
     if !removals.is_empty() {
         let pruned = apply_edits(&text, &removals);
-        if let Some(t) = parser
-            .parse(&pruned, None)
-            .filter(|t| !t.root_node().has_error())
-        {
+        if let Some(t) = parser.parse(&pruned, None).filter(|t| !t.root_node().has_error()) {
             (text, new_tree) = (pruned, t);
         }
     }

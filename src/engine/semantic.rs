@@ -48,10 +48,7 @@ impl Semantic {
                 "future_import_statement" => descend = false,
                 "assignment" => model.record_logger(node, source),
                 "identifier" => {
-                    *model
-                        .references
-                        .entry(text(node, source).to_string())
-                        .or_default() += 1;
+                    *model.references.entry(text(node, source).to_string()).or_default() += 1;
                     if is_binding_position(node) {
                         model.other_bindings.insert(text(node, source).to_string());
                     }
@@ -87,9 +84,7 @@ impl Semantic {
             let (name, alias) = match child.kind() {
                 "dotted_name" => (text(child, source), None),
                 "aliased_import" => (
-                    child
-                        .child_by_field_name("name")
-                        .map_or("", |n| text(n, source)),
+                    child.child_by_field_name("name").map_or("", |n| text(n, source)),
                     child.child_by_field_name("alias").map(|a| text(a, source)),
                 ),
                 "wildcard_import" => {
@@ -99,10 +94,7 @@ impl Semantic {
                 _ => continue,
             };
             let (local, qualified) = match (&module, alias) {
-                (Some(module), alias) => (
-                    alias.unwrap_or(name).to_string(),
-                    format!("{module}.{name}"),
-                ),
+                (Some(module), alias) => (alias.unwrap_or(name).to_string(), format!("{module}.{name}")),
                 (None, Some(alias)) => (alias.to_string(), name.to_string()),
                 // `import a.b` binds `a`, which stands for the package `a`.
                 (None, None) => {
@@ -162,8 +154,7 @@ impl Semantic {
             (Some(only), None) => Some(only.qualified.clone()),
             // Imported twice: only unambiguous when both say the same.
             (Some(first), Some(second))
-                if bound.all(|i| i.qualified == first.qualified)
-                    && second.qualified == first.qualified =>
+                if bound.all(|i| i.qualified == first.qualified) && second.qualified == first.qualified =>
             {
                 Some(first.qualified.clone())
             }
@@ -176,15 +167,8 @@ impl Semantic {
     /// The local spelling that reaches `qualified` through an existing import,
     /// e.g. `aio.sleep` for `asyncio.sleep` after `import asyncio as aio`.
     pub fn spelling_of(&self, qualified: &str) -> Option<String> {
-        let usable = |imported: &&ImportedName| {
-            imported.top_level && self.resolve_name(&imported.local).is_some()
-        };
-        if let Some(direct) = self
-            .imports
-            .iter()
-            .filter(usable)
-            .find(|i| i.qualified == qualified)
-        {
+        let usable = |imported: &&ImportedName| imported.top_level && self.resolve_name(&imported.local).is_some();
+        if let Some(direct) = self.imports.iter().filter(usable).find(|i| i.qualified == qualified) {
             return Some(direct.local.clone());
         }
         self.imports
@@ -226,9 +210,7 @@ fn is_binding_position(identifier: Node) -> bool {
             ("typed_parameter", _) => return parent.named_child(0) == Some(child),
             ("default_parameter" | "typed_default_parameter", f) => return f == Some("name"),
             ("list_splat_pattern" | "dictionary_splat_pattern", _) => return true,
-            ("assignment" | "augmented_assignment" | "for_statement" | "for_in_clause", f) => {
-                return f == Some("left")
-            }
+            ("assignment" | "augmented_assignment" | "for_statement" | "for_in_clause", f) => return f == Some("left"),
             ("named_expression", f) => return f == Some("name"),
             ("as_pattern_target" | "global_statement" | "nonlocal_statement", _) => return true,
             ("pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression", _) => {
@@ -275,8 +257,7 @@ pub fn in_async_function(node: Node) -> bool {
 }
 
 pub fn is_async_def(function: Node) -> bool {
-    function.kind() == "function_definition"
-        && function.child(0).is_some_and(|c| c.kind() == "async")
+    function.kind() == "function_definition" && function.child(0).is_some_and(|c| c.kind() == "async")
 }
 
 /// The statement that contains `node` (itself, if it is one).
@@ -297,16 +278,11 @@ mod tests {
 
     fn resolve_all(source: &str, expr: &str) -> Option<String> {
         let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .unwrap();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
         let tree = parser.parse(source, None).unwrap();
         let model = Semantic::build(&tree, source);
         let at = source.rfind(expr).unwrap();
-        let node = tree
-            .root_node()
-            .descendant_for_byte_range(at, at + expr.len())
-            .unwrap();
+        let node = tree.root_node().descendant_for_byte_range(at, at + expr.len()).unwrap();
         model.resolve(node, source)
     }
 
@@ -324,10 +300,7 @@ mod tests {
             resolve_all("import os.path\nos.path.join\n", "os.path.join").as_deref(),
             Some("os.path.join")
         );
-        assert_eq!(
-            resolve_all("sorted\n", "sorted").as_deref(),
-            Some("builtins.sorted")
-        );
+        assert_eq!(resolve_all("sorted\n", "sorted").as_deref(), Some("builtins.sorted"));
     }
 
     #[test]
@@ -344,18 +317,10 @@ mod tests {
     fn spelling_reuses_existing_imports() {
         let source = "import asyncio as aio\nfrom functools import cache as memo\n";
         let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .unwrap();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
         let model = Semantic::build(&parser.parse(source, None).unwrap(), source);
-        assert_eq!(
-            model.spelling_of("asyncio.sleep").as_deref(),
-            Some("aio.sleep")
-        );
-        assert_eq!(
-            model.spelling_of("functools.cache").as_deref(),
-            Some("memo")
-        );
+        assert_eq!(model.spelling_of("asyncio.sleep").as_deref(), Some("aio.sleep"));
+        assert_eq!(model.spelling_of("functools.cache").as_deref(), Some("memo"));
         assert_eq!(model.spelling_of("collections.deque"), None);
     }
 }

@@ -99,8 +99,7 @@ impl<'a> SourceFile<'a> {
                 None => !rest.starts_with('['),
             }
         };
-        silences(self.line(first_line))
-            || (last_line != first_line && silences(self.line(last_line)))
+        silences(self.line(first_line)) || (last_line != first_line && silences(self.line(last_line)))
     }
 }
 
@@ -147,8 +146,7 @@ mod tests {
 
     #[test]
     fn suppression_comments_name_rules() {
-        let file =
-            SourceFile::new("a  # perfmod: ignore\nb  # perfmod: ignore[x-rule, y-rule]\nc\n");
+        let file = SourceFile::new("a  # perfmod: ignore\nb  # perfmod: ignore[x-rule, y-rule]\nc\n");
         assert!(file.is_suppressed("any", 1, 1));
         assert!(file.is_suppressed("y-rule", 2, 2));
         assert!(!file.is_suppressed("z-rule", 2, 2));

@@ -98,8 +98,7 @@ impl Template {
                     match filter {
                         None => {
                             let (first, last) = (nodes.first()?, nodes.last()?);
-                            out.text
-                                .push_str(&ctx.source[first.start_byte()..last.end_byte()]);
+                            out.text.push_str(&ctx.source[first.start_byte()..last.end_byte()]);
                         }
                         Some((filter, arg)) => {
                             let converted = filters::apply(filter, arg.as_deref(), nodes, ctx)?;
@@ -161,10 +160,7 @@ fn parse_hole(body: &str, captures: &[&str]) -> Result<Segment> {
 
 /// How to spell `request` in this file, and the import to add when nothing
 /// existing reaches it. `None` when the name to bind is already taken.
-pub fn spell_import(
-    request: &ImportRequest,
-    semantic: &Semantic,
-) -> Option<(String, Option<ImportRequest>)> {
+pub fn spell_import(request: &ImportRequest, semantic: &Semantic) -> Option<(String, Option<ImportRequest>)> {
     let qualified = match &request.member {
         Some(member) => format!("{}.{member}", request.module),
         None => request.module.clone(),

@@ -1,13 +1,7 @@
 //! Unified diffs of rewritten files, coloured on a terminal.
 use std::io::{self, Write};
 
-pub fn write_diff(
-    out: &mut impl Write,
-    path: &str,
-    old: &str,
-    new: &str,
-    colour: bool,
-) -> io::Result<()> {
+pub fn write_diff(out: &mut impl Write, path: &str, old: &str, new: &str, colour: bool) -> io::Result<()> {
     let diff = similar::TextDiff::from_lines(old, new);
     let text = diff
         .unified_diff()

@@ -3,11 +3,7 @@ use super::{display_path, Located};
 use crate::edit::Safety;
 use std::io::{self, Write};
 
-pub fn write_findings(
-    out: &mut impl Write,
-    findings: &[Located],
-    unsafe_fixes: bool,
-) -> io::Result<()> {
+pub fn write_findings(out: &mut impl Write, findings: &[Located], unsafe_fixes: bool) -> io::Result<()> {
     let mut fixable = 0;
     let mut hidden = 0;
     for located in findings {

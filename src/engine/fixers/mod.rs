@@ -1,0 +1,37 @@
+//! Rewrites implemented in Rust, for what a template cannot say: rewrites that
+//! span several statements (a class, a loop and the list before it). A codemod
+//! names one with `fixer = "name"` in a `[[pattern]]`; the query and guards
+//! still decide what matches. Analyses shared between fixers live in
+//! [`super::analysis`], never in a fixer.
+use super::source::SourceFile;
+use super::template::RenderContext;
+use crate::edit::{Edit, ImportRequest, Safety};
+use tree_sitter::Node;
+
+/// What a fixer sees: the match (captures, semantic model, options) and the file.
+pub struct FixContext<'a, 't> {
+    pub render: &'a RenderContext<'a, 't>,
+    /// The `@match` node.
+    pub target: Node<'t>,
+    pub file: &'a SourceFile<'a>,
+}
+
+/// A fixer's rewrite: edits (with `\n` line ends; the engine converts them to
+/// the file's), the imports they need, and a safety stricter than the pattern's.
+#[derive(Debug, Default)]
+pub struct FixOutput {
+    pub edits: Vec<Edit>,
+    pub imports: Vec<ImportRequest>,
+    pub safety: Option<Safety>,
+}
+
+/// `None` means "cannot rewrite this one": the finding stays, without a fix.
+pub type Fixer = for<'a, 't> fn(&FixContext<'a, 't>) -> Option<FixOutput>;
+
+/// Every fixer, by the name codemods use in `fixer = "..."`.
+const FIXERS: &[(&str, Fixer)] = &[];
+
+/// The fixer registered under `name`.
+pub fn lookup(name: &str) -> Option<Fixer> {
+    FIXERS.iter().find(|(n, _)| *n == name).map(|(_, fixer)| *fixer)
+}

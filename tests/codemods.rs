@@ -1,0 +1,155 @@
+//! Runs every built-in codemod over its own examples (`codemods/<id>/examples`):
+//! positive cases must be rewritten exactly to their `.after.py`, negative cases
+//! (no `.after.py`) must produce no finding at all, every rewrite must be
+//! idempotent, its diff is snapshotted, and examples marked `# test: runnable`
+//! must print the same with `python3` before and after.
+use perfmod::codemod::{self, Codemod, Example};
+use perfmod::engine::{self, Mode, RuleSet};
+use std::collections::HashMap;
+use std::process::Command;
+
+const FIX_ALL: Mode = Mode {
+    fix: true,
+    unsafe_fixes: true,
+};
+
+fn rules_for(codemod: Codemod) -> RuleSet {
+    RuleSet::new(
+        vec![codemod],
+        HashMap::from([("concurrency-limit".to_string(), "10".to_string())]),
+    )
+    .unwrap()
+}
+
+/// Checks one example, returning a description of each way it fails.
+fn check_example(rules: &RuleSet, id: &str, example: &Example) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut parser = engine::python_parser();
+    let name = format!("{id}/{}", example.name);
+    let outcome = match engine::process(&example.before, rules, FIX_ALL, &mut parser) {
+        Ok(outcome) => outcome,
+        Err(e) => return vec![format!("{name}: {e}")],
+    };
+    let fixed = outcome.fixed.clone().unwrap_or_else(|| example.before.clone());
+    match &example.after {
+        None => {
+            for finding in &outcome.findings {
+                problems.push(format!(
+                    "{name}: negative case flagged at line {}: {}",
+                    finding.start.line, finding.message
+                ));
+            }
+            if outcome.fixed.is_some() {
+                problems.push(format!("{name}: negative case was rewritten:\n{fixed}"));
+            }
+        }
+        Some(expected) => {
+            if outcome.findings.is_empty() {
+                problems.push(format!("{name}: positive case not flagged"));
+            }
+            if &fixed != expected {
+                problems.push(format!(
+                    "{name}: rewrite differs from .after.py\n--- got ---\n{fixed}--- expected ---\n{expected}"
+                ));
+            }
+            let again = engine::process(&fixed, rules, FIX_ALL, &mut parser).map(|o| o.fixed);
+            if !matches!(again, Ok(None)) {
+                problems.push(format!("{name}: not idempotent, a second run gives {again:?}"));
+            }
+            if !outcome.warnings.is_empty() {
+                problems.push(format!("{name}: warnings {:?}", outcome.warnings));
+            }
+            let findings: String = outcome
+                .findings
+                .iter()
+                .map(|f| format!("{}:{}: {} {}\n", f.start.line, f.start.column, f.rule, f.message))
+                .collect();
+            let diff = similar::TextDiff::from_lines(&example.before, &fixed)
+                .unified_diff()
+                .context_radius(3)
+                .to_string();
+            let snapshot = format!("{findings}\n{diff}");
+            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+                insta::assert_snapshot!(format!("{id}__{}", example.name), snapshot);
+            });
+            if example.before.lines().any(|l| l.trim() == "# test: runnable") {
+                problems.extend(compare_runs(&name, &example.before, &fixed));
+            }
+        }
+    }
+    problems
+}
+
+/// Runs both versions with python3; their stdout and exit status must agree.
+fn compare_runs(name: &str, before: &str, after: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |file: &str, text: &str| {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        let out = Command::new("python3")
+            .arg(&path)
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (status_before, out_before, err_before) = run("before.py", before);
+    let (status_after, out_after, err_after) = run("after.py", after);
+    if status_before != Some(0) {
+        return Some(format!("{name}: the example itself fails to run: {err_before}"));
+    }
+    (status_before != status_after || out_before != out_after).then(|| {
+        format!("{name}: behaviour changed\nbefore ({status_before:?}):\n{out_before}\nafter ({status_after:?}):\n{out_after}{err_after}")
+    })
+}
+
+#[test]
+fn every_codemod_passes_its_examples() {
+    let mut problems = Vec::new();
+    for codemod in codemod::builtin().expect("built-in codemods load") {
+        let id = codemod.id.clone();
+        let examples = codemod.examples.clone();
+        assert!(
+            examples.iter().any(|e| e.after.is_some()),
+            "{id}: needs a positive example"
+        );
+        let negatives = examples.iter().filter(|e| e.after.is_none()).count();
+        if negatives < 3 {
+            problems.push(format!("{id}: needs at least three negative examples, has {negatives}"));
+        }
+        let rules = rules_for(codemod);
+        for example in &examples {
+            problems.extend(check_example(&rules, &id, example));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+#[test]
+fn every_codemod_has_complete_docs() {
+    for codemod in codemod::builtin().unwrap() {
+        for section in ["## What it does", "## Why is this bad?"] {
+            assert!(
+                codemod.docs.contains(section),
+                "{}: docs.md lacks `{section}`",
+                codemod.id
+            );
+        }
+        if codemod.is_fix() {
+            assert!(
+                codemod.docs.contains("## Fix safety"),
+                "{}: docs.md lacks `## Fix safety`",
+                codemod.id
+            );
+        }
+    }
+}
