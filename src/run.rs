@@ -96,19 +96,26 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
     Ok(text)
 }
 
-/// The PEP 263 coding cookie of the first two lines.
+/// The PEP 263 coding cookie: on line 1, or on line 2 below a comment or blank line.
 fn declared_encoding(text: &str) -> Option<&str> {
-    text.lines()
-        .take(2)
-        .filter(|l| l.trim_start().starts_with('#'))
-        .find_map(|line| {
-            let at = line.find("coding")?;
-            let rest = line[at + 6..].strip_prefix([':', '='])?.trim_start();
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
-                .unwrap_or(rest.len());
-            Some(&rest[..end]).filter(|e| !e.is_empty())
-        })
+    for line in text.lines().take(2) {
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') {
+            if trimmed.is_empty() {
+                continue;
+            }
+            return None;
+        }
+        if let Some(at) = line.find("coding") {
+            let Some(rest) = line[at + 6..].strip_prefix([':', '=']) else { continue };
+            let rest = rest.trim_start();
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(rest.len());
+            if end > 0 {
+                return Some(&rest[..end]);
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

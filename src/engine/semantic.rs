@@ -37,26 +37,34 @@ impl Semantic {
     pub fn build(tree: &Tree, source: &str) -> Self {
         let mut model = Semantic::default();
         let mut cursor = tree.walk();
+        // (kind, field in its parent) of every ancestor of the cursor's node:
+        // `Node::parent` costs a walk from the root, so the walk keeps its own path.
+        let mut ancestors: Vec<(&'static str, Option<&'static str>)> = Vec::new();
         'walk: loop {
             let node = cursor.node();
             let mut descend = true;
             match node.kind() {
                 "import_statement" | "import_from_statement" => {
-                    model.record_import(node, source);
+                    let top_level = ancestors.last().is_some_and(|(kind, _)| *kind == "module");
+                    model.record_import(node, source, top_level);
                     descend = false;
                 }
                 "future_import_statement" => descend = false,
                 "assignment" => model.record_logger(node, source),
                 "identifier" => {
                     *model.references.entry(text(node, source).to_string()).or_default() += 1;
-                    if is_binding_position(node) {
+                    if is_binding_position(&ancestors, cursor.field_name()) {
                         model.other_bindings.insert(text(node, source).to_string());
                     }
                 }
                 _ => {}
             }
-            if descend && cursor.goto_first_child() {
-                continue;
+            if descend {
+                let field = cursor.field_name();
+                if cursor.goto_first_child() {
+                    ancestors.push((node.kind(), field));
+                    continue;
+                }
             }
             loop {
                 if cursor.goto_next_sibling() {
@@ -65,13 +73,13 @@ impl Semantic {
                 if !cursor.goto_parent() {
                     break 'walk;
                 }
+                ancestors.pop();
             }
         }
         model
     }
 
-    fn record_import(&mut self, statement: Node, source: &str) {
-        let top_level = statement.parent().is_some_and(|p| p.kind() == "module");
+    fn record_import(&mut self, statement: Node, source: &str, top_level: bool) {
         let range = statement.byte_range();
         let module = statement
             .child_by_field_name("module_name")
@@ -199,43 +207,25 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
     &source[node.byte_range()]
 }
 
-/// Whether this identifier is a name being bound (assigned, defined, a parameter...).
-fn is_binding_position(identifier: Node) -> bool {
-    let mut child = identifier;
-    while let Some(parent) = child.parent() {
-        let field = field_name_of(parent, child);
-        match (parent.kind(), field) {
-            ("function_definition" | "class_definition", Some("name")) => return true,
-            ("parameters" | "lambda_parameters", _) => return true,
-            ("typed_parameter", _) => return parent.named_child(0) == Some(child),
-            ("default_parameter" | "typed_default_parameter", f) => return f == Some("name"),
-            ("list_splat_pattern" | "dictionary_splat_pattern", _) => return true,
-            ("assignment" | "augmented_assignment" | "for_statement" | "for_in_clause", f) => return f == Some("left"),
-            ("named_expression", f) => return f == Some("name"),
-            ("as_pattern_target" | "global_statement" | "nonlocal_statement", _) => return true,
-            ("pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression", _) => {
-                child = parent;
-            }
-            ("expression_list" | "tuple" | "list", _) => child = parent,
+/// Whether an identifier is a name being bound (assigned, defined, a
+/// parameter...), from its ancestors' kinds and the fields linking them.
+fn is_binding_position(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {
+    let mut field = field;
+    for &(kind, kind_field) in ancestors.iter().rev() {
+        match kind {
+            "function_definition" | "class_definition" => return field == Some("name"),
+            "parameters" | "lambda_parameters" | "list_splat_pattern" | "dictionary_splat_pattern" => return true,
+            "typed_parameter" => return field.is_none(),
+            "default_parameter" | "typed_default_parameter" => return field == Some("name"),
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => return field == Some("left"),
+            "named_expression" => return field == Some("name"),
+            "as_pattern_target" | "global_statement" | "nonlocal_statement" => return true,
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" | "expression_list"
+            | "tuple" | "list" => field = kind_field,
             _ => return false,
         }
     }
     false
-}
-
-fn field_name_of<'t>(parent: Node<'t>, child: Node<'t>) -> Option<&'static str> {
-    let mut cursor = parent.walk();
-    if !cursor.goto_first_child() {
-        return None;
-    }
-    loop {
-        if cursor.node() == child {
-            return cursor.field_name();
-        }
-        if !cursor.goto_next_sibling() {
-            return None;
-        }
-    }
 }
 
 /// The innermost `def` (or lambda) containing `node`.
