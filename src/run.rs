@@ -107,9 +107,13 @@ fn declared_encoding(text: &str) -> Option<&str> {
             return None;
         }
         if let Some(at) = line.find("coding") {
-            let Some(rest) = line[at + 6..].strip_prefix([':', '=']) else { continue };
+            let Some(rest) = line[at + 6..].strip_prefix([':', '=']) else {
+                continue;
+            };
             let rest = rest.trim_start();
-            let end = rest.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                .unwrap_or(rest.len());
             if end > 0 {
                 return Some(&rest[..end]);
             }

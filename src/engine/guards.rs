@@ -35,6 +35,24 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("positional-count?", Some(1)),
 ];
 
+/// Guards whose verdict on a prefilter fragment (some top-level statements and
+/// every import) is never stricter than on the whole file: they look only at
+/// the match and its ancestors, or (`qualname?`) can only resolve more names
+/// when other statements are missing. Any other guard passes on a fragment.
+const EXACT_ON_FRAGMENT: &[&str] = &[
+    "qualname?",
+    "in-async-function?",
+    "not-in-async-function?",
+    "hashable-literals?",
+    "hashable?",
+    "no-keyword?",
+    "positional-count?",
+];
+
+pub fn exact_on_fragment(predicate: &QueryPredicate) -> bool {
+    EXACT_ON_FRAGMENT.contains(&&*predicate.operator)
+}
+
 /// Load-time check: a known guard whose first argument is a capture of this query.
 pub fn validate(predicate: &QueryPredicate, captures: &[&str]) -> Result<(), String> {
     let name = &*predicate.operator;

@@ -5,6 +5,7 @@ pub mod filters;
 pub mod fixers;
 pub mod guards;
 pub mod imports;
+pub mod prefilter;
 pub mod semantic;
 pub mod source;
 pub mod template;
@@ -17,7 +18,7 @@ use semantic::{enclosing_statement, Semantic};
 use source::{Position, SourceFile};
 use std::cell::OnceCell;
 use std::collections::HashMap;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use template::RenderContext;
 use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
@@ -67,21 +68,16 @@ impl RuleSet {
         })
     }
 
-    /// Which codemods could match `text` at all, by their literals.
-    fn candidates(&self, text: &str) -> Vec<bool> {
+    /// Which codemods could match `text` at all, by their literals, and where
+    /// those literals are.
+    fn candidates(&self, text: &str) -> (Vec<bool>, Vec<usize>) {
         let mut active = vec![false; self.codemods.len()];
-        let mut remaining = self.codemods.len();
+        let mut offsets = Vec::new();
         for found in self.literals.find_overlapping_iter(text) {
-            let owner = self.literal_owner[found.pattern().as_usize()];
-            if !active[owner] {
-                active[owner] = true;
-                remaining -= 1;
-                if remaining == 0 {
-                    break;
-                }
-            }
+            active[self.literal_owner[found.pattern().as_usize()]] = true;
+            offsets.push(found.start());
         }
-        active
+        (active, offsets)
     }
 }
 
@@ -128,10 +124,16 @@ pub struct Mode {
 /// could not be processed (it does not parse).
 pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> Result<FileOutcome, String> {
     let file = SourceFile::new(text);
-    let active = rules.candidates(file.body);
+    let (active, literal_offsets) = rules.candidates(file.body);
     let mut outcome = FileOutcome::default();
     if !active.contains(&true) {
         return Ok(outcome);
+    }
+    if let Some(fragment) = prefilter::fragment(file.body, &literal_offsets) {
+        let tree = parser.parse(&fragment, None);
+        if tree.is_some_and(|t| !t.root_node().has_error() && !fragment_has_candidates(&t, &fragment, rules, &active)) {
+            return Ok(outcome);
+        }
     }
     let tree = parse(parser, file.body)?;
     if let Some(error) = first_syntax_error(&tree) {
@@ -164,7 +166,7 @@ pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> 
             None => break,
         }
         let scratch = SourceFile { body: &current, ..file };
-        findings = find(&current_tree, &scratch, rules, &rules.candidates(&current));
+        findings = find(&current_tree, &scratch, rules, &rules.candidates(&current).0);
     }
     if current != file.body {
         outcome.fixed = Some(file.with_body(&current));
@@ -207,13 +209,37 @@ fn applicable(finding: &Finding, mode: Mode) -> bool {
         .is_some_and(|fix| mode.unsafe_fixes || fix.safety == Safety::Safe)
 }
 
-/// Matches every active pattern in one query pass and turns surviving matches
-/// into findings with their rendered fixes.
-fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec<Finding> {
-    let source = file.body;
+/// Which guards a matching pass can trust.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// The whole file: every guard decides.
+    Full,
+    /// A prefilter fragment: only guards exact or permissive on a fragment.
+    Fragment,
+}
+
+/// One surviving match of one pattern.
+struct Match<'m, 't> {
+    codemod: &'m Codemod,
+    pattern: &'m crate::codemod::Pattern,
+    captures: &'m HashMap<&'m str, Vec<Node<'t>>>,
+    target: Node<'t>,
+    semantic: &'m Semantic,
+    verdict: Verdict,
+}
+
+/// Runs every active pattern in one query pass and calls `visit` for each match
+/// its guards let through, until `visit` breaks.
+fn for_each_match<'t>(
+    tree: &'t Tree,
+    source: &str,
+    rules: &RuleSet,
+    active: &[bool],
+    pass: Pass,
+    mut visit: impl FnMut(Match<'_, 't>) -> ControlFlow<()>,
+) {
     let semantic = OnceCell::new();
     let names = rules.query.capture_names();
-    let mut findings = Vec::new();
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(&rules.query, tree.root_node(), source.as_bytes());
     while let Some(m) = matches.next() {
@@ -221,8 +247,6 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec
         if !active[c] {
             continue;
         }
-        let codemod = &rules.codemods[c];
-        let pattern = &codemod.patterns[p];
         let mut captures: HashMap<&str, Vec<Node>> = HashMap::new();
         for capture in m.captures {
             captures
@@ -239,23 +263,64 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec
             semantic,
             captures: &captures,
         };
-        let verdict = rules
-            .query
-            .general_predicates(m.pattern_index)
-            .iter()
-            .map(|predicate| guards::check(predicate, names, &guard_ctx))
-            .max()
-            .unwrap_or(Verdict::Pass);
+        let mut verdict = Verdict::Pass;
+        for predicate in rules.query.general_predicates(m.pattern_index) {
+            if pass == Pass::Fragment && !guards::exact_on_fragment(predicate) {
+                continue;
+            }
+            verdict = verdict.max(guards::check(predicate, names, &guard_ctx));
+            if verdict == Verdict::Skip {
+                break;
+            }
+        }
         if verdict == Verdict::Skip {
             continue;
         }
+        let codemod = &rules.codemods[c];
+        let found = Match {
+            codemod,
+            pattern: &codemod.patterns[p],
+            captures: &captures,
+            target,
+            semantic,
+            verdict,
+        };
+        if visit(found).is_break() {
+            return;
+        }
+    }
+}
+
+/// Whether a prefilter fragment holds anything that could be a finding.
+fn fragment_has_candidates(tree: &Tree, source: &str, rules: &RuleSet, active: &[bool]) -> bool {
+    let mut found = false;
+    for_each_match(tree, source, rules, active, Pass::Fragment, |_| {
+        found = true;
+        ControlFlow::Break(())
+    });
+    found
+}
+
+/// The findings of a whole file, with their rendered fixes.
+fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec<Finding> {
+    let source = file.body;
+    let mut findings = Vec::new();
+    for_each_match(tree, source, rules, active, Pass::Full, |m| {
+        let Match {
+            codemod,
+            pattern,
+            captures,
+            target,
+            semantic,
+            verdict,
+        } = m;
         let (start, end) = (file.position(target.start_byte()), file.position(target.end_byte()));
         if file.is_suppressed(&codemod.id, start.line, end.line) {
-            continue;
+            return ControlFlow::Continue(());
         }
         let render_ctx = RenderContext {
             source,
-            captures: &captures,
+            captures,
             semantic,
             options: &rules.options,
             site_indent: file.indentation_of_line(target.start_byte()),
@@ -303,7 +368,8 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec
             end,
             fix,
         });
-    }
+        ControlFlow::Continue(())
+    });
     findings.sort_by_key(|f| (f.range.start, f.range.end));
     findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
     findings

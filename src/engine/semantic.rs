@@ -220,8 +220,13 @@ fn is_binding_position(ancestors: &[(&str, Option<&str>)], field: Option<&str>) 
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => return field == Some("left"),
             "named_expression" => return field == Some("name"),
             "as_pattern_target" | "global_statement" | "nonlocal_statement" => return true,
-            "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" | "expression_list"
-            | "tuple" | "list" => field = kind_field,
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "parenthesized_expression"
+            | "expression_list"
+            | "tuple"
+            | "list" => field = kind_field,
             _ => return false,
         }
     }
