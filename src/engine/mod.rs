@@ -35,6 +35,8 @@ pub struct RuleSet {
     /// Literal index -> codemod; a file none of whose literals occur is never parsed.
     literals: AhoCorasick,
     literal_owner: Vec<usize>,
+    /// Per codemod: some pattern is rooted at a class, decorated definition or module.
+    wide: Vec<bool>,
     pub options: HashMap<String, String>,
 }
 
@@ -58,14 +60,25 @@ impl RuleSet {
         let query = Query::new(&tree_sitter_python::LANGUAGE.into(), &source)
             .map_err(|e| anyhow::anyhow!("combining codemod queries: {e}"))?;
         let literals = AhoCorasick::new(&literals)?;
+        let wide = codemods
+            .iter()
+            .map(|c| c.patterns.iter().any(|p| is_wide(&p.query)))
+            .collect();
         Ok(RuleSet {
             codemods,
             query,
             patterns,
             literals,
             literal_owner,
+            wide,
             options,
         })
+    }
+
+    /// Whether an active pattern matches a whole class (or module), so a
+    /// prefilter fragment must keep classes whole.
+    fn spans_classes(&self, active: &[bool]) -> bool {
+        self.wide.iter().zip(active).any(|(wide, active)| *wide && *active)
     }
 
     /// Which codemods could match `text` at all, by their literals, and where
@@ -79,6 +92,20 @@ impl RuleSet {
         }
         (active, offsets)
     }
+}
+
+/// Whether a pattern's root node spans more than one method: its matches need
+/// whole classes in a prefilter fragment.
+fn is_wide(query: &str) -> bool {
+    let root = query.trim_start().trim_start_matches(['(', ' ', '\n', '\t', '[']);
+    let kind: String = root
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    matches!(
+        kind.as_str(),
+        "class_definition" | "decorated_definition" | "module" | "_" | ""
+    )
 }
 
 /// One reported anti-pattern.
@@ -129,7 +156,7 @@ pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> 
     if !active.contains(&true) {
         return Ok(outcome);
     }
-    if let Some(fragment) = prefilter::fragment(file.body, &literal_offsets) {
+    if let Some(fragment) = prefilter::fragment(file.body, &literal_offsets, rules.spans_classes(&active)) {
         let tree = parser.parse(&fragment, None);
         if tree.is_some_and(|t| !t.root_node().has_error() && !fragment_has_candidates(&t, &fragment, rules, &active)) {
             return Ok(outcome);

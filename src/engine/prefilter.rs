@@ -1,10 +1,11 @@
 //! Work proportional to what can match. Before anything is parsed, one
 //! multi-pattern scan finds the literals the active codemods declare. A file
-//! with none is done. Otherwise only the top-level statements holding a literal
-//! (plus the statement before each, for patterns over consecutive statements,
-//! and every module-level import, for name resolution) are parsed as a fragment and matched
-//! with the guards that are exact or permissive on a fragment: when nothing
-//! survives, the file has no findings and is never parsed whole.
+//! with none is done. Otherwise only the statements holding a literal (plus the
+//! statement before each, for patterns over consecutive statements, and every
+//! module-level import, for name resolution; inside a large class only the
+//! methods holding one, under the class header) are parsed as a fragment and
+//! matched with the guards that are exact or permissive on a fragment. When
+//! nothing survives, the file has no findings and is never parsed whole.
 //!
 //! The fragment pass may only over-approximate: a guard that needs the whole
 //! file passes there, and a fragment that does not parse sends the file to the
@@ -14,28 +15,28 @@ use std::ops::Range;
 /// A fragment is only worth it when it is clearly smaller than the file.
 const MAX_FRAGMENT_SHARE: f64 = 0.6;
 
-/// Byte ranges of the top-level statements, found by a light scan that follows
-/// strings, comments, brackets and line continuations; no parse. Decorators
-/// belong to their definition, `else`/`elif`/`except`/`finally` to their statement.
-pub fn top_level_statements(source: &str) -> Vec<Range<usize>> {
-    let mut starts = Vec::new();
+/// The start offset and indentation width of every logical line that holds
+/// code, found by a light scan that follows strings, comments, brackets and
+/// line continuations; no parse.
+fn logical_lines(source: &str) -> Vec<(usize, usize)> {
+    let mut lines = Vec::new();
     let bytes = source.as_bytes();
     let mut string: Option<(u8, bool)> = None; // (quote, triple)
     let mut depth = 0usize;
     let mut continued = false;
-    let mut decorated = false;
     let mut at = 0;
     while at < bytes.len() {
-        let line_end = memchr_newline(bytes, at);
-        let line = &source[at..line_end];
+        let line_end = bytes[at..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |i| at + i);
         if string.is_none() && depth == 0 && !continued {
-            let first = line.as_bytes().first().copied().unwrap_or(b'\n');
-            let starts_statement = !matches!(first, b' ' | b'\t' | b'\r' | b'\n' | b'#' | b'\x0c');
-            if starts_statement && !continues_compound(line) && !(decorated && starts_definition(line)) {
-                starts.push(at);
-            }
-            if starts_statement {
-                decorated = line.starts_with('@') || (decorated && !starts_definition(line));
+            let indent = bytes[at..line_end]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\x0c'))
+                .count();
+            if !matches!(bytes.get(at + indent), None | Some(b'#' | b'\r' | b'\n')) {
+                lines.push((at, indent));
             }
         }
         continued = false;
@@ -46,13 +47,9 @@ pub fn top_level_statements(source: &str) -> Vec<Range<usize>> {
                 Some((quote, triple)) => {
                     if c == b'\\' {
                         i += 1;
-                    } else if c == quote {
-                        if !triple {
-                            string = None;
-                        } else if bytes[i..].starts_with(&[quote, quote, quote]) {
-                            string = None;
-                            i += 2;
-                        }
+                    } else if c == quote && (!triple || bytes[i..].starts_with(&[quote, quote, quote])) {
+                        string = None;
+                        i += if triple { 2 } else { 0 };
                     }
                 }
                 None => match c {
@@ -60,103 +57,142 @@ pub fn top_level_statements(source: &str) -> Vec<Range<usize>> {
                     b'\'' | b'"' => {
                         let triple = bytes[i..].starts_with(&[c, c, c]);
                         string = Some((c, triple));
-                        if triple {
-                            i += 2;
-                        }
+                        i += if triple { 2 } else { 0 };
                     }
                     b'(' | b'[' | b'{' => depth += 1,
                     b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                    b'\\' if i + 1 >= line_end || bytes[i + 1..line_end].iter().all(|b| *b == b'\r') => {
-                        continued = true
-                    }
+                    b'\\' if bytes[i + 1..line_end].iter().all(|b| *b == b'\r') => continued = true,
                     _ => {}
                 },
             }
             i += 1;
         }
-        // A backslash-newline inside a one-quote string continues it; otherwise
-        // an unterminated one-quote string ends at the line break.
+        // An unterminated one-quote string ends at the line break, unless the
+        // line ends with a backslash.
         if let Some((_, false)) = string {
-            if !line.trim_end_matches('\r').ends_with('\\') {
+            if !source[at..line_end].trim_end_matches('\r').ends_with('\\') {
                 string = None;
             }
         }
         at = line_end + 1;
     }
+    lines
+}
+
+/// Groups the logical lines of `within` indented by exactly `indent` into
+/// statements: decorators belong to their definition, `else`/`elif`/`except`/
+/// `finally` to their statement, deeper lines to the statement above them.
+fn statements_at(source: &str, lines: &[(usize, usize)], within: Range<usize>, indent: usize) -> Vec<Range<usize>> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut decorated = false;
+    for &(start, width) in lines.iter().filter(|(start, _)| within.contains(start)) {
+        if width != indent {
+            continue;
+        }
+        let code = &source[start + width..];
+        let is_definition = ["def ", "class ", "async "].iter().any(|k| code.starts_with(k));
+        if !continues_compound(code) && !(decorated && (is_definition || code.starts_with('@'))) {
+            starts.push(start);
+        }
+        decorated = code.starts_with('@') || (decorated && !is_definition);
+    }
     let mut ranges: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
     if let Some(&last) = starts.last() {
-        ranges.push(last..source.len());
+        ranges.push(last..within.end);
     }
     ranges
 }
 
-fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |i| from + i)
-}
-
-fn continues_compound(line: &str) -> bool {
+fn continues_compound(code: &str) -> bool {
     ["else", "elif", "except", "finally"].iter().any(|keyword| {
-        line.strip_prefix(keyword)
+        code.strip_prefix(keyword)
             .is_some_and(|rest| rest.starts_with([':', ' ', '(', '*', '\t']))
     })
 }
 
-fn starts_definition(line: &str) -> bool {
-    line.starts_with("def ") || line.starts_with("class ") || line.starts_with("async ") || line.starts_with('@')
+/// A top-level statement, and for a class its header and body statements, so
+/// that a fragment can keep a few methods of a large class.
+struct Statement {
+    range: Range<usize>,
+    /// (header, body statements) when the statement is a class.
+    class: Option<(Range<usize>, Vec<Range<usize>>)>,
 }
 
-/// Indices of the statements a literal occurs in, each with the one before it.
-pub fn relevant_statements(statements: &[Range<usize>], hits: impl Iterator<Item = usize>) -> Vec<usize> {
+fn top_level_statements(source: &str) -> Vec<Statement> {
+    let lines = logical_lines(source);
+    statements_at(source, &lines, 0..source.len(), 0)
+        .into_iter()
+        .map(|range| {
+            let code = &source[range.clone()];
+            let header_line = code.lines().find(|l| !l.starts_with('@')).unwrap_or("");
+            let class = if header_line.starts_with("class ") {
+                let body_indent = lines
+                    .iter()
+                    .find(|(start, width)| range.contains(start) && *width > 0)
+                    .map(|l| l.1);
+                body_indent.and_then(|indent| {
+                    let body = statements_at(source, &lines, range.clone(), indent);
+                    Some((range.start..body.first()?.start, body))
+                })
+            } else {
+                None
+            };
+            Statement { range, class }
+        })
+        .collect()
+}
+
+/// The fragment to parse first: module-level imports, and each statement a
+/// literal occurs in with the statement before it; inside a class, only the
+/// methods holding a literal (with the class header), unless `whole_classes`
+/// (some active pattern spans a class). `None` when that is most of the file.
+pub fn fragment(source: &str, hits: &[usize], whole_classes: bool) -> Option<String> {
+    let statements = top_level_statements(source);
+    let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
+    let relevant = relevant(&ranges, hits);
+    let mut text = String::new();
+    let push = |text: &mut String, range: Range<usize>| {
+        text.push_str(&source[range]);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    };
+    for (index, statement) in statements.iter().enumerate() {
+        let code = &source[statement.range.clone()];
+        let is_definition = code.starts_with("def ") || code.starts_with("class ") || code.starts_with('@');
+        // Imports anywhere at module level, also under `try:` or `if TYPE_CHECKING:`.
+        let holds_imports = !is_definition && code.contains("import ");
+        if !relevant[index] && !holds_imports {
+            continue;
+        }
+        match &statement.class {
+            Some((header, body)) if !whole_classes && !hits.iter().any(|h| header.contains(h)) => {
+                push(&mut text, header.clone());
+                let in_body = self::relevant(body, hits);
+                for (range, _) in body.iter().zip(&in_body).filter(|(_, keep)| **keep) {
+                    push(&mut text, range.clone());
+                }
+            }
+            _ => push(&mut text, statement.range.clone()),
+        }
+    }
+    (text.len() as f64 <= MAX_FRAGMENT_SHARE * source.len() as f64).then_some(text)
+}
+
+/// Which statements a literal occurs in, each with the one before it (patterns
+/// may span two consecutive statements).
+fn relevant(statements: &[Range<usize>], hits: &[usize]) -> Vec<bool> {
     let mut relevant = vec![false; statements.len()];
-    for offset in hits {
+    for &offset in hits {
         let index = statements.partition_point(|s| s.end <= offset);
-        if index < statements.len() {
+        if index < statements.len() && statements[index].contains(&offset) {
             relevant[index] = true;
             if index > 0 {
                 relevant[index - 1] = true;
             }
         }
     }
-    (0..statements.len()).filter(|i| relevant[*i]).collect()
-}
-
-/// The fragment to parse first: imports and the relevant statements, in file
-/// order. `None` when it would be most of the file anyway.
-pub fn fragment(source: &str, hits: &[usize]) -> Option<String> {
-    let statements = top_level_statements(source);
-    let relevant = relevant_statements(&statements, hits.iter().copied());
-    let mut keep = vec![false; statements.len()];
-    for index in relevant {
-        keep[index] = true;
-    }
-    for (index, range) in statements.iter().enumerate() {
-        // Imports anywhere at module level, also under `try:` or `if TYPE_CHECKING:`.
-        let text = &source[range.clone()];
-        let is_definition = text.starts_with("def ") || text.starts_with("class ") || text.starts_with('@');
-        if !is_definition && text.contains("import ") {
-            keep[index] = true;
-        }
-    }
-    let size: usize = statements
-        .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(r, _)| r.len())
-        .sum();
-    if size as f64 > MAX_FRAGMENT_SHARE * source.len() as f64 {
-        return None;
-    }
-    let mut text = String::with_capacity(size + statements.len());
-    for (range, _) in statements.iter().zip(&keep).filter(|(_, k)| **k) {
-        text.push_str(&source[range.clone()]);
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-    }
-    Some(text)
+    relevant
 }
 
 #[cfg(test)]
@@ -166,13 +202,30 @@ mod tests {
     fn statements(source: &str) -> Vec<&str> {
         top_level_statements(source)
             .into_iter()
-            .map(|r| source[r].trim_end())
+            .map(|s| source[s.range].trim_end())
             .collect()
     }
 
     #[test]
     fn splits_at_top_level_statements_only() {
-        let source = "import os\n@deco\n\ndef f():\n    x = '''\nnot = a statement\n'''\n    return (1,\n2)\nif a:\n    pass\nelse:\n    pass\ny = \\\n  3\n# comment\nz = 'it''s'  # \"\n";
+        let source = r#"import os
+@deco
+
+def f():
+    x = '''
+not = a statement
+'''
+    return (1,
+2)
+if a:
+    pass
+else:
+    pass
+y = \
+  3
+# comment
+z = 'it''s'  # "
+"#;
         assert_eq!(
             statements(source),
             vec![
@@ -193,7 +246,22 @@ mod tests {
         }
         source.push_str("out = []\nfor x in y:\n    out.append(x)\n");
         let at = source.find("append").unwrap();
-        let fragment = fragment(&source, &[at]).unwrap();
-        assert_eq!(fragment, "import time\nout = []\nfor x in y:\n    out.append(x)\n");
+        assert_eq!(
+            fragment(&source, &[at], false).unwrap(),
+            "import time\nout = []\nfor x in y:\n    out.append(x)\n"
+        );
+    }
+
+    #[test]
+    fn fragments_keep_only_the_relevant_methods_of_a_class() {
+        let mut source = String::from("class Big(Base):\n    \"\"\"Doc.\"\"\"\n\n");
+        for i in 0..20 {
+            source.push_str(&format!("    def m{i}(self):\n        return {i}\n\n"));
+        }
+        source.push_str("    @property\n    def hot(self):\n        time.sleep(1)\n");
+        let at = source.find("sleep").unwrap();
+        let expected = "class Big(Base):\n    def m19(self):\n        return 19\n\n    @property\n    def hot(self):\n        time.sleep(1)\n";
+        assert_eq!(fragment(&source, &[at], false).unwrap(), expected);
+        assert_eq!(fragment(&source, &[at], true), None);
     }
 }
