@@ -3,7 +3,8 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("codemods");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("codemods");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &mut files);
@@ -20,6 +21,41 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_codemods.rs");
     fs::write(dest, out).unwrap();
+    println!(
+        "cargo:rustc-env=PERFMOD_BUILD_HASH={:016x}",
+        build_hash(manifest, &files)
+    );
+}
+
+/// A hash of the sources and codemods this binary is built from: the result
+/// cache must never serve results computed by a different build.
+fn build_hash(manifest: &Path, codemod_files: &[std::path::PathBuf]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut sources = Vec::new();
+    collect_rust(&manifest.join("src"), &mut sources);
+    sources.sort();
+    #[allow(deprecated)] // fixed-key SipHash: stable across runs, as a cache key must be
+    let mut hasher = std::hash::SipHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    for file in sources.iter().chain(codemod_files) {
+        file.hash(&mut hasher);
+        fs::read(file).unwrap_or_default().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn collect_rust(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
+            collect_rust(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            println!("cargo:rerun-if-changed={}", path.display());
+            files.push(path);
+        }
+    }
 }
 
 fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {

@@ -91,6 +91,9 @@ pub struct CommonArgs {
     /// How many coroutines the concurrency rewrites let run at once (default 10).
     #[arg(long, value_name = "N")]
     pub concurrency_limit: Option<u32>,
+    /// Neither read nor write the result cache (`.perfmod_cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub codemods: CodemodSource,
 }

@@ -78,6 +78,16 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// A fix known to exist, with only its safety: what the result cache keeps
+    /// for reporting. It has no edits, so it is never applied.
+    pub fn known(safety: Safety) -> Self {
+        Fix {
+            edits: Vec::new(),
+            imports: Vec::new(),
+            safety,
+        }
+    }
+
     /// The smallest range covering every edit; fixes whose spans overlap conflict.
     pub fn span(&self) -> Range<usize> {
         let start = self.edits.iter().map(|e| e.range.start).min().unwrap_or(0);

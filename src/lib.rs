@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: arguments -> settings -> files -> parse -> matches ->
 //! fixes -> apply to a fixpoint -> diff or write -> report.
+pub mod cache;
 pub mod cli;
 pub mod codemod;
 pub mod commands;

@@ -1,6 +1,7 @@
 //! Runs the engine over the discovered files in parallel (one parser per
 //! thread) and hands back per-file results sorted by path, whatever the thread
 //! count, so output is deterministic.
+use crate::cache::Cache;
 use crate::engine::{self, FileOutcome, Mode, RuleSet};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -21,11 +22,17 @@ thread_local! {
     static PARSER: RefCell<tree_sitter::Parser> = RefCell::new(engine::python_parser());
 }
 
-pub fn run(files: &[PathBuf], rules: &RuleSet, mode: Mode, jobs: Option<usize>) -> Vec<FileResult> {
+pub fn run(
+    files: &[PathBuf],
+    rules: &RuleSet,
+    mode: Mode,
+    jobs: Option<usize>,
+    cache: Option<&Cache>,
+) -> Vec<FileResult> {
     let work = || {
         files
             .par_iter()
-            .map(|path| process_path(path, rules, mode))
+            .map(|path| process_path(path, rules, mode, cache))
             .collect::<Vec<_>>()
     };
     let mut results = match jobs {
@@ -39,7 +46,7 @@ pub fn run(files: &[PathBuf], rules: &RuleSet, mode: Mode, jobs: Option<usize>) 
     results
 }
 
-fn process_path(path: &Path, rules: &RuleSet, mode: Mode) -> FileResult {
+fn process_path(path: &Path, rules: &RuleSet, mode: Mode, cache: Option<&Cache>) -> FileResult {
     let result = |original, outcome| FileResult {
         path: path.to_path_buf(),
         original,
@@ -53,7 +60,17 @@ fn process_path(path: &Path, rules: &RuleSet, mode: Mode) -> FileResult {
         Ok(text) => text,
         Err(reason) => return result(None, Err(reason)),
     };
+    if let Some(cached) = cache.and_then(|c| c.lookup(path, &bytes)) {
+        // A cached file with nothing to apply needs no work; otherwise the
+        // rewrites are computed afresh (the cache keeps no edits).
+        if !mode.fix || !cached.findings.iter().any(|f| engine::applicable(f, mode)) {
+            return result(None, Ok(cached));
+        }
+    }
     let outcome = PARSER.with(|parser| engine::process(text, rules, mode, &mut parser.borrow_mut()));
+    if let (Some(cache), Ok(outcome)) = (cache, &outcome) {
+        cache.record(path, &bytes, outcome);
+    }
     let changed = outcome.as_ref().is_ok_and(|o| o.fixed.is_some());
     result(changed.then_some(bytes), outcome)
 }

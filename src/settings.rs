@@ -47,6 +47,8 @@ pub struct Settings {
     pub target_version: PythonVersion,
     pub exclude: globset::GlobSet,
     pub jobs: Option<usize>,
+    /// Where results are cached; `None` with `--no-cache`.
+    pub cache_dir: Option<PathBuf>,
     /// Values templates read as `${option:name}`.
     pub options: HashMap<String, String>,
 }
@@ -101,9 +103,15 @@ impl Settings {
             target_version,
             exclude: exclude.build()?,
             jobs: args.jobs,
+            cache_dir: (!args.no_cache).then(cache_dir),
             options: HashMap::from([("concurrency-limit".to_string(), limit.to_string())]),
         })
     }
+}
+
+/// `$PERFMOD_CACHE_DIR`, else `.perfmod_cache` in the current directory (as ruff's `.ruff_cache`).
+fn cache_dir() -> PathBuf {
+    std::env::var_os("PERFMOD_CACHE_DIR").map_or_else(|| PathBuf::from(".perfmod_cache"), PathBuf::from)
 }
 
 /// Built-in codemods plus those of `--codemods DIR`; a user codemod may not

@@ -3,6 +3,7 @@ pub mod check;
 pub mod fix;
 pub mod rules;
 
+use crate::cache::Cache;
 use crate::discover::discover;
 use crate::engine::{Mode, RuleSet};
 use crate::report::display_path;
@@ -36,7 +37,11 @@ impl ExitStatus {
 fn process_files(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResult>, bool)> {
     let discovered = discover(&settings.paths, &settings.exclude);
     let rules = RuleSet::new(settings.codemods, settings.options)?;
-    let results = run::run(&discovered.files, &rules, mode, settings.jobs);
+    let cache = settings
+        .cache_dir
+        .as_deref()
+        .map(|dir| Cache::open(dir, rules.fingerprint()));
+    let results = run::run(&discovered.files, &rules, mode, settings.jobs, cache.as_ref());
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let mut failed = !discovered.errors.is_empty();
@@ -54,6 +59,11 @@ fn process_files(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResu
                     writeln!(err, "warning: {}: {warning}", display_path(&result.path))?;
                 }
             }
+        }
+    }
+    if let Some(cache) = cache {
+        if let Err(e) = cache.save() {
+            writeln!(err, "warning: could not write the result cache: {e}")?;
         }
     }
     Ok((results, failed))

@@ -75,6 +75,14 @@ impl RuleSet {
         })
     }
 
+    /// What the results of this rule set depend on besides a file's bytes and
+    /// perfmod's build: the codemods' definitions and the options.
+    pub fn fingerprint(&self) -> String {
+        let mut options: Vec<_> = self.options.iter().collect();
+        options.sort();
+        format!("{:?}{options:?}", self.codemods)
+    }
+
     /// Whether an active pattern matches a whole class (or module), so a
     /// prefilter fragment must keep classes whole.
     fn spans_classes(&self, active: &[bool]) -> bool {
@@ -229,7 +237,8 @@ fn first_syntax_error(tree: &Tree) -> Option<Node<'_>> {
     }
 }
 
-fn applicable(finding: &Finding, mode: Mode) -> bool {
+/// Whether `mode` applies this finding's rewrite.
+pub fn applicable(finding: &Finding, mode: Mode) -> bool {
     finding
         .fix
         .as_ref()

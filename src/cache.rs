@@ -1,0 +1,133 @@
+//! The result cache: an unchanged file costs a hash and a lookup.
+//!
+//! Entries are keyed by the file's path and a hash of its bytes; the cache file
+//! itself is named by a hash of everything else a result depends on (this
+//! build of perfmod, the active codemods and their definitions, the options),
+//! so a cached result is never stale: any change is a miss. Only successful
+//! results are cached; a file that could not be processed is tried again.
+use crate::edit::{Fix, Safety};
+use crate::engine::source::Position;
+use crate::engine::{FileOutcome, Finding};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A hash of the sources perfmod was built from (set by build.rs).
+const BUILD_HASH: &str = env!("PERFMOD_BUILD_HASH");
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Entry {
+    content: u64,
+    findings: Vec<CachedFinding>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct CachedFinding {
+    rule: String,
+    message: String,
+    range: (usize, usize),
+    start: (usize, usize),
+    end: (usize, usize),
+    safety: Option<Safety>,
+}
+
+pub struct Cache {
+    file: PathBuf,
+    entries: HashMap<PathBuf, Entry>,
+    fresh: Mutex<Vec<(PathBuf, Entry)>>,
+}
+
+/// A stable 64-bit hash (SipHash with fixed keys) of anything hashable.
+pub fn stable_hash(value: impl Hash) -> u64 {
+    #[allow(deprecated)] // SipHasher's output is fixed for fixed keys, which is what a cache needs.
+    let mut hasher = std::hash::SipHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Cache {
+    /// Opens the cache for one configuration (`run_key`) in `dir`; a missing or
+    /// unreadable cache is an empty one.
+    pub fn open(dir: &Path, run_key: impl Hash) -> Cache {
+        let file = dir.join(format!("{:016x}.json", stable_hash((BUILD_HASH, run_key))));
+        let entries = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        Cache {
+            file,
+            entries,
+            fresh: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The cached outcome of `path` if its bytes are unchanged. Cached findings
+    /// carry their fix's safety but not its edits ([`Fix::known`]).
+    pub fn lookup(&self, path: &Path, bytes: &[u8]) -> Option<FileOutcome> {
+        let entry = self.entries.get(path).filter(|e| e.content == stable_hash(bytes))?;
+        let position = |(line, column)| Position { line, column };
+        let findings = entry
+            .findings
+            .iter()
+            .map(|f| Finding {
+                rule: f.rule.clone(),
+                message: f.message.clone(),
+                range: f.range.0..f.range.1,
+                start: position(f.start),
+                end: position(f.end),
+                fix: f.safety.map(Fix::known),
+            })
+            .collect();
+        Some(FileOutcome {
+            findings,
+            ..FileOutcome::default()
+        })
+    }
+
+    pub fn record(&self, path: &Path, bytes: &[u8], outcome: &FileOutcome) {
+        let findings = outcome
+            .findings
+            .iter()
+            .map(|f| CachedFinding {
+                rule: f.rule.clone(),
+                message: f.message.clone(),
+                range: (f.range.start, f.range.end),
+                start: (f.start.line, f.start.column),
+                end: (f.end.line, f.end.column),
+                safety: f.fix.as_ref().map(|fix| fix.safety),
+            })
+            .collect();
+        let entry = Entry {
+            content: stable_hash(bytes),
+            findings,
+        };
+        self.fresh
+            .lock()
+            .expect("no thread panics holding the lock")
+            .push((path.to_path_buf(), entry));
+    }
+
+    /// Writes the cache back (atomically, so a concurrent run reads either
+    /// version), if this run learned anything.
+    pub fn save(self) -> std::io::Result<()> {
+        let fresh = self.fresh.into_inner().expect("no thread panics holding the lock");
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let mut entries = self.entries;
+        entries.extend(fresh);
+        let dir = self.file.parent().expect("cache files live in a directory");
+        std::fs::create_dir_all(dir)?;
+        // Like .ruff_cache: keep the cache out of version control.
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(ignore, "# Created by perfmod\n*\n")?;
+        }
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        serde_json::to_writer(&mut temp, &entries)?;
+        temp.persist(&self.file).map_err(|e| e.error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+//! The result cache never serves a stale result: a changed file, a different
+//! rule selection or options are misses, and `--no-cache` leaves no cache behind.
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn perfmod(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_perfmod"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("perfmod runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+const BLOCKING: &str = "import time\n\nasync def f():\n    time.sleep(1)\n";
+const CLEAN: &str = "import time\n\ndef f():\n    time.sleep(1)\n";
+
+#[test]
+fn cached_results_follow_file_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BLOCKING).unwrap();
+    let first = perfmod(dir.path(), &["check", "a.py"]);
+    assert_eq!(first.status.code(), Some(1));
+    assert!(
+        dir.path().join(".perfmod_cache").is_dir(),
+        "the first run fills the cache"
+    );
+    let second = perfmod(dir.path(), &["check", "a.py"]);
+    assert_eq!(stdout(&first), stdout(&second), "a warm run reports the same findings");
+
+    std::fs::write(dir.path().join("a.py"), CLEAN).unwrap();
+    let after_edit = perfmod(dir.path(), &["check", "a.py"]);
+    assert_eq!(
+        after_edit.status.code(),
+        Some(0),
+        "stale result served: {}",
+        stdout(&after_edit)
+    );
+}
+
+#[test]
+fn cached_results_follow_the_rule_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BLOCKING).unwrap();
+    assert_eq!(perfmod(dir.path(), &["check", "a.py"]).status.code(), Some(1));
+    let ignored = perfmod(dir.path(), &["check", "--ignore", "blocking-sleep-in-async", "a.py"]);
+    assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
+}
+
+#[test]
+fn a_warm_fix_still_produces_the_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BLOCKING).unwrap();
+    perfmod(dir.path(), &["check", "a.py"]);
+    let fixed = perfmod(dir.path(), &["fix", "a.py"]);
+    assert_eq!(fixed.status.code(), Some(1));
+    assert!(
+        stdout(&fixed).contains("+    await asyncio.sleep(1)"),
+        "{}",
+        stdout(&fixed)
+    );
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), BLOCKING).unwrap();
+    perfmod(dir.path(), &["check", "--no-cache", "a.py"]);
+    assert!(!dir.path().join(".perfmod_cache").exists());
+}
