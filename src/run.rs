@@ -131,10 +131,15 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
     Ok(text)
 }
 
-/// The PEP 263 coding cookie of the first two lines.
+/// The PEP 263 coding cookie of the first two lines; as Python's
+/// `tokenize.detect_encoding`, the second line counts only after a first line
+/// that is blank or a comment.
 fn declared_encoding(text: &str) -> Option<&str> {
-    text.lines()
-        .take(2)
+    let mut lines = text.lines();
+    let first = lines.next()?;
+    let first_is_blank_or_comment = first.trim_start().is_empty() || first.trim_start().starts_with('#');
+    std::iter::once(first)
+        .chain(lines.next().filter(|_| first_is_blank_or_comment))
         .filter(|l| l.trim_start().starts_with('#'))
         .find_map(|line| {
             let at = line.find("coding")?;
