@@ -367,15 +367,16 @@ fn hook_install_is_idempotent_and_leaves_foreign_hooks_alone() {
     assert_eq!(std::fs::metadata(&hook).unwrap().permissions().mode() & 0o777, 0o755);
 }
 
-/// Drives `perfmod fix --interactive` on a pseudo-terminal, answering each
-/// prompt in turn, and returns what the terminal showed.
-fn interactive(dir: &Path, answers: &[&str]) -> (i32, String) {
+/// Runs perfmod with `args` on a pseudo-terminal (stdin, stdout and stderr),
+/// answering each interactive prompt with the next of `answers` (then `q`), and
+/// returns what the terminal showed.
+fn on_terminal(dir: &Path, args: &[&str], answers: &[&str], ci: bool) -> (i32, String) {
     const DRIVER: &str = r#"
 import os, pty, sys
-binary, answers = sys.argv[1], sys.argv[2:]
+binary, args, answers = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(binary, [binary, "fix", "--interactive", "."])
+    os.execv(binary, [binary] + args)
 shown, asked = b"", 0
 while True:
     try:
@@ -392,10 +393,15 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.write(shown.decode("utf-8", "replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
 "#;
-    let out = command("python3", dir)
+    let mut driver = command("python3", dir);
+    if ci {
+        driver.env("CI", "true");
+    }
+    let out = driver
         .arg("-c")
         .arg(DRIVER)
         .arg(BIN)
+        .arg(args.join(" "))
         .args(answers)
         .output()
         .unwrap();
@@ -403,6 +409,25 @@ sys.exit(os.waitstatus_to_exitcode(status))
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
+}
+
+fn interactive(dir: &Path, answers: &[&str]) -> (i32, String) {
+    on_terminal(dir, &["fix", "--interactive", "."], answers, false)
+}
+
+#[test]
+fn progress_bar_only_on_a_terminal_outside_ci_for_large_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        write(dir.path(), &format!("m{i}.py"), CLEAN);
+    }
+    let (code, shown) = on_terminal(dir.path(), &["check", "-j", "1"], &[], false);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("/300 files"), "{shown}");
+    let (_, shown) = on_terminal(dir.path(), &["check", "-j", "1"], &[], true);
+    assert_eq!(shown.trim(), "All checks passed!");
+    let (_, shown) = on_terminal(dir.path(), &["check", "m1.py", "m2.py"], &[], false);
+    assert_eq!(shown.trim(), "All checks passed!");
 }
 
 #[test]
