@@ -161,7 +161,7 @@ fn is_zero(sha: &str) -> bool {
 
 /// The files the pushed commits change, from git's pre-push lines
 /// (`<local ref> <local sha> <remote ref> <remote sha>`). A branch the remote
-/// already has compares with the remote's commit; a new branch (or a remote
+/// already has compares with its merge base with the remote's commit; a new branch (or a remote
 /// commit we never fetched) takes every file changed by the pushed commits that
 /// no ref of `remote` reaches. Deleted refs and deleted files are skipped.
 pub fn pushed_files(top: &Path, remote: &str, lines: &str) -> Result<Vec<PushedFile>> {
@@ -176,6 +176,9 @@ pub fn pushed_files(top: &Path, remote: &str, lines: &str) -> Result<Vec<PushedF
         }
         let known = !is_zero(remote_sha) && git(top, &["cat-file", "-e", &format!("{remote_sha}^{{commit}}")]).is_ok();
         let names = if known {
+            // `a...b`: from their merge base, so a force push over commits we
+            // never had does not count the remote's own changes.
+            let range = format!("{remote_sha}...{local_sha}");
             git(
                 top,
                 &[
@@ -184,8 +187,7 @@ pub fn pushed_files(top: &Path, remote: &str, lines: &str) -> Result<Vec<PushedF
                     "-z",
                     "--no-renames",
                     "--diff-filter=ACMRT",
-                    remote_sha,
-                    local_sha,
+                    &range,
                     "--",
                 ],
             )?

@@ -59,7 +59,6 @@ pub fn write_findings(out: &mut impl Write, findings: &[Located], rules: &[RuleI
                 "driver": {
                     "name": "perfmod",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://crates.io/crates/perfmod",
                     "rules": rules,
                 },
             },
