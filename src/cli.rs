@@ -29,6 +29,35 @@ pub enum Command {
         #[command(flatten)]
         codemods: CodemodSource,
     },
+    /// Git hooks: `perfmod hook install` sets up the pre-push check.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Print a shell completion script (e.g. `perfmod completions bash > ~/.local/share/bash-completion/completions/perfmod`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `perfmod man > ~/.local/share/man/man1/perfmod.1`.
+    Man,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HookCommand {
+    /// Write .git/hooks/pre-push: each push is checked for findings in the Python
+    /// files it changes, and blocked when there are any.
+    Install {
+        /// Replace a pre-push hook that perfmod did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// What the installed hook runs: reads git's pre-push lines from stdin.
+    #[command(hide = true)]
+    PrePush {
+        /// The remote's name (or URL when pushing to a URL).
+        remote: String,
+        /// The remote's URL.
+        url: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -36,8 +65,11 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
+    /// Print the number of findings per rule instead of the findings (text or json).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Args, Debug)]
@@ -47,6 +79,10 @@ pub struct FixArgs {
     /// Write the rewrites in place instead of showing diffs.
     #[arg(long)]
     pub apply: bool,
+    /// Ask about each rewrite (y apply, n skip, a apply all of this rule, q quit),
+    /// then write the accepted ones.
+    #[arg(long, conflicts_with_all = ["apply", "stdin_filename"])]
+    pub interactive: bool,
 }
 
 #[derive(Args, Debug)]
@@ -64,7 +100,7 @@ pub struct CodemodSource {
     pub codemods: Option<PathBuf>,
 }
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct CommonArgs {
     /// Files or directories (default: the current directory). Directories are
     /// walked respecting .gitignore; files named here are always processed.
@@ -96,6 +132,56 @@ pub struct CommonArgs {
     pub no_cache: bool,
     #[command(flatten)]
     pub codemods: CodemodSource,
+    /// Only files changed since this git revision (committed, staged or not), plus untracked ones.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Only findings on lines changed since --changed-since REF (`git diff -U0 REF`).
+    #[arg(long, requires = "changed_since")]
+    pub changed_lines_only: bool,
+    /// Process only shard K of N (1-based) of the files, for parallel CI jobs.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Read the source from stdin, as if it were the file PATH (its config applies):
+    /// `check` prints its findings, `fix` prints the fixed source.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "changed_since", "shard"])]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+/// `--shard K/N`: shard K (1-based) of N.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not K/N with 1 <= K <= N, e.g. 2/4");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// How `check` prints findings.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingsFormat {
+    /// `path:line:col: rule-id [*] message`
+    Text,
+    /// An array of objects (see `report::json`).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other viewers.
+    Sarif,
+    /// GitHub Actions workflow annotations (`::warning file=...`).
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

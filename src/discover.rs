@@ -1,8 +1,9 @@
 //! Which files a run processes: named files always, directories walked for
 //! `*.py` respecting .gitignore and `--exclude`. Paths that cannot be walked
 //! become per-path errors; the run goes on.
+use crate::cli::Shard;
 use globset::GlobSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Directories never walked into (as ruff): virtualenvs, installed packages, builds.
 const SKIPPED_DIRS: &[&str] = &[
@@ -15,6 +16,7 @@ const SKIPPED_DIRS: &[&str] = &[
     "dist",
 ];
 
+#[derive(Default)]
 pub struct Discovered {
     pub files: Vec<PathBuf>,
     /// (path, reason) for paths that could not be walked.
@@ -80,5 +82,38 @@ fn one_line(error: &ignore::Error) -> String {
             format!("symlink loop back to {}", ancestor.display())
         }
         other => other.to_string(),
+    }
+}
+
+/// Whether `path` belongs to `shard`: FNV-1a of the path as discovered (`/`
+/// separated, no leading `./`) modulo the shard count. It depends on nothing but
+/// the path, so every CI job agrees on the split whatever the machine, and a
+/// file keeps its shard when others are added.
+pub fn in_shard(path: &Path, shard: Shard) -> bool {
+    let text = path.to_string_lossy();
+    let text = text.strip_prefix("./").unwrap_or(&text);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash % shard.count == shard.index - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_files() {
+        let files: Vec<PathBuf> = (0..100).map(|i| PathBuf::from(format!("pkg/m{i}.py"))).collect();
+        let shards: Vec<Shard> = (1..=3).map(|index| Shard { index, count: 3 }).collect();
+        for file in &files {
+            assert_eq!(shards.iter().filter(|s| in_shard(file, **s)).count(), 1);
+        }
+        assert!(in_shard(Path::new("./a.py"), shards[0]) == in_shard(Path::new("a.py"), shards[0]));
+        // Pinned so a change of hash (which would reshuffle users' CI matrices) is noticed.
+        assert!(in_shard(Path::new("pkg/m0.py"), Shard { index: 3, count: 7 }));
+        assert!(in_shard(Path::new("src/app.py"), Shard { index: 1, count: 7 }));
     }
 }

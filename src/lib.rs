@@ -9,6 +9,7 @@ pub mod commands;
 pub mod discover;
 pub mod edit;
 pub mod engine;
+pub mod git;
 pub mod python_version;
 pub mod report;
 pub mod run;

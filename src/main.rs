@@ -1,8 +1,8 @@
 //! The `perfmod` binary: parses the command line, runs one subcommand, and maps
 //! how it ended to the exit code (0 clean, 1 findings or pending rewrites, 2 error).
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use perfmod::cli::{Cli, Command};
-use perfmod::commands::{check, fix, rules, ExitStatus};
+use perfmod::commands::{check, fix, hook, rules, ExitStatus};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -18,6 +18,15 @@ fn main() -> ExitCode {
         Command::Fix(args) => fix::run_fix(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain { rule, codemods } => rules::run_explain(rule, codemods),
+        Command::Hook(command) => hook::run_hook(command),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "perfmod", &mut std::io::stdout());
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|()| ExitStatus::Success)
+            .map_err(anyhow::Error::from),
     };
     match result {
         Ok(status) => ExitCode::from(status.code()),

@@ -12,8 +12,8 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 pub struct FileResult {
     pub path: PathBuf,
-    /// The bytes as read (kept only when the file was rewritten, for diffs and
-    /// the changed-on-disk check).
+    /// The bytes as read (kept only when the file has findings or was rewritten,
+    /// for diffs, `fix --interactive` and the changed-on-disk check).
     pub original: Option<Vec<u8>>,
     pub outcome: Result<FileOutcome, String>,
 }
@@ -22,6 +22,9 @@ thread_local! {
     static PARSER: RefCell<tree_sitter::Parser> = RefCell::new(engine::python_parser());
 }
 
+/// Runs above this many files show a progress bar (on a terminal, outside CI).
+const PROGRESS_MIN_FILES: usize = 200;
+
 pub fn run(
     files: &[PathBuf],
     rules: &RuleSet,
@@ -29,10 +32,15 @@ pub fn run(
     jobs: Option<usize>,
     cache: Option<&Cache>,
 ) -> Vec<FileResult> {
+    let progress = progress_bar(files.len());
     let work = || {
         files
             .par_iter()
-            .map(|path| process_path(path, rules, mode, cache))
+            .map(|path| {
+                let result = process_path(path, rules, mode, cache);
+                progress.inc(1);
+                result
+            })
             .collect::<Vec<_>>()
     };
     let mut results = match jobs {
@@ -42,19 +50,44 @@ pub fn run(
             .map_or_else(|_| work(), |pool| pool.install(work)),
         None => work(),
     };
+    progress.finish_and_clear();
     results.sort_by(|a, b| a.path.cmp(&b.path));
     results
 }
 
+/// A bar on stderr for long runs, hidden when stderr is not a terminal (pipes,
+/// redirects) or `CI` is set, so logs never fill with redraws.
+fn progress_bar(files: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    if files <= PROGRESS_MIN_FILES || in_ci || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
 fn process_path(path: &Path, rules: &RuleSet, mode: Mode, cache: Option<&Cache>) -> FileResult {
+    match read_source(path) {
+        Ok(bytes) => process_source(path, bytes, rules, mode, cache),
+        Err(reason) => FileResult {
+            path: path.to_path_buf(),
+            original: None,
+            outcome: Err(reason),
+        },
+    }
+}
+
+/// Processes source that was not read from `path` itself (stdin, a git blob),
+/// reporting it as `path`. `cache` answers for bytes it has seen before.
+pub fn process_source(path: &Path, bytes: Vec<u8>, rules: &RuleSet, mode: Mode, cache: Option<&Cache>) -> FileResult {
     let result = |original, outcome| FileResult {
         path: path.to_path_buf(),
         original,
         outcome,
-    };
-    let bytes = match read_source(path) {
-        Ok(bytes) => bytes,
-        Err(reason) => return result(None, Err(reason)),
     };
     let text = match decode(&bytes) {
         Ok(text) => text,
@@ -64,15 +97,18 @@ fn process_path(path: &Path, rules: &RuleSet, mode: Mode, cache: Option<&Cache>)
         // A cached file with nothing to apply needs no work; otherwise the
         // rewrites are computed afresh (the cache keeps no edits).
         if !mode.fix || !cached.findings.iter().any(|f| engine::applicable(f, mode)) {
-            return result(None, Ok(cached));
+            let keep = !cached.findings.is_empty();
+            return result(keep.then_some(bytes), Ok(cached));
         }
     }
     let outcome = PARSER.with(|parser| engine::process(text, rules, mode, &mut parser.borrow_mut()));
     if let (Some(cache), Ok(outcome)) = (cache, &outcome) {
         cache.record(path, &bytes, outcome);
     }
-    let changed = outcome.as_ref().is_ok_and(|o| o.fixed.is_some());
-    result(changed.then_some(bytes), outcome)
+    let keep = outcome
+        .as_ref()
+        .is_ok_and(|o| o.fixed.is_some() || !o.findings.is_empty());
+    result(keep.then_some(bytes), outcome)
 }
 
 fn read_source(path: &Path) -> Result<Vec<u8>, String> {
@@ -92,7 +128,7 @@ fn read_source(path: &Path) -> Result<Vec<u8>, String> {
 
 /// perfmod reads UTF-8 (with or without BOM), as Python does by default. A file
 /// declaring another encoding is left alone rather than risk mojibake.
-fn decode(bytes: &[u8]) -> Result<&str, String> {
+pub fn decode(bytes: &[u8]) -> Result<&str, String> {
     if bytes.contains(&0) {
         return Err("contains NUL bytes (binary file?); skipped".into());
     }

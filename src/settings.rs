@@ -1,8 +1,9 @@
 //! Command-line arguments and `[tool.perfmod]` merged into the settings of one
 //! run, validated in one place: an unknown rule id or a bad version fails here,
 //! before any file is read.
-use crate::cli::CommonArgs;
+use crate::cli::{CommonArgs, Shard};
 use crate::codemod::{self, Codemod};
+use crate::git::Changes;
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -51,11 +52,18 @@ pub struct Settings {
     pub cache_dir: Option<PathBuf>,
     /// Values templates read as `${option:name}`.
     pub options: HashMap<String, String>,
+    /// `--changed-since`: the files (and lines) a run is narrowed to.
+    pub changes: Option<Changes>,
+    pub shard: Option<Shard>,
+    /// `--stdin-filename`: the source comes from stdin and is reported as this path.
+    pub stdin_filename: Option<PathBuf>,
 }
 
 impl Settings {
     pub fn resolve(args: &CommonArgs) -> Result<Settings> {
-        let paths = if args.paths.is_empty() {
+        let paths = if let Some(path) = &args.stdin_filename {
+            vec![path.clone()]
+        } else if args.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
             args.paths.clone()
@@ -105,6 +113,12 @@ impl Settings {
             jobs: args.jobs,
             cache_dir: (!args.no_cache).then(cache_dir),
             options: HashMap::from([("concurrency-limit".to_string(), limit.to_string())]),
+            changes: match &args.changed_since {
+                Some(rev) => Some(Changes::since(rev, args.changed_lines_only)?),
+                None => None,
+            },
+            shard: args.shard,
+            stdin_filename: args.stdin_filename.clone(),
         })
     }
 }
@@ -133,9 +147,12 @@ pub fn load_codemods(extra: Option<&Path>) -> Result<Vec<Codemod>> {
     Ok(all)
 }
 
-/// The nearest pyproject.toml at or above `start`.
+/// The nearest pyproject.toml at or above `start`, which need not exist (an
+/// editor's unsaved buffer named with `--stdin-filename`).
 fn find_pyproject(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
+    let start = std::fs::canonicalize(start)
+        .or_else(|_| std::path::absolute(start))
+        .ok()?;
     let mut dir = if start.is_dir() {
         Some(start.as_path())
     } else {

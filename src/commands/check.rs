@@ -1,14 +1,24 @@
 //! `perfmod check`: report findings.
 use super::{process_files, ExitStatus};
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{CheckArgs, FindingsFormat};
 use crate::engine::Mode;
-use crate::report::{json, text, Located};
+use crate::report::sarif::RuleInfo;
+use crate::report::{github, json, sarif, statistics, text, Located};
 use crate::settings::Settings;
+use anyhow::bail;
 use std::io::Write;
 
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+    if args.statistics && !matches!(args.format, FindingsFormat::Text | FindingsFormat::Json) {
+        bail!("--statistics prints text or json, not {:?}", args.format);
+    }
     let settings = Settings::resolve(&args.common)?;
     let unsafe_fixes = settings.unsafe_fixes;
+    let rule_text: Vec<(String, String)> = settings
+        .codemods
+        .iter()
+        .map(|c| (c.id.clone(), c.summary.clone()))
+        .collect();
     let (results, failed) = process_files(
         settings,
         Mode {
@@ -24,8 +34,15 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
-        Format::Text => text::write_findings(&mut out, &findings, unsafe_fixes)?,
-        Format::Json => json::write_findings(&mut out, &findings)?,
+        FindingsFormat::Text if args.statistics => statistics::write_text(&mut out, &statistics::count(&findings))?,
+        FindingsFormat::Json if args.statistics => statistics::write_json(&mut out, &statistics::count(&findings))?,
+        FindingsFormat::Text => text::write_findings(&mut out, &findings, unsafe_fixes)?,
+        FindingsFormat::Json => json::write_findings(&mut out, &findings)?,
+        FindingsFormat::Github => github::write_findings(&mut out, &findings)?,
+        FindingsFormat::Sarif => {
+            let rules: Vec<RuleInfo> = rule_text.iter().map(|(id, summary)| RuleInfo { id, summary }).collect();
+            sarif::write_findings(&mut out, &findings, &rules)?
+        }
     }
     out.flush()?;
     Ok(if failed {

@@ -1,17 +1,22 @@
 //! `perfmod fix`: diffs of the rewrites (dry run), or `--apply` to write them.
-use super::{process_files, ExitStatus};
+use super::{interactive, process_files, ExitStatus};
 use crate::cli::FixArgs;
 use crate::edit::Safety;
 use crate::engine::Mode;
 use crate::report::{diff, display_path, use_colour};
+use crate::run::FileResult;
 use crate::settings::Settings;
 use crate::write::write_atomically;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
 pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
+    if args.interactive || args.common.changed_lines_only {
+        return interactive::run_selected(args);
+    }
     let settings = Settings::resolve(&args.common)?;
     let unsafe_fixes = settings.unsafe_fixes;
+    let from_stdin = settings.stdin_filename.is_some();
     let (results, mut failed) = process_files(
         settings,
         Mode {
@@ -19,6 +24,9 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             unsafe_fixes,
         },
     )?;
+    if from_stdin {
+        return write_stdin_result(&results, failed);
+    }
     let stdout = std::io::stdout();
     let colour = use_colour(stdout.is_terminal());
     let mut out = stdout.lock();
@@ -80,4 +88,21 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// `--stdin-filename`: the fixed source on stdout, or the source unchanged when
+/// there is nothing to fix or it could not be processed (so an editor replacing
+/// its buffer with our output never loses text).
+fn write_stdin_result(results: &[FileResult], failed: bool) -> anyhow::Result<ExitStatus> {
+    let mut out = std::io::stdout().lock();
+    for result in results {
+        let fixed = result.outcome.as_ref().ok().and_then(|o| o.fixed.as_deref());
+        match (fixed, &result.original) {
+            (Some(fixed), _) => out.write_all(fixed.as_bytes())?,
+            (None, Some(original)) => out.write_all(original)?,
+            (None, None) => {}
+        }
+    }
+    out.flush()?;
+    Ok(if failed { ExitStatus::Error } else { ExitStatus::Success })
 }

@@ -455,7 +455,7 @@ fn keep_comments(tree: &Tree, edits: &[Edit], source: &str, eol: &str) -> Vec<Ed
 }
 
 /// The applicable fixes of a round, first by position, none overlapping.
-fn choose_fixes(findings: &[Finding], mode: Mode) -> Vec<&Finding> {
+pub fn choose_fixes(findings: &[Finding], mode: Mode) -> Vec<&Finding> {
     let mut chosen: Vec<&Finding> = Vec::new();
     let mut taken_until = 0;
     let mut candidates: Vec<&Finding> = findings.iter().filter(|f| applicable(f, mode)).collect();
@@ -546,6 +546,26 @@ fn apply_round(
         });
     }
     Some((text, new_tree))
+}
+
+/// Applies the fixes of `chosen` (findings of `text` as `process` reported them,
+/// not overlapping: a subset of `choose_fixes`) in one round, with the imports
+/// they need. This is how `fix --interactive` and `--changed-lines-only` write
+/// only the rewrites they kept; a rewrite that only appears after these is left
+/// for the next run. The outcome has no findings, only `fixed` and `applied`.
+pub fn apply_chosen(text: &str, chosen: &[&Finding], parser: &mut Parser) -> Result<FileOutcome, String> {
+    let file = SourceFile::new(text);
+    let mut outcome = FileOutcome::default();
+    if chosen.is_empty() {
+        return Ok(outcome);
+    }
+    let tree = parse(parser, file.body)?;
+    if let Some((fixed, _)) = apply_round(file.body, &tree, chosen, &file, parser, &mut outcome) {
+        if fixed != file.body {
+            outcome.fixed = Some(file.with_body(&fixed));
+        }
+    }
+    Ok(outcome)
 }
 
 /// A parser for Python; one per thread.

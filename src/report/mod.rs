@@ -1,7 +1,10 @@
 //! Printing results. Printers take plain data and a writer, so tests can
 //! render into a `Vec<u8>`.
 pub mod diff;
+pub mod github;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use crate::engine::Finding;
