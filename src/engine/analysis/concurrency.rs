@@ -461,9 +461,9 @@ pub fn existing_bounded_helper<'s>(function: Node, semantic: &Semantic, source: 
             return None;
         };
         let inner = single_statement(statement)?;
+        // `return await coro`: `returned` is the await, `awaited` its operand.
         let returned = inner.named_child(0).filter(|_| inner.kind() == "return_statement")?;
         let awaited = returned.named_child(0).filter(|_| returned.kind() == "await")?;
-        // `return await coro`: `returned` is the await, `awaited` its operand.
         let shape = parameter.kind() == "identifier"
             && text(awaited, source) == text(parameter, source)
             && semaphore.kind() == "identifier";
@@ -507,5 +507,70 @@ fn single_statement(compound: Node) -> Option<Node> {
     match statements[..] {
         [only] => Some(only),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::python_parser;
+
+    /// Parses `source` and hands `check` the semantic model and the smallest
+    /// node spanning the last occurrence of `expr`.
+    fn at<R>(source: &str, expr: &str, check: impl FnOnce(Node, &Semantic) -> R) -> R {
+        let tree = python_parser().parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        let start = source.rfind(expr).unwrap();
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(start, start + expr.len())
+            .unwrap();
+        check(node, &semantic)
+    }
+
+    #[test]
+    fn tells_coroutines_from_running_tasks() {
+        let source = "import asyncio as aio\ndef plain(): pass\nasync def coro(): pass\n";
+        let kind = |call: &str| {
+            at(&format!("{source}{call}\n"), call, |n, s| {
+                classify(n, s, &format!("{source}{call}\n"))
+            })
+        };
+        assert_eq!(kind("coro(1)"), Awaitable::Coroutine);
+        assert_eq!(kind("other.fetch(1)"), Awaitable::Coroutine);
+        assert_eq!(kind("aio.create_task(coro())"), Awaitable::Scheduled);
+        assert_eq!(kind("aio.ensure_future(coro())"), Awaitable::Scheduled);
+        assert_eq!(kind("loop.run_in_executor(None, plain)"), Awaitable::Scheduled);
+        assert_eq!(kind("plain()"), Awaitable::Unknown);
+        assert_eq!(kind("pending"), Awaitable::Unknown);
+    }
+
+    #[test]
+    fn recognises_semaphores_by_construction_binding_and_annotation() {
+        let source = "from asyncio import Semaphore\nimport asyncio\n\
+                      limit = Semaphore(3)\nlock = asyncio.Lock()\n\
+                      class C:\n    def __init__(self):\n        self.sem = asyncio.BoundedSemaphore(2)\n\
+                      def f(gate: asyncio.Semaphore):\n    pass\n";
+        for (expr, expected) in [("limit", true), ("lock", false), ("self.sem", true), ("gate", true)] {
+            let probe = format!("{source}{expr}\n");
+            assert_eq!(at(&probe, expr, |n, s| is_semaphore(n, s, &probe)), expected, "{expr}");
+        }
+    }
+
+    #[test]
+    fn loop_variables_may_only_be_reused_by_comprehensions() {
+        let looped = |after: &str| {
+            let source = format!(
+                "async def f(xs):\n    out = []\n    for x in xs:\n        out.append(await g(x))\n    {after}\n"
+            );
+            at(&source, "for x in xs", |n, s| {
+                independent_await_loop(n, s, &source).is_some()
+            })
+        };
+        assert!(looped("return out"));
+        assert!(looped("return [x for x in out]"));
+        assert!(!looped("return x"));
+        assert!(!looped("return [y for y in range(x)]"));
+        assert!(!looped("return [x for x in range(x)]"));
     }
 }
