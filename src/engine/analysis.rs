@@ -2,8 +2,10 @@
 //! where a name is used, whether a variable is freshly initialised, whether a
 //! body is pure computation. Each answers conservatively: when in doubt, the
 //! answer is the one that makes a guard skip.
-use super::semantic::text;
+use super::semantic::{text, Semantic};
 use tree_sitter::Node;
+
+pub mod concurrency;
 
 /// Every identifier node named `name` inside `scope`, in source order
 /// (iterative walk: deep nesting cannot overflow the stack).
@@ -44,4 +46,96 @@ pub fn attribute_uses<'t>(scope: Node<'t>, source: &str, receiver: &str, attribu
         stack[start..].reverse();
     }
     found
+}
+
+/// Visits `scope` and its descendants in source order; `visit` returns whether
+/// to look inside the node it was given (iterative: no stack overflow).
+pub fn walk<'t>(scope: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = scope.walk();
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if !visit(node) {
+            continue;
+        }
+        let start = stack.len();
+        stack.extend(node.children(&mut cursor));
+        stack[start..].reverse();
+    }
+}
+
+/// The statement just before `statement` in its block, comments skipped.
+pub fn previous_statement(statement: Node) -> Option<Node> {
+    let mut previous = statement.prev_named_sibling();
+    while let Some(node) = previous {
+        if node.kind() != "comment" {
+            return Some(node);
+        }
+        previous = node.prev_named_sibling();
+    }
+    None
+}
+
+/// A statement that binds a plain name to a fresh empty list: `name = []`,
+/// `name: T = []` or `name = list()`. Returns the name and the empty list
+/// expression, so a rule that fills the list in the next statement knows it
+/// starts empty and nothing else holds it yet.
+pub fn fresh_empty_list<'t>(statement: Node<'t>, semantic: &Semantic, source: &str) -> Option<(Node<'t>, Node<'t>)> {
+    if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+        return None;
+    }
+    let assignment = statement.named_child(0).filter(|a| a.kind() == "assignment")?;
+    let name = assignment
+        .child_by_field_name("left")
+        .filter(|l| l.kind() == "identifier")?;
+    let value = assignment.child_by_field_name("right")?;
+    let empty = match value.kind() {
+        "list" => value.named_child_count() == 0,
+        "call" => {
+            value
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() == 0)
+                && value
+                    .child_by_field_name("function")
+                    .and_then(|f| semantic.resolve(f, source))
+                    .is_some_and(|q| q == "builtins.list")
+        }
+        _ => false,
+    };
+    empty.then_some((name, value))
+}
+
+/// `base`, else `base_2`, `base_3`...: the first name no identifier inside
+/// `scope` spells, so binding it as a new local of `scope` shadows nothing the
+/// scope reads or writes.
+pub fn fresh_name(scope: Node, source: &str, base: &str) -> String {
+    let mut used = std::collections::HashSet::new();
+    walk(scope, |node| {
+        if node.kind() == "identifier" {
+            used.insert(text(node, source));
+        }
+        true
+    });
+    let mut candidate = base.to_string();
+    let mut n = 2;
+    while used.contains(candidate.as_str()) {
+        candidate = format!("{base}_{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// Whether `node` sits inside a `def`, `lambda` or class nested below `scope`,
+/// i.e. runs at another time or in another namespace than `scope`'s own code.
+pub fn in_nested_scope(node: Node, scope: Node) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n == scope {
+            return false;
+        }
+        if matches!(n.kind(), "function_definition" | "lambda" | "class_definition") {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
 }

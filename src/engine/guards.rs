@@ -10,6 +10,7 @@
 //! Each guard either passes, skips the match, or lets it through but marks the
 //! rewrite unsafe (it cannot prove behaviour is kept). Guards live here, shared,
 //! so no codemod re-implements an analysis another one already has.
+use super::analysis::concurrency;
 use super::semantic::{self, text, Semantic};
 use std::collections::HashMap;
 use tree_sitter::{Node, QueryPredicate, QueryPredicateArg};
@@ -33,6 +34,8 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("logger?", Some(0)),
     ("no-keyword?", None),
     ("positional-count?", Some(1)),
+    ("unbounded-coroutines?", Some(0)),
+    ("independent-await-loop?", Some(0)),
 ];
 
 /// Guards whose verdict on a prefilter fragment (some top-level statements and
@@ -144,6 +147,10 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
                 .filter(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat"))
                 .count();
             pass(positional == wanted && !args.iter().any(|a| a.kind() == "list_splat"))
+        }
+        "unbounded-coroutines?" => pass(concurrency::unbounded_site(node, ctx.semantic, ctx.source).is_some()),
+        "independent-await-loop?" => {
+            pass(concurrency::independent_await_loop(node, ctx.semantic, ctx.source).is_some())
         }
         _ => Verdict::Skip,
     }

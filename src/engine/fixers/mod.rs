@@ -3,6 +3,10 @@
 //! names one with `fixer = "name"` in a `[[pattern]]`; the query and guards
 //! still decide what matches. Analyses shared between fixers live in
 //! [`super::analysis`], never in a fixer.
+mod bounded;
+mod sequential_await_loop;
+mod unbounded_gather;
+
 use super::source::SourceFile;
 use super::template::RenderContext;
 use crate::edit::{Edit, ImportRequest, Safety};
@@ -29,7 +33,10 @@ pub struct FixOutput {
 pub type Fixer = for<'a, 't> fn(&FixContext<'a, 't>) -> Option<FixOutput>;
 
 /// Every fixer, by the name codemods use in `fixer = "..."`.
-const FIXERS: &[(&str, Fixer)] = &[];
+const FIXERS: &[(&str, Fixer)] = &[
+    ("bound-coroutines", unbounded_gather::fix),
+    ("gather-await-loop", sequential_await_loop::fix),
+];
 
 /// The fixer registered under `name`.
 pub fn lookup(name: &str) -> Option<Fixer> {

@@ -1,0 +1,14 @@
+from asyncio import sleep
+import asyncio
+
+
+async def ping_all(hosts):
+    semaphore = asyncio.Semaphore(10)
+
+    async def bounded(coro):
+        async with semaphore:
+            return await coro
+
+    await sleep(0)
+    replies = await asyncio.gather(*[bounded(ping(host)) for host in hosts])
+    return replies

@@ -1,0 +1,12 @@
+from asyncio import gather
+import asyncio
+
+
+async def ping_all(hosts):
+    semaphore = asyncio.Semaphore(10)
+
+    async def bounded(coro):
+        async with semaphore:
+            return await coro
+
+    return await gather(*[bounded(ping(host)) for host in hosts])

@@ -1,0 +1,24 @@
+import asyncio
+
+
+class Crawler:
+    async def crawl(self, pages):
+        semaphore = asyncio.Semaphore(10)
+
+        async def bounded(coro):
+            async with semaphore:
+                return await coro
+
+        # one request per page
+        bodies = await asyncio.gather(
+            *[
+                bounded(self.download(page))  # keeps the page order
+                for page in pages
+                if page  # skip empty entries
+            ]
+        )
+        return bodies
+
+    async def download(self, page):
+        await asyncio.sleep(0)
+        return page

@@ -1,0 +1,25 @@
+# test: runnable
+import asyncio
+import sys
+
+running = 0
+peak = 0
+
+
+async def work(i):
+    global running, peak
+    running += 1
+    peak = max(peak, running)
+    await asyncio.sleep(0.001)
+    running -= 1
+    return i * 2
+
+
+async def main():
+    tasks = [work(i) for i in range(30)]
+    results = await asyncio.gather(*tasks)
+    print(results)
+    print("peak", peak, file=sys.stderr)
+
+
+asyncio.run(main())
