@@ -200,7 +200,7 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
 }
 
 /// Whether this identifier is a name being bound (assigned, defined, a parameter...).
-fn is_binding_position(identifier: Node) -> bool {
+pub fn is_binding_position(identifier: Node) -> bool {
     let mut child = identifier;
     while let Some(parent) = child.parent() {
         let field = field_name_of(parent, child);

@@ -3,6 +3,9 @@
 //! names one with `fixer = "name"` in a `[[pattern]]`; the query and guards
 //! still decide what matches. Analyses shared between fixers live in
 //! [`super::analysis`], never in a fixer.
+pub mod dataclass_slots;
+pub mod lru_ordered_dict;
+
 use super::source::SourceFile;
 use super::template::RenderContext;
 use crate::edit::{Edit, ImportRequest, Safety};
@@ -29,7 +32,10 @@ pub struct FixOutput {
 pub type Fixer = for<'a, 't> fn(&FixContext<'a, 't>) -> Option<FixOutput>;
 
 /// Every fixer, by the name codemods use in `fixer = "..."`.
-const FIXERS: &[(&str, Fixer)] = &[];
+const FIXERS: &[(&str, Fixer)] = &[
+    ("lru-to-ordered-dict", lru_ordered_dict::fix),
+    ("dataclass-slots", dataclass_slots::fix),
+];
 
 /// The fixer registered under `name`.
 pub fn lookup(name: &str) -> Option<Fixer> {
