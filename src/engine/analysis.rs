@@ -342,3 +342,33 @@ fn is_constant(root: Node, source: &str, name: &str) -> bool {
                 .is_some_and(|r| matches!(r.kind(), "integer" | "float" | "string" | "true" | "false" | "none"))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pure(source: &str, name: &str) -> bool {
+        let tree = crate::engine::python_parser().parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        is_pure_function(tree.root_node(), source, &semantic, name)
+    }
+
+    #[test]
+    fn pure_computation_follows_calls_and_constants() {
+        let source = "import math\nN = 3\ndef helper(x):\n    return math.sqrt(x) * N\n\
+                      def work(xs):\n    out = []\n    for x in xs:\n        out.append(helper(x))\n    return sum(out)\n";
+        assert!(pure(source, "work"));
+    }
+
+    #[test]
+    fn io_globals_arguments_and_parameters_are_not_pure() {
+        assert!(!pure("def f(x):\n    print(x)\n", "f"));
+        assert!(!pure("SEEN = []\ndef f(x):\n    SEEN.append(x)\n", "f"));
+        assert!(!pure("def f(xs):\n    xs.append(1)\n", "f"));
+        assert!(!pure("def f(xs):\n    xs[0] = 1\n", "f"));
+        assert!(!pure("def f(g, x):\n    return g(x)\n", "f"));
+        assert!(!pure("def f(x):\n    yield x\n", "f"));
+        assert!(!pure("def f(x):\n    return hash(x)\n", "f"));
+        assert!(!pure("def f(x):\n    return x\nf = None\n", "f"));
+    }
+}
