@@ -96,11 +96,12 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
     Ok(text)
 }
 
-/// The PEP 263 coding cookie of the first two lines.
+/// The PEP 263 coding cookie of the first two lines (the second counts only
+/// after a comment line).
 fn declared_encoding(text: &str) -> Option<&str> {
     text.lines()
         .take(2)
-        .filter(|l| l.trim_start().starts_with('#'))
+        .take_while(|l| l.trim_start().starts_with('#'))
         .find_map(|line| {
             let at = line.find("coding")?;
             let rest = line[at + 6..].strip_prefix([':', '='])?.trim_start();
