@@ -52,7 +52,7 @@ pub fn descendants(scope: Node) -> Vec<Node> {
     found
 }
 
-/// The statements of a block (or module), comments left out.
+/// The named children of a block, module or argument list, comments left out.
 pub fn statements(block: Node) -> Vec<Node> {
     let mut cursor = block.walk();
     let found = block
@@ -138,10 +138,49 @@ pub fn is_main_guard(condition: Node, source: &str) -> bool {
 /// Builtins that compute from their arguments alone, the same in every process
 /// (`hash` and `id` are not: they differ between processes).
 const PURE_BUILTINS: &[&str] = &[
-    "abs", "all", "any", "bin", "bool", "chr", "complex", "dict", "divmod", "enumerate", "filter", "float",
-    "frozenset", "hex", "int", "isinstance", "iter", "len", "list", "map", "max", "min", "next", "oct", "ord",
-    "pow", "range", "repr", "reversed", "round", "set", "sorted", "str", "sum", "tuple", "zip",
-    "ArithmeticError", "IndexError", "KeyError", "OverflowError", "TypeError", "ValueError", "ZeroDivisionError",
+    "abs",
+    "all",
+    "any",
+    "bin",
+    "bool",
+    "chr",
+    "complex",
+    "dict",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "frozenset",
+    "hex",
+    "int",
+    "isinstance",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "oct",
+    "ord",
+    "pow",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "sorted",
+    "str",
+    "sum",
+    "tuple",
+    "zip",
+    "ArithmeticError",
+    "IndexError",
+    "KeyError",
+    "OverflowError",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
 ];
 
 /// Modules whose every function is pure computation.
@@ -157,9 +196,9 @@ pub fn module_function<'t>(root: Node<'t>, source: &str, name: &str) -> Option<N
     if bindings != 1 {
         return None;
     }
-    statements(root)
-        .into_iter()
-        .find(|s| s.kind() == "function_definition" && s.child_by_field_name("name").is_some_and(|n| text(n, source) == name))
+    statements(root).into_iter().find(|s| {
+        s.kind() == "function_definition" && s.child_by_field_name("name").is_some_and(|n| text(n, source) == name)
+    })
 }
 
 /// Whether the module-level function `name` does pure computation: loops,
@@ -195,7 +234,10 @@ fn pure_body_calls(root: Node, function: Node, source: &str, semantic: &Semantic
     let body = function.child_by_field_name("body")?;
     let mut locals: HashSet<&str> = HashSet::new();
     for node in descendants(function) {
-        if node.kind() == "identifier" && is_binding_position(node) && Some(node) != function.child_by_field_name("name") {
+        if node.kind() == "identifier"
+            && is_binding_position(node)
+            && Some(node) != function.child_by_field_name("name")
+        {
             locals.insert(text(node, source));
         }
     }
@@ -203,8 +245,17 @@ fn pure_body_calls(root: Node, function: Node, source: &str, semantic: &Semantic
     let mut callees = Vec::new();
     for node in descendants(body) {
         match node.kind() {
-            "await" | "yield" | "global_statement" | "nonlocal_statement" | "function_definition" | "class_definition"
-            | "lambda" | "import_statement" | "import_from_statement" | "with_statement" | "decorator" => return None,
+            "await"
+            | "yield"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "function_definition"
+            | "class_definition"
+            | "lambda"
+            | "import_statement"
+            | "import_from_statement"
+            | "with_statement"
+            | "decorator" => return None,
             "assignment" | "augmented_assignment" | "for_statement" | "delete_statement" => {
                 let target = node.child_by_field_name("left").or_else(|| node.named_child(0))?;
                 if !stores_only_into(target, source, &fresh) {
@@ -221,9 +272,9 @@ fn pure_body_calls(root: Node, function: Node, source: &str, semantic: &Semantic
                     .as_deref()
                     .and_then(|q| q.strip_prefix("builtins."))
                     .is_some_and(|b| PURE_BUILTINS.contains(&b));
-                let pure_module = qualified.as_deref().is_some_and(|q| {
-                    PURE_MODULES.iter().any(|m| q == *m || q.starts_with(&format!("{m}.")))
-                });
+                let pure_module = qualified
+                    .as_deref()
+                    .is_some_and(|q| PURE_MODULES.iter().any(|m| q == *m || q.starts_with(&format!("{m}."))));
                 if pure_builtin || pure_module || is_constant(root, source, name) {
                     continue;
                 }
@@ -271,7 +322,12 @@ fn fresh_containers<'s>(body: Node, source: &'s str, locals: &HashSet<&'s str>) 
                 && p.child_by_field_name("right").is_some_and(|r| {
                     matches!(
                         r.kind(),
-                        "list" | "dictionary" | "set" | "list_comprehension" | "dictionary_comprehension" | "set_comprehension"
+                        "list"
+                            | "dictionary"
+                            | "set"
+                            | "list_comprehension"
+                            | "dictionary_comprehension"
+                            | "set_comprehension"
                     ) || (r.kind() == "call"
                         && r.child_by_field_name("function")
                             .is_some_and(|f| matches!(text(f, source), "list" | "dict" | "set")))

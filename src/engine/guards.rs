@@ -10,7 +10,7 @@
 //! Each guard either passes, skips the match, or lets it through but marks the
 //! rewrite unsafe (it cannot prove behaviour is kept). Guards live here, shared,
 //! so no codemod re-implements an analysis another one already has.
-use super::analysis::{self, statements};
+use super::analysis;
 use super::fixers::{dataclass_slots, lru_ordered_dict};
 use super::semantic::{self, text, Semantic};
 use std::collections::HashMap;
@@ -184,12 +184,16 @@ fn is_cpu_bound_pool(call: Node, ctx: &GuardContext) -> bool {
     };
     // Only `max_workers` may be positional: the second parameter differs
     // (`thread_name_prefix` / `mp_context`); `*args` / `**kwargs` could be anything.
-    let arguments = analysis::descendants(call.child_by_field_name("arguments").unwrap_or(call));
-    let positional = call
-        .child_by_field_name("arguments")
-        .map(|a| statements(a).into_iter().filter(|x| x.kind() != "keyword_argument").count())
-        .unwrap_or(0);
-    if positional > 1 || arguments.iter().any(|n| matches!(n.kind(), "list_splat" | "dictionary_splat")) {
+    let arguments: Vec<Node> = match call.child_by_field_name("arguments") {
+        Some(list) => analysis::statements(list),
+        None => Vec::new(),
+    };
+    let positional = arguments.iter().filter(|a| a.kind() != "keyword_argument").count();
+    if positional > 1
+        || arguments
+            .iter()
+            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+    {
         return false;
     }
     let root = root_of(call);
@@ -252,7 +256,10 @@ fn runs_at_import(statement: Node, root: Node, source: &str) -> bool {
         let guarded = s.kind() == "if_statement"
             && s.child_by_field_name("condition")
                 .is_some_and(|c| analysis::is_main_guard(c, source));
-        let definition = matches!(s.kind(), "function_definition" | "class_definition" | "decorated_definition");
+        let definition = matches!(
+            s.kind(),
+            "function_definition" | "class_definition" | "decorated_definition"
+        );
         !guarded && !definition && !analysis::identifiers_named(s, source, text(name, source)).is_empty()
     })
 }

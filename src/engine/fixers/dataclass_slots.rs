@@ -136,11 +136,14 @@ fn hand_written_slots<'t>(body: Node<'t>, source: &str, fields: &BTreeSet<String
     let mut cursor = value.walk();
     let mut names = Vec::new();
     for item in value.named_children(&mut cursor) {
-        let content = item.named_child(1).filter(|_| item.kind() == "string" && item.named_child_count() == 3)?;
+        let content = item
+            .named_child(1)
+            .filter(|_| item.kind() == "string" && item.named_child_count() == 3)?;
         names.push(text(content, source).to_string());
     }
     let listed: BTreeSet<String> = names.iter().cloned().collect();
-    (listed.len() == names.len() && &listed == fields && deletion_of(statement, source).is_some()).then_some(Some(statement))
+    (listed.len() == names.len() && &listed == fields && deletion_of(statement, source).is_some())
+        .then_some(Some(statement))
 }
 
 /// Uses inside the class that a new, slotted class object breaks.
@@ -149,7 +152,10 @@ fn class_blocks_slots(class: Node, source: &str, semantic: &Semantic) -> bool {
         "identifier" => matches!(text(node, source), "__class__" | "__dict__" | "__weakref__"),
         "decorator" => node.named_child(0).is_some_and(|d| {
             let resolved = semantic.resolve(d, source);
-            resolved.as_deref().unwrap_or(text(d, source)).ends_with("cached_property")
+            resolved
+                .as_deref()
+                .unwrap_or(text(d, source))
+                .ends_with("cached_property")
         }),
         "call" => node.child_by_field_name("function").is_some_and(|f| {
             semantic.resolve(f, source).as_deref() == Some("builtins.super")
@@ -164,7 +170,10 @@ fn class_blocks_slots(class: Node, source: &str, semantic: &Semantic) -> bool {
 /// Uses anywhere in the file of what slotted instances lack: `__dict__`,
 /// `vars()`, `weakref`.
 fn file_blocks_slots(root: Node, source: &str, semantic: &Semantic) -> bool {
-    semantic.imports.iter().any(|i| i.qualified.split('.').next() == Some("weakref"))
+    semantic
+        .imports
+        .iter()
+        .any(|i| i.qualified.split('.').next() == Some("weakref"))
         || analysis::descendants(root).into_iter().any(|node| {
             node.kind() == "identifier"
                 && (text(node, source) == "__dict__"
@@ -232,7 +241,9 @@ fn assigns_non_fields(
         };
         analysis::descendants(target).into_iter().any(|attribute| {
             match (
-                attribute.child_by_field_name("object").filter(|_| attribute.kind() == "attribute"),
+                attribute
+                    .child_by_field_name("object")
+                    .filter(|_| attribute.kind() == "attribute"),
                 attribute.child_by_field_name("attribute"),
             ) {
                 (Some(object), Some(name)) => breaks(attribute, object, Some(text(name, source))),

@@ -15,7 +15,7 @@
 //! [`plan`] is shared by the guard (does the class qualify, and is the rewrite
 //! safe) and the fixer (the edits), so a finding always has its fix.
 use super::{FixContext, FixOutput};
-use crate::edit::{Edit, ImportRequest, Safety};
+use crate::edit::{Edit, ImportRequest};
 use crate::engine::analysis::{self, deletion_of, next_statement, previous_statement, statements};
 use crate::engine::semantic::{text, Semantic};
 use crate::engine::template::spell_import;
@@ -52,11 +52,16 @@ struct Eviction<'t> {
 #[derive(Debug, PartialEq)]
 enum Shape {
     /// `x = self.L.pop(0)` / `x = self.L[0]`.
-    TakeFirst { var: String, pops: bool },
+    TakeFirst {
+        var: String,
+        pops: bool,
+    },
     /// `del self.L[0]`.
     DropFirst,
     /// `del self.D[key]` / `self.D.pop(key[, default])`.
-    DropKey { key: Key },
+    DropKey {
+        key: Key,
+    },
     Remove(String),
     Append(String),
     /// `self.D[k] = v`.
@@ -68,7 +73,9 @@ enum Shape {
 enum Key {
     Name(String),
     /// `self.L.pop(0)` or `self.L[0]` inline.
-    First { pops: bool },
+    First {
+        pops: bool,
+    },
 }
 
 struct Roles<'a> {
@@ -111,7 +118,9 @@ impl Roles<'_> {
             return (args.len() == 1 && text(args[0], self.source) == "0").then_some(true);
         }
         (node.kind() == "subscript"
-            && node.child_by_field_name("value").is_some_and(|v| self.is_member(v, self.list))
+            && node
+                .child_by_field_name("value")
+                .is_some_and(|v| self.is_member(v, self.list))
             && node
                 .child_by_field_name("subscript")
                 .is_some_and(|s| text(s, self.source) == "0"))
@@ -120,7 +129,11 @@ impl Roles<'_> {
 
     /// `self.D[key]` -> `key`.
     fn dict_item<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
-        if node.kind() != "subscript" || !node.child_by_field_name("value").is_some_and(|v| self.is_member(v, self.dict)) {
+        if node.kind() != "subscript"
+            || !node
+                .child_by_field_name("value")
+                .is_some_and(|v| self.is_member(v, self.dict))
+        {
             return None;
         }
         node.child_by_field_name("subscript")
@@ -165,7 +178,10 @@ impl Roles<'_> {
         if let Some(args) = self.method_call(expression, self.dict, "pop") {
             return (matches!(args.len(), 1 | 2)).then(|| self.key(args[0]).map(|key| Shape::DropKey { key }))?;
         }
-        for (method, make) in [("remove", Shape::Remove as fn(String) -> Shape), ("append", Shape::Append)] {
+        for (method, make) in [
+            ("remove", Shape::Remove as fn(String) -> Shape),
+            ("append", Shape::Append),
+        ] {
             if let Some(args) = self.method_call(expression, self.list, method) {
                 return match args.as_slice() {
                     [key] => Some(make(identifier(*key)?)),
@@ -192,7 +208,8 @@ impl Roles<'_> {
         let guarded_if = block.and_then(|b| b.parent()).is_some_and(|i| {
             i.kind() == "if_statement"
                 && i.child_by_field_name("consequence") == block
-                && i.child_by_field_name("condition").is_some_and(|c| self.is_membership_test(c, key))
+                && i.child_by_field_name("condition")
+                    .is_some_and(|c| self.is_membership_test(c, key))
         });
         let mut previous = previous_statement(remove);
         while let Some(statement) = previous {
@@ -221,9 +238,10 @@ impl Roles<'_> {
 /// list is not one the rewrite understands.
 pub fn plan<'t>(class: Node<'t>, root: Node<'t>, source: &str, semantic: &Semantic) -> Option<Plan<'t>> {
     let methods = analysis::methods(class);
-    let init = methods
-        .iter()
-        .find(|m| m.child_by_field_name("name").is_some_and(|n| text(n, source) == "__init__"))?;
+    let init = methods.iter().find(|m| {
+        m.child_by_field_name("name")
+            .is_some_and(|n| text(n, source) == "__init__")
+    })?;
     let receiver = analysis::first_parameter(*init, source)?;
     let mut lists = Vec::new();
     let mut dicts = Vec::new();
@@ -237,22 +255,21 @@ pub fn plan<'t>(class: Node<'t>, root: Node<'t>, source: &str, semantic: &Semant
         ) else {
             continue;
         };
-        let Some(name) = left
-            .child_by_field_name("attribute")
-            .filter(|_| {
-                left.kind() == "attribute"
-                    && left
-                        .child_by_field_name("object")
-                        .is_some_and(|o| text(o, source) == receiver)
-            })
-        else {
+        let Some(name) = left.child_by_field_name("attribute").filter(|_| {
+            left.kind() == "attribute"
+                && left
+                    .child_by_field_name("object")
+                    .is_some_and(|o| text(o, source) == receiver)
+        }) else {
             continue;
         };
         let empty_dict_call = right.kind() == "call"
             && right
                 .child_by_field_name("function")
                 .is_some_and(|f| semantic.resolve(f, source).as_deref() == Some("builtins.dict"))
-            && right.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() == 0);
+            && right
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() == 0);
         match right.kind() {
             "list" if right.named_child_count() == 0 => lists.push((text(name, source), statement)),
             "dictionary" if right.named_child_count() == 0 => dicts.push((text(name, source), right)),
@@ -289,7 +306,7 @@ fn plan_for<'t>(
         list_init,
         dict_value,
         moves: Vec::new(),
-        deletions: vec![],
+        deletions: Vec::new(),
         evictions: Vec::new(),
         safe: true,
     };
@@ -353,7 +370,12 @@ fn plan_for<'t>(
         let drops_key = [previous_statement(*remove), next_statement(*remove)]
             .into_iter()
             .flatten()
-            .any(|s| roles.shape(s) == Shape::DropKey { key: Key::Name(key.clone()) });
+            .any(|s| {
+                roles.shape(s)
+                    == Shape::DropKey {
+                        key: Key::Name(key.clone()),
+                    }
+            });
         if !drops_key {
             return None;
         }
@@ -375,9 +397,7 @@ fn plan_for<'t>(
     if list_uses.len() != claimed || plan.deletions.iter().any(|s| deletion_of(*s, source).is_none()) {
         return None;
     }
-    if deletion_of(list_init, source).is_none() {
-        return None;
-    }
+    deletion_of(list_init, source)?;
     plan.safe &= dict_uses_keep_order_private(roles, class, root, dict_value, claimed_dict_stores)?;
     Some(plan)
 }
@@ -394,10 +414,19 @@ fn eviction_has_plain_drop(roles: &Roles, eviction: &Eviction) -> bool {
 /// The eviction unit starting at `body[0]`, which touches the list's first key.
 fn eviction_at<'t>(roles: &Roles, body: &[Node<'t>], method: Node<'t>) -> Option<Eviction<'t>> {
     let shapes: Vec<Shape> = body.iter().take(3).map(|s| roles.shape(*s)).collect();
-    let drops = |shape: &Shape, var: &str| *shape == Shape::DropKey { key: Key::Name(var.to_string()) };
+    let drops = |shape: &Shape, var: &str| {
+        *shape
+            == Shape::DropKey {
+                key: Key::Name(var.to_string()),
+            }
+    };
     let (count, var) = match shapes.as_slice() {
-        [Shape::DropKey { key: Key::First { pops: true } }, ..] => (1, None),
-        [Shape::DropKey { key: Key::First { pops: false } }, Shape::DropFirst, ..] => (2, None),
+        [Shape::DropKey {
+            key: Key::First { pops: true },
+        }, ..] => (1, None),
+        [Shape::DropKey {
+            key: Key::First { pops: false },
+        }, Shape::DropFirst, ..] => (2, None),
         [Shape::TakeFirst { var, pops: true }, next, ..] if drops(next, var) => (2, Some(var)),
         [Shape::TakeFirst { var, pops: false }, Shape::DropFirst, next, ..] if drops(next, var) => (3, Some(var)),
         [Shape::TakeFirst { var, pops: false }, next, Shape::DropFirst, ..] if drops(next, var) => (3, Some(var)),
@@ -405,9 +434,11 @@ fn eviction_at<'t>(roles: &Roles, body: &[Node<'t>], method: Node<'t>) -> Option
     };
     let statements = body[..count].to_vec();
     let keeps_key = var.filter(|var| {
-        analysis::identifiers_named(method, roles.source, var)
-            .iter()
-            .any(|n| !statements.iter().any(|s| s.start_byte() <= n.start_byte() && n.end_byte() <= s.end_byte()))
+        analysis::identifiers_named(method, roles.source, var).iter().any(|n| {
+            !statements
+                .iter()
+                .any(|s| s.start_byte() <= n.start_byte() && n.end_byte() <= s.end_byte())
+        })
     });
     Some(Eviction {
         statements,
@@ -419,7 +450,12 @@ fn eviction_at<'t>(roles: &Roles, body: &[Node<'t>], method: Node<'t>) -> Option
 /// point: right after `remove(k)` (which becomes `move_to_end(k)`), or after
 /// `self.D[k] = v` preceded by `remove(k)` or by `if k in self.D:` whose body
 /// removes `k` (a new key goes to the end by itself). The `remove` it relies on.
-fn placement_of_append<'t>(roles: &Roles, append: Node<'t>, key: &str, removes: &[(Node<'t>, String)]) -> Option<Node<'t>> {
+fn placement_of_append<'t>(
+    roles: &Roles,
+    append: Node<'t>,
+    key: &str,
+    removes: &[(Node<'t>, String)],
+) -> Option<Node<'t>> {
     let is_remove = |s: Node| removes.iter().any(|(r, k)| *r == s && k == key);
     let mut previous = previous_statement(append)?;
     if is_remove(previous) {
@@ -525,7 +561,10 @@ pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
         Edit::replace(plan.dict_value.byte_range(), format!("{ordered_dict}()")),
     ];
     for (remove, key) in &plan.moves {
-        edits.push(Edit::replace(remove.byte_range(), format!("{member}.move_to_end({key})")));
+        edits.push(Edit::replace(
+            remove.byte_range(),
+            format!("{member}.move_to_end({key})"),
+        ));
     }
     for statement in &plan.deletions {
         edits.push(deletion_of(*statement, source)?);
@@ -534,21 +573,22 @@ pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
         let (first, last) = (eviction.statements.first()?, eviction.statements.last()?);
         let indent = &source[source[..first.start_byte()].rfind('\n').map_or(0, |i| i + 1)..first.start_byte()];
         // Comments between the statements stay, above the new one.
-        let mut text = String::new();
+        let mut replacement = String::new();
         for node in analysis::descendants(first.parent()?) {
             if node.kind() == "comment" && first.start_byte() < node.start_byte() && node.end_byte() < last.end_byte() {
-                text.push_str(&format!("{}\n{indent}", crate::engine::semantic::text(node, source)));
+                replacement.push_str(&format!("{}\n{indent}", text(node, source)));
             }
         }
         match &eviction.keeps_key {
-            Some(var) => text.push_str(&format!("{var} = {member}.popitem(last=False)[0]")),
-            None => text.push_str(&format!("{member}.popitem(last=False)")),
+            Some(var) => replacement.push_str(&format!("{var} = {member}.popitem(last=False)[0]")),
+            None => replacement.push_str(&format!("{member}.popitem(last=False)")),
         }
-        edits.push(Edit::replace(first.start_byte()..last.end_byte(), text));
+        edits.push(Edit::replace(first.start_byte()..last.end_byte(), replacement));
     }
     Some(FixOutput {
         edits,
+        // The guard marks the rewrite unsafe when `plan.safe` is false.
         imports: import.into_iter().collect(),
-        safety: (!plan.safe).then_some(Safety::Unsafe),
+        ..FixOutput::default()
     })
 }
