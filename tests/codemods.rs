@@ -21,6 +21,21 @@ fn rules_for(codemod: Codemod) -> RuleSet {
     .unwrap()
 }
 
+/// (rule, range) of every finding, with the prefilter fragment forced on or off:
+/// the fragment pass may skip work, never a finding.
+fn findings_with_fragments(rules: &mut RuleSet, source: &str, share: f64) -> Vec<(String, std::ops::Range<usize>)> {
+    rules.max_fragment_share = share;
+    let check = Mode {
+        fix: false,
+        unsafe_fixes: true,
+    };
+    let outcome = engine::process(source, rules, check, &mut engine::python_parser());
+    rules.max_fragment_share = engine::prefilter::DEFAULT_MAX_SHARE;
+    outcome
+        .map(|o| o.findings.into_iter().map(|f| (f.rule, f.range)).collect())
+        .unwrap_or_default()
+}
+
 /// Checks one example, returning a description of each way it fails.
 fn check_example(rules: &RuleSet, id: &str, example: &Example) -> Vec<String> {
     let mut problems = Vec::new();
@@ -121,9 +136,17 @@ fn every_codemod_passes_its_examples() {
         if negatives < 3 {
             problems.push(format!("{id}: needs at least three negative examples, has {negatives}"));
         }
-        let rules = rules_for(codemod);
+        let mut rules = rules_for(codemod);
         for example in &examples {
             problems.extend(check_example(&rules, &id, example));
+            let whole = findings_with_fragments(&mut rules, &example.before, 0.0);
+            let fragmented = findings_with_fragments(&mut rules, &example.before, 1.0);
+            if whole != fragmented {
+                problems.push(format!(
+                    "{id}/{}: the prefilter fragment changes findings: {whole:?} vs {fragmented:?}",
+                    example.name
+                ));
+            }
         }
     }
     assert!(

@@ -2,49 +2,51 @@
 //! where a name is used, whether a variable is freshly initialised, whether a
 //! body is pure computation. Each answers conservatively: when in doubt, the
 //! answer is the one that makes a guard skip.
-use super::semantic::{text, Semantic};
+use super::semantic::{is_async_def, is_binding_position, text, Semantic};
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub mod concurrency;
 
-/// Every identifier node named `name` inside `scope`, in source order
-/// (iterative walk: deep nesting cannot overflow the stack).
+/// Every identifier node named `name` inside `scope`, in source order.
 pub fn identifiers_named<'t>(scope: Node<'t>, source: &str, name: &str) -> Vec<Node<'t>> {
-    let mut found = Vec::new();
-    let mut cursor = scope.walk();
-    let mut stack = vec![scope];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "identifier" && text(node, source) == name {
-            found.push(node);
-            continue;
-        }
-        let start = stack.len();
-        stack.extend(node.children(&mut cursor));
-        stack[start..].reverse();
-    }
-    found
+    descendants(scope)
+        .into_iter()
+        .filter(|node| node.kind() == "identifier" && text(*node, source) == name)
+        .collect()
+}
+
+/// Every `<receiver>.<attribute>` node inside `scope`, whatever the receiver.
+pub fn attributes_named<'t>(scope: Node<'t>, source: &str, attribute: &str) -> Vec<Node<'t>> {
+    descendants(scope)
+        .into_iter()
+        .filter(|node| {
+            node.kind() == "attribute"
+                && node
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| text(a, source) == attribute)
+        })
+        .collect()
 }
 
 /// Every `self.<attribute>` (or `<receiver>.<attribute>`) node inside `scope`.
 pub fn attribute_uses<'t>(scope: Node<'t>, source: &str, receiver: &str, attribute: &str) -> Vec<Node<'t>> {
-    let mut found = Vec::new();
-    let mut cursor = scope.walk();
-    let mut stack = vec![scope];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "attribute"
-            && node
-                .child_by_field_name("object")
+    attributes_named(scope, source, attribute)
+        .into_iter()
+        .filter(|node| {
+            node.child_by_field_name("object")
                 .is_some_and(|o| o.kind() == "identifier" && text(o, source) == receiver)
-            && node
-                .child_by_field_name("attribute")
-                .is_some_and(|a| text(a, source) == attribute)
-        {
-            found.push(node);
-        }
-        let start = stack.len();
-        stack.extend(node.children(&mut cursor));
-        stack[start..].reverse();
-    }
+        })
+        .collect()
+}
+
+/// `scope` and every node below it, in source order (iterative walk).
+pub fn descendants(scope: Node) -> Vec<Node> {
+    let mut found = Vec::new();
+    walk(scope, |node| {
+        found.push(node);
+        true
+    });
     found
 }
 
@@ -61,18 +63,6 @@ pub fn walk<'t>(scope: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
         stack.extend(node.children(&mut cursor));
         stack[start..].reverse();
     }
-}
-
-/// The statement just before `statement` in its block, comments skipped.
-pub fn previous_statement(statement: Node) -> Option<Node> {
-    let mut previous = statement.prev_named_sibling();
-    while let Some(node) = previous {
-        if node.kind() != "comment" {
-            return Some(node);
-        }
-        previous = node.prev_named_sibling();
-    }
-    None
 }
 
 /// A statement that binds a plain name to a fresh empty list: `name = []`,
@@ -138,4 +128,380 @@ pub fn in_nested_scope(node: Node, scope: Node) -> bool {
         current = n.parent();
     }
     false
+}
+/// The named children of a block, module or argument list, comments left out.
+pub fn statements(block: Node) -> Vec<Node> {
+    let mut cursor = block.walk();
+    let found = block
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect();
+    found
+}
+
+/// The statement before `statement` in its block, comments skipped.
+pub fn previous_statement(statement: Node) -> Option<Node> {
+    let mut previous = statement.prev_named_sibling();
+    while let Some(node) = previous.filter(|n| n.kind() == "comment") {
+        previous = node.prev_named_sibling();
+    }
+    previous
+}
+
+/// The statement after `statement` in its block, comments skipped.
+pub fn next_statement(statement: Node) -> Option<Node> {
+    let mut next = statement.next_named_sibling();
+    while let Some(node) = next.filter(|n| n.kind() == "comment") {
+        next = node.next_named_sibling();
+    }
+    next
+}
+
+/// The first parameter's name of a `def` (`self` of a method).
+pub fn first_parameter(function: Node, source: &str) -> Option<String> {
+    let parameters = function.child_by_field_name("parameters")?;
+    let first = parameters.named_child(0)?;
+    (first.kind() == "identifier").then(|| text(first, source).to_string())
+}
+
+/// The `def`s directly in a class body (decorated ones included).
+pub fn methods(class: Node) -> Vec<Node> {
+    let Some(body) = class.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    statements(body)
+        .into_iter()
+        .filter_map(|s| match s.kind() {
+            "function_definition" => Some(s),
+            "decorated_definition" => s
+                .child_by_field_name("definition")
+                .filter(|d| d.kind() == "function_definition"),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `statement` (a block's child) can be deleted as whole lines: nothing
+/// else shares its lines but indentation and an optional trailing comment.
+pub fn deletion_of(statement: Node, source: &str) -> Option<crate::edit::Edit> {
+    let line_start = source[..statement.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    if !source[line_start..statement.start_byte()].trim().is_empty() {
+        return None;
+    }
+    let line_end = source[statement.end_byte()..]
+        .find('\n')
+        .map_or(source.len(), |i| statement.end_byte() + i + 1);
+    let rest = source[statement.end_byte()..line_end].trim();
+    if rest.is_empty() {
+        return Some(crate::edit::Edit::delete(line_start..line_end));
+    }
+    // A trailing comment stays, on a line of its own.
+    rest.starts_with('#').then(|| {
+        let comment = statement.end_byte() + source[statement.end_byte()..].find('#').unwrap_or(0);
+        crate::edit::Edit::delete(statement.start_byte()..comment)
+    })
+}
+
+/// Whether `condition` is `__name__ == "__main__"` (either way round).
+pub fn is_main_guard(condition: Node, source: &str) -> bool {
+    let compact: String = text(condition, source)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '\'' { '"' } else { c })
+        .collect();
+    matches!(compact.as_str(), "__name__==\"__main__\"" | "\"__main__\"==__name__")
+}
+
+/// Builtins that compute from their arguments alone, the same in every process
+/// (`hash` and `id` are not: they differ between processes).
+const PURE_BUILTINS: &[&str] = &[
+    "abs",
+    "all",
+    "any",
+    "bin",
+    "bool",
+    "chr",
+    "complex",
+    "dict",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "frozenset",
+    "hex",
+    "int",
+    "isinstance",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "oct",
+    "ord",
+    "pow",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "sorted",
+    "str",
+    "sum",
+    "tuple",
+    "zip",
+    "ArithmeticError",
+    "IndexError",
+    "KeyError",
+    "OverflowError",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
+];
+
+/// Modules whose every function is pure computation.
+const PURE_MODULES: &[&str] = &["math", "cmath"];
+
+/// The module-level `def name(...)` of the file, when it is the name's only
+/// binding anywhere in the file (no parameter, assignment or import shadows it).
+pub fn module_function<'t>(root: Node<'t>, source: &str, name: &str) -> Option<Node<'t>> {
+    let bindings = identifiers_named(root, source, name)
+        .into_iter()
+        .filter(|n| is_binding_position(*n))
+        .count();
+    if bindings != 1 {
+        return None;
+    }
+    statements(root).into_iter().find(|s| {
+        s.kind() == "function_definition" && s.child_by_field_name("name").is_some_and(|n| text(n, source) == name)
+    })
+}
+
+/// Whether the module-level function `name` does pure computation: loops,
+/// arithmetic, locals, calls to pure builtins, `math` and other such functions
+/// of the file. No I/O, no `await`/`yield`, no globals written, no attribute or
+/// item stored on anything but a container it made itself, no closures.
+/// Arguments are never mutated, so running it in another process (which gets
+/// copies) computes and returns the same.
+pub fn is_pure_function(root: Node, source: &str, semantic: &Semantic, name: &str) -> bool {
+    let mut checked: HashSet<String> = HashSet::new();
+    let mut pending = vec![name.to_string()];
+    while let Some(name) = pending.pop() {
+        if !checked.insert(name.clone()) {
+            continue;
+        }
+        let Some(function) = module_function(root, source, &name) else {
+            return false;
+        };
+        match pure_body_calls(root, function, source, semantic) {
+            Some(callees) => pending.extend(callees),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Checks one function body; `Some(functions of the file it calls)` when it is
+/// pure as far as it goes, `None` otherwise.
+fn pure_body_calls(root: Node, function: Node, source: &str, semantic: &Semantic) -> Option<Vec<String>> {
+    if is_async_def(function) {
+        return None;
+    }
+    let body = function.child_by_field_name("body")?;
+    let mut locals: HashSet<&str> = HashSet::new();
+    for node in descendants(function) {
+        if node.kind() == "identifier"
+            && is_binding_position(node)
+            && Some(node) != function.child_by_field_name("name")
+        {
+            locals.insert(text(node, source));
+        }
+    }
+    let fresh = fresh_containers(body, source, &locals);
+    let mut callees = Vec::new();
+    for node in descendants(body) {
+        match node.kind() {
+            "await"
+            | "yield"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "function_definition"
+            | "class_definition"
+            | "lambda"
+            | "import_statement"
+            | "import_from_statement"
+            | "with_statement"
+            | "decorator" => return None,
+            "assignment" | "augmented_assignment" | "for_statement" | "delete_statement" => {
+                let target = node.child_by_field_name("left").or_else(|| node.named_child(0))?;
+                if !stores_only_into(target, source, &fresh) {
+                    return None;
+                }
+            }
+            "identifier" => {
+                let name = text(node, source);
+                if locals.contains(name) || !is_value_read(node) || in_annotation(node, body) {
+                    continue;
+                }
+                let qualified = semantic.resolve(node, source);
+                let pure_builtin = qualified
+                    .as_deref()
+                    .and_then(|q| q.strip_prefix("builtins."))
+                    .is_some_and(|b| PURE_BUILTINS.contains(&b));
+                let pure_module = qualified
+                    .as_deref()
+                    .is_some_and(|q| PURE_MODULES.iter().any(|m| q == *m || q.starts_with(&format!("{m}."))));
+                if pure_builtin || pure_module || is_constant(root, source, name) {
+                    continue;
+                }
+                if module_function(root, source, name).is_some() {
+                    callees.push(name.to_string());
+                    continue;
+                }
+                return None;
+            }
+            "call" => {
+                let callee = node.child_by_field_name("function")?;
+                if callee.kind() == "attribute" {
+                    let object = callee.child_by_field_name("object")?;
+                    let on_module = semantic
+                        .resolve(object, source)
+                        .is_some_and(|q| PURE_MODULES.contains(&q.as_str()));
+                    let on_fresh = object.kind() == "identifier" && fresh.contains(text(object, source));
+                    if !on_module && !on_fresh {
+                        return None;
+                    }
+                } else if callee.kind() != "identifier" || locals.contains(text(callee, source)) {
+                    // Calling a parameter or local could run anything.
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(callees)
+}
+
+/// Local names every binding of which is a new list, dict or set (literal,
+/// comprehension or empty constructor call): mutating them touches nothing the
+/// caller can see.
+fn fresh_containers<'s>(body: Node, source: &'s str, locals: &HashSet<&'s str>) -> HashSet<&'s str> {
+    let mut fresh: HashSet<&str> = locals.clone();
+    for node in descendants(body) {
+        if node.kind() != "identifier" || !is_binding_position(node) {
+            continue;
+        }
+        let name = text(node, source);
+        let assigned_fresh = node.parent().is_some_and(|p| {
+            p.kind() == "assignment"
+                && p.child_by_field_name("left") == Some(node)
+                && p.child_by_field_name("right").is_some_and(|r| {
+                    matches!(
+                        r.kind(),
+                        "list"
+                            | "dictionary"
+                            | "set"
+                            | "list_comprehension"
+                            | "dictionary_comprehension"
+                            | "set_comprehension"
+                    ) || (r.kind() == "call"
+                        && r.child_by_field_name("function")
+                            .is_some_and(|f| matches!(text(f, source), "list" | "dict" | "set")))
+                })
+        });
+        if !assigned_fresh {
+            fresh.remove(name);
+        }
+    }
+    // Parameters are bound outside the body, so the walk above never sees them.
+    fresh.retain(|name| {
+        identifiers_named(body, source, name)
+            .iter()
+            .any(|n| is_binding_position(*n))
+    });
+    fresh
+}
+
+/// Whether an assignment or `del` target writes only to locals or to items of
+/// fresh containers (never to an attribute, a global or an argument).
+fn stores_only_into(target: Node, source: &str, fresh: &HashSet<&str>) -> bool {
+    descendants(target).into_iter().all(|node| match node.kind() {
+        "attribute" => false,
+        "subscript" => node
+            .child_by_field_name("value")
+            .is_some_and(|v| v.kind() == "identifier" && fresh.contains(text(v, source))),
+        _ => true,
+    })
+}
+
+/// Whether an identifier is read as a value: not an attribute's member name
+/// nor a keyword argument's name.
+fn is_value_read(identifier: Node) -> bool {
+    let Some(parent) = identifier.parent() else {
+        return true;
+    };
+    !((parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(identifier))
+        || (parent.kind() == "keyword_argument" && parent.child_by_field_name("name") == Some(identifier)))
+}
+
+/// Whether an identifier sits in a type annotation (never evaluated at run time
+/// in a way that matters here).
+fn in_annotation(identifier: Node, body: Node) -> bool {
+    let mut current = identifier.parent();
+    while let Some(node) = current.filter(|n| *n != body) {
+        if node.kind() == "type" {
+            return true;
+        }
+        current = node.parent();
+    }
+    false
+}
+
+/// A module-level name bound once, by a literal number, string or constant.
+fn is_constant(root: Node, source: &str, name: &str) -> bool {
+    let bindings: Vec<Node> = identifiers_named(root, source, name)
+        .into_iter()
+        .filter(|n| is_binding_position(*n))
+        .collect();
+    let [binding] = bindings.as_slice() else {
+        return false;
+    };
+    binding.parent().is_some_and(|assignment| {
+        assignment.kind() == "assignment"
+            && assignment.parent().and_then(|s| s.parent()) == Some(root)
+            && assignment
+                .child_by_field_name("right")
+                .is_some_and(|r| matches!(r.kind(), "integer" | "float" | "string" | "true" | "false" | "none"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pure(source: &str, name: &str) -> bool {
+        let tree = crate::engine::python_parser().parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        is_pure_function(tree.root_node(), source, &semantic, name)
+    }
+
+    #[test]
+    fn pure_computation_follows_calls_and_constants() {
+        let source = "import math\nN = 3\ndef helper(x):\n    return math.sqrt(x) * N\n\
+                      def work(xs):\n    out = []\n    for x in xs:\n        out.append(helper(x))\n    return sum(out)\n";
+        assert!(pure(source, "work"));
+    }
+
+    #[test]
+    fn io_globals_arguments_and_parameters_are_not_pure() {
+        assert!(!pure("def f(x):\n    print(x)\n", "f"));
+        assert!(!pure("SEEN = []\ndef f(x):\n    SEEN.append(x)\n", "f"));
+        assert!(!pure("def f(xs):\n    xs.append(1)\n", "f"));
+        assert!(!pure("def f(xs):\n    xs[0] = 1\n", "f"));
+        assert!(!pure("def f(g, x):\n    return g(x)\n", "f"));
+        assert!(!pure("def f(x):\n    yield x\n", "f"));
+        assert!(!pure("def f(x):\n    return hash(x)\n", "f"));
+        assert!(!pure("def f(x):\n    return x\nf = None\n", "f"));
+    }
 }

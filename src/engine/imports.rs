@@ -81,14 +81,14 @@ fn last_imported_name(statement: Node) -> Option<Node> {
 fn insertion_point(root: Node, source: &str) -> usize {
     let mut after: Option<Node> = None;
     let mut cursor = root.walk();
-    for (index, statement) in root.named_children(&mut cursor).enumerate() {
+    // Comments do not count: a docstring after a leading comment is still the docstring.
+    let statements = root.named_children(&mut cursor).filter(|s| s.kind() != "comment");
+    for (index, statement) in statements.enumerate() {
         match statement.kind() {
             "import_statement" | "import_from_statement" | "future_import_statement" => after = Some(statement),
             "expression_statement" if index == 0 && statement.named_child(0).is_some_and(|s| s.kind() == "string") => {
                 after = Some(statement)
             }
-            "comment" if after.is_none() => {}
-            "comment" => {}
             _ => break,
         }
     }

@@ -38,6 +38,10 @@ pub struct RuleSet {
     /// Per codemod: some pattern is rooted at a class, decorated definition or module.
     wide: Vec<bool>,
     pub options: HashMap<String, String>,
+    /// Parse a fragment of a file first when it is at most this share of the
+    /// file (see [`prefilter`]). Tests set 0 (never) and 1 (always) to check that
+    /// fragments never change a result.
+    pub max_fragment_share: f64,
 }
 
 impl RuleSet {
@@ -72,6 +76,7 @@ impl RuleSet {
             literal_owner,
             wide,
             options,
+            max_fragment_share: prefilter::DEFAULT_MAX_SHARE,
         })
     }
 
@@ -164,7 +169,8 @@ pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> 
     if !active.contains(&true) {
         return Ok(outcome);
     }
-    if let Some(fragment) = prefilter::fragment(file.body, &literal_offsets, rules.spans_classes(&active)) {
+    let whole_classes = rules.spans_classes(&active);
+    if let Some(fragment) = prefilter::fragment(file.body, &literal_offsets, whole_classes, rules.max_fragment_share) {
         let tree = parser.parse(&fragment, None);
         if tree.is_some_and(|t| !t.root_node().has_error() && !fragment_has_candidates(&t, &fragment, rules, &active)) {
             return Ok(outcome);

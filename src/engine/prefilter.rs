@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 /// A fragment is only worth it when it is clearly smaller than the file.
-const MAX_FRAGMENT_SHARE: f64 = 0.6;
+pub const DEFAULT_MAX_SHARE: f64 = 0.6;
 
 /// The start offset and indentation width of every logical line that holds
 /// code, found by a light scan that follows strings, comments, brackets and
@@ -145,10 +145,14 @@ fn top_level_statements(source: &str) -> Vec<Statement> {
 /// The fragment to parse first: module-level imports, and each statement a
 /// literal occurs in with the statement before it; inside a class, only the
 /// methods holding a literal (with the class header), unless `whole_classes`
-/// (some active pattern spans a class). `None` when that is most of the file.
-pub fn fragment(source: &str, hits: &[usize], whole_classes: bool) -> Option<String> {
+/// (some active pattern spans a class). `None` when that is over `max_share` of
+/// the file.
+pub fn fragment(source: &str, hits: &[usize], whole_classes: bool, max_share: f64) -> Option<String> {
     let statements = top_level_statements(source);
     let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
+    let mut hits = hits.to_vec();
+    hits.extend(alias_uses(source, &ranges, &hits));
+    let hits = &hits[..];
     let relevant = relevant(&ranges, hits);
     let mut text = String::new();
     let push = |text: &mut String, range: Range<usize>| {
@@ -176,7 +180,43 @@ pub fn fragment(source: &str, hits: &[usize], whole_classes: bool) -> Option<Str
             _ => push(&mut text, statement.range.clone()),
         }
     }
-    (text.len() as f64 <= MAX_FRAGMENT_SHARE * source.len() as f64).then_some(text)
+    (text.len() as f64 <= max_share * source.len() as f64).then_some(text)
+}
+
+/// Where a literal that an import renames (`from m import Literal as Alias`) is
+/// used under its alias: those uses hold no literal, yet may match.
+fn alias_uses(source: &str, statements: &[Range<usize>], hits: &[usize]) -> Vec<usize> {
+    let mut aliases: Vec<&str> = Vec::new();
+    for range in statements {
+        let code = &source[range.clone()];
+        if !code.contains(" as ")
+            || !(code.starts_with("import ") || code.starts_with("from ") || code.contains("import "))
+        {
+            continue;
+        }
+        let mut at = range.start;
+        for piece in code.split([',', '(', ')', '\n', ';']) {
+            if let Some((name, alias)) = piece.split_once(" as ") {
+                let name_span = at..at + name.len();
+                if hits.iter().any(|h| name_span.contains(h)) {
+                    aliases.push(alias.trim());
+                }
+            }
+            at += piece.len() + 1;
+        }
+    }
+    let is_identifier = |c: char| c.is_alphanumeric() || c == '_';
+    let mut uses = Vec::new();
+    for alias in aliases.into_iter().filter(|a| !a.is_empty()) {
+        for (offset, _) in source.match_indices(alias) {
+            let before = source[..offset].chars().next_back();
+            let after = source[offset + alias.len()..].chars().next();
+            if !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier) {
+                uses.push(offset);
+            }
+        }
+    }
+    uses
 }
 
 /// Which statements a literal occurs in, each with the one before it (patterns
@@ -247,8 +287,24 @@ z = 'it''s'  # "
         source.push_str("out = []\nfor x in y:\n    out.append(x)\n");
         let at = source.find("append").unwrap();
         assert_eq!(
-            fragment(&source, &[at], false).unwrap(),
+            fragment(&source, &[at], false, DEFAULT_MAX_SHARE).unwrap(),
             "import time\nout = []\nfor x in y:\n    out.append(x)\n"
+        );
+    }
+
+    #[test]
+    fn fragments_follow_aliased_imports() {
+        let mut source =
+            String::from("from concurrent.futures import (\n    as_completed,\n    ThreadPoolExecutor as TPE,\n)\n");
+        for i in 0..20 {
+            source.push_str(&format!("def f{i}():\n    return {i}\n"));
+        }
+        source.push_str("def run():\n    with TPE(2) as pool:\n        pass\n");
+        let at = source.find("ThreadPoolExecutor").unwrap();
+        let fragment = fragment(&source, &[at], false, DEFAULT_MAX_SHARE).unwrap();
+        assert!(
+            fragment.ends_with("def run():\n    with TPE(2) as pool:\n        pass\n"),
+            "{fragment}"
         );
     }
 
@@ -261,7 +317,7 @@ z = 'it''s'  # "
         source.push_str("    @property\n    def hot(self):\n        time.sleep(1)\n");
         let at = source.find("sleep").unwrap();
         let expected = "class Big(Base):\n    def m19(self):\n        return 19\n\n    @property\n    def hot(self):\n        time.sleep(1)\n";
-        assert_eq!(fragment(&source, &[at], false).unwrap(), expected);
-        assert_eq!(fragment(&source, &[at], true), None);
+        assert_eq!(fragment(&source, &[at], false, DEFAULT_MAX_SHARE).unwrap(), expected);
+        assert_eq!(fragment(&source, &[at], true, DEFAULT_MAX_SHARE), None);
     }
 }

@@ -53,7 +53,7 @@ impl Semantic {
                 "assignment" => model.record_logger(node, source),
                 "identifier" => {
                     *model.references.entry(text(node, source).to_string()).or_default() += 1;
-                    if is_binding_position(&ancestors, cursor.field_name()) {
+                    if binds_name(&ancestors, cursor.field_name()) {
                         model.other_bindings.insert(text(node, source).to_string());
                     }
                 }
@@ -209,7 +209,7 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
 
 /// Whether an identifier is a name being bound (assigned, defined, a
 /// parameter...), from its ancestors' kinds and the fields linking them.
-fn is_binding_position(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {
+fn binds_name(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {
     let mut field = field;
     for &(kind, kind_field) in ancestors.iter().rev() {
         match kind {
@@ -231,6 +231,39 @@ fn is_binding_position(ancestors: &[(&str, Option<&str>)], field: Option<&str>) 
         }
     }
     false
+}
+
+/// Whether this identifier is a name being bound (assigned, defined, a
+/// parameter...). For one node; [`Semantic::build`] decides it for every
+/// identifier during its walk instead, since `Node::parent` walks from the root.
+pub fn is_binding_position(identifier: Node) -> bool {
+    let field = identifier.parent().and_then(|parent| field_name_of(parent, identifier));
+    let mut ancestors = Vec::new();
+    let mut child = identifier;
+    while let Some(parent) = child.parent() {
+        ancestors.push((
+            parent.kind(),
+            parent.parent().and_then(|grand| field_name_of(grand, parent)),
+        ));
+        child = parent;
+    }
+    ancestors.reverse();
+    binds_name(&ancestors, field)
+}
+
+fn field_name_of<'t>(parent: Node<'t>, child: Node<'t>) -> Option<&'static str> {
+    let mut cursor = parent.walk();
+    if !cursor.goto_first_child() {
+        return None;
+    }
+    loop {
+        if cursor.node() == child {
+            return cursor.field_name();
+        }
+        if !cursor.goto_next_sibling() {
+            return None;
+        }
+    }
 }
 
 /// The innermost `def` (or lambda) containing `node`.

@@ -4,6 +4,8 @@
 //! still decide what matches. Analyses shared between fixers live in
 //! [`super::analysis`], never in a fixer.
 mod bounded;
+pub mod dataclass_slots;
+pub mod lru_ordered_dict;
 mod sequential_await_loop;
 mod unbounded_gather;
 
@@ -36,6 +38,8 @@ pub type Fixer = for<'a, 't> fn(&FixContext<'a, 't>) -> Option<FixOutput>;
 const FIXERS: &[(&str, Fixer)] = &[
     ("bound-coroutines", unbounded_gather::fix),
     ("gather-await-loop", sequential_await_loop::fix),
+    ("lru-to-ordered-dict", lru_ordered_dict::fix),
+    ("dataclass-slots", dataclass_slots::fix),
 ];
 
 /// The fixer registered under `name`.
