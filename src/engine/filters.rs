@@ -32,14 +32,17 @@ fn as_set(list: Node, source: &str) -> Option<String> {
     (list.named_child_count() > 0).then(|| format!("{{{inner}}}"))
 }
 
-/// `(x, key=k, reverse=True)` without `name=...`: `(x, key=k)`.
+/// `(x, key=k, reverse=True)` without `name=...`: `(x, key=k)`. Comments
+/// between the arguments are left out (a `# ...` before the closing parenthesis
+/// would swallow it); the engine moves them above the statement.
 fn without_keyword(arguments: Node, source: &str, name: &str) -> Option<String> {
     let mut cursor = arguments.walk();
     let kept: Vec<&str> = arguments
         .named_children(&mut cursor)
         .filter(|arg| {
-            !(arg.kind() == "keyword_argument"
-                && arg.child_by_field_name("name").is_some_and(|n| text(n, source) == name))
+            arg.kind() != "comment"
+                && !(arg.kind() == "keyword_argument"
+                    && arg.child_by_field_name("name").is_some_and(|n| text(n, source) == name))
         })
         .map(|arg| text(arg, source))
         .collect();

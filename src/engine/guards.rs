@@ -10,7 +10,7 @@
 //! Each guard either passes, skips the match, or lets it through but marks the
 //! rewrite unsafe (it cannot prove behaviour is kept). Guards live here, shared,
 //! so no codemod re-implements an analysis another one already has.
-use super::analysis::concurrency;
+use super::analysis::{self, concurrency, ExceptionObserver};
 use super::semantic::{self, text, Semantic};
 use std::collections::HashMap;
 use tree_sitter::{Node, QueryPredicate, QueryPredicateArg};
@@ -36,6 +36,9 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("positional-count?", Some(1)),
     ("unbounded-coroutines?", Some(0)),
     ("independent-await-loop?", Some(0)),
+    ("no-splat?", Some(0)),
+    ("iterated-alone?", Some(0)),
+    ("handlers-agree?", None),
 ];
 
 /// Guards whose verdict on a prefilter fragment (some top-level statements and
@@ -152,8 +155,160 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
         "independent-await-loop?" => {
             pass(concurrency::independent_await_loop(node, ctx.semantic, ctx.source).is_some())
         }
+        "no-splat?" => pass(all_named_children(node, |arg| {
+            !matches!(arg.kind(), "list_splat" | "dictionary_splat")
+        })),
+        "iterated-alone?" => iterated_alone(node, ctx.source),
+        "handlers-agree?" => handlers_agree(node, &strings, ctx),
         _ => Verdict::Skip,
     }
+}
+
+/// For an iterable about to be replaced by its receiver (`f.readlines()` ->
+/// `f`, so the loop consumes `f` lazily instead of a list read up front): the
+/// loop must not touch the receiver meanwhile. Unsafe when its body names
+/// anything the receiver is made of (it might read, seek, write or close it),
+/// when the body can suspend (`yield`, `await`: other code then runs mid-loop),
+/// and for generator expressions, which iterate after their creation, perhaps
+/// after the file is closed. Skips `async for`, which a list cannot feed.
+fn iterated_alone(iterable: Node, source: &str) -> Verdict {
+    let Some(looping) = analysis::loop_over(iterable) else {
+        return Verdict::Skip;
+    };
+    if looping.child(0).is_some_and(|c| c.kind() == "async") {
+        return Verdict::Skip;
+    }
+    if looping.kind() == "generator_expression" {
+        return Verdict::Unsafe;
+    }
+    let receiver = match iterable.kind() {
+        "call" => iterable
+            .child_by_field_name("function")
+            .and_then(|f| f.child_by_field_name("object"))
+            .unwrap_or(iterable),
+        _ => iterable,
+    };
+    let names = analysis::names_read(receiver, source);
+    // A `for` statement's body; a comprehension is all body but its iterable.
+    let body = looping.child_by_field_name("body").filter(|_| looping.kind() == "for_statement");
+    let scope = body.unwrap_or(looping);
+    let outside_iterable = |n: &Node| n.end_byte() <= iterable.start_byte() || n.start_byte() >= iterable.end_byte();
+    let touched = names.iter().any(|name| {
+        analysis::identifiers_named(scope, source, name)
+            .iter()
+            .any(outside_iterable)
+    });
+    if touched || analysis::contains_kind(scope, &["yield", "await"]) {
+        Verdict::Unsafe
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// Builtin exceptions and their base class, for the exceptions guards reason
+/// about (each one's chain up to `BaseException` is complete).
+const EXCEPTION_BASES: &[(&str, &str)] = &[
+    ("Exception", "BaseException"),
+    ("LookupError", "Exception"),
+    ("IndexError", "LookupError"),
+    ("KeyError", "LookupError"),
+    ("ValueError", "Exception"),
+    ("TypeError", "Exception"),
+    ("StopIteration", "Exception"),
+];
+
+/// `exception` and its builtin base classes, or `None` if it is not in the table.
+fn exception_lineage(exception: &str) -> Option<Vec<&str>> {
+    let mut lineage = vec![exception];
+    let mut current = exception;
+    while current != "BaseException" {
+        current = EXCEPTION_BASES.iter().find(|(e, _)| *e == current)?.1;
+        lineage.push(current);
+    }
+    Some(lineage)
+}
+
+/// For a rewrite that raises one builtin exception where the original raised
+/// another (`IndexError` -> `ValueError` on empty input): nothing between the
+/// match and its function's boundary may tell them apart. Unsafe when a `try`
+/// would send them to different `except` clauses (or catch one only), when a
+/// `contextlib.suppress` swallows one only, when any other context manager is
+/// around (its `__exit__` sees the type), or when a handler's type cannot be
+/// resolved to a builtin. Exceptions escaping the function are not followed.
+fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdict {
+    let Some(lineages) = raised.iter().map(|e| exception_lineage(e)).collect::<Option<Vec<_>>>() else {
+        return Verdict::Unsafe;
+    };
+    // Which of `types` catch each raised exception; `None` if one is unknown.
+    let catchers = |types: &[Node]| -> Option<Vec<bool>> {
+        let mut flat = Vec::new();
+        for node in types {
+            let node = match node.kind() {
+                "as_pattern" => node.named_child(0)?,
+                _ => *node,
+            };
+            match node.kind() {
+                "tuple" | "parenthesized_expression" => {
+                    flat.extend(node.named_children(&mut node.walk()).filter(|c| c.kind() != "comment"))
+                }
+                _ => flat.push(node),
+            }
+        }
+        let names: Vec<String> = flat
+            .iter()
+            .map(|t| ctx.semantic.resolve(*t, ctx.source)?.strip_prefix("builtins.").map(String::from))
+            .collect::<Option<_>>()?;
+        Some(
+            lineages
+                .iter()
+                .map(|lineage| names.iter().any(|n| lineage.contains(&n.as_str())))
+                .collect(),
+        )
+    };
+    let all_same = |v: &[Option<usize>]| v.windows(2).all(|w| w[0] == w[1]);
+    for observer in analysis::exception_observers(node) {
+        let agree = match observer {
+            ExceptionObserver::Try(clauses) => {
+                let mut first_catcher = vec![None; raised.len()];
+                let mut known = true;
+                for (index, types) in clauses.iter().enumerate() {
+                    let Some(catches) = (if types.is_empty() {
+                        Some(vec![true; raised.len()])
+                    } else {
+                        catchers(types)
+                    }) else {
+                        known = false;
+                        break;
+                    };
+                    for (slot, caught) in first_catcher.iter_mut().zip(catches) {
+                        if caught && slot.is_none() {
+                            *slot = Some(index);
+                        }
+                    }
+                }
+                known && all_same(&first_catcher)
+            }
+            ExceptionObserver::With(manager) => {
+                let callee = (manager.kind() == "call")
+                    .then(|| manager.child_by_field_name("function"))
+                    .flatten()
+                    .and_then(|f| ctx.semantic.resolve(f, ctx.source));
+                match callee.as_deref() {
+                    Some("builtins.open") => true,
+                    Some("contextlib.suppress") => manager
+                        .child_by_field_name("arguments")
+                        .map(|args| args.named_children(&mut args.walk()).collect::<Vec<_>>())
+                        .and_then(|types| catchers(&types))
+                        .is_some_and(|caught| caught.iter().all(|c| *c == caught[0])),
+                    _ => false,
+                }
+            }
+        };
+        if !agree {
+            return Verdict::Unsafe;
+        }
+    }
+    Verdict::Pass
 }
 
 fn all_named_children(node: Node, predicate: impl Fn(Node) -> bool) -> bool {
@@ -184,11 +339,18 @@ fn is_hashable_literal(node: Node, source: &str) -> bool {
     }
 }
 
-/// The `logging` module itself, or a name bound from `logging.getLogger(...)`
-/// or conventionally named `logger`/`log` (also as `self.logger`).
+/// The `logging` module itself, a `logging.getLogger(...)` call, a name bound
+/// from `getLogger(...)` or conventionally named `logger`/`log` (also as
+/// `self.logger`).
 fn is_logger(node: Node, ctx: &GuardContext) -> bool {
     if ctx.semantic.resolve(node, ctx.source).as_deref() == Some("logging") {
         return true;
+    }
+    if node.kind() == "call" {
+        return node
+            .child_by_field_name("function")
+            .and_then(|f| ctx.semantic.resolve(f, ctx.source))
+            .is_some_and(|q| q == "logging.getLogger");
     }
     let name = match node.kind() {
         "identifier" => text(node, ctx.source),
