@@ -37,6 +37,7 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("unbounded-coroutines?", Some(0)),
     ("independent-await-loop?", Some(0)),
     ("no-splat?", Some(0)),
+    ("loop-iterable?", Some(0)),
     ("iterated-alone?", Some(0)),
     ("handlers-agree?", None),
 ];
@@ -158,6 +159,7 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
         "no-splat?" => pass(all_named_children(node, |arg| {
             !matches!(arg.kind(), "list_splat" | "dictionary_splat")
         })),
+        "loop-iterable?" => pass(analysis::loop_over(node).is_some()),
         "iterated-alone?" => iterated_alone(node, ctx.source),
         "handlers-agree?" => handlers_agree(node, &strings, ctx),
         _ => Verdict::Skip,
