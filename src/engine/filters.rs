@@ -76,7 +76,7 @@ fn fstring_to_lazy(string: Node, source: &str) -> Option<Rendered> {
     let has_args = parts.iter().any(|p| p.kind() == "interpolation");
     for part in &parts {
         match part.kind() {
-            "string_content" => push_literal(&mut format, *part, source, has_args),
+            "string_content" => push_literal(&mut format, *part, source, has_args)?,
             "interpolation" => {
                 let expression = part.child_by_field_name("expression")?;
                 if expression.kind() != "expression" && !is_expression(expression) {
@@ -115,9 +115,13 @@ fn is_expression(node: Node) -> bool {
 
 /// Copies literal f-string text, undoubling `{{`/`}}` and doubling `%` when the
 /// message will be %-formatted (logging only formats when there are arguments).
-fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: bool) {
+/// `None` for an escape that spells a `%` (`\x25`): it would become a directive.
+fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: bool) -> Option<()> {
     let mut at = content.start_byte();
     let mut cursor = content.walk();
+    if escape_percent && has_percent_escape(content, source) {
+        return None;
+    }
     let push = |out: &mut String, raw: &str| {
         out.push_str(&if escape_percent {
             raw.replace('%', "%%")
@@ -136,6 +140,25 @@ fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: b
         at = child.end_byte();
     }
     push(out, &source[at..content.end_byte()]);
+    Some(())
+}
+
+/// Whether a string part holds an escape sequence that evaluates to `%`
+/// (`\x25`, `\45`, `\u0025`, `\N{PERCENT SIGN}`...), which `%`-formatting
+/// would then read as a directive.
+fn has_percent_escape(content: Node, source: &str) -> bool {
+    let mut cursor = content.walk();
+    let found = content
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "escape_sequence")
+        .any(|c| {
+            let escape = text(c, source).to_ascii_lowercase();
+            let body = escape.trim_start_matches('\\');
+            body.trim_start_matches(['x', 'u', '0']) == "25"
+                || body.trim_start_matches('0') == "45"
+                || body == "n{percent sign}"
+        });
+    found
 }
 
 /// The `%` directive equivalent to a replacement field, if there is an exact one.
@@ -178,8 +201,17 @@ fn percent_to_lazy(operation: Node, source: &str) -> Option<Rendered> {
     let args: Vec<&str> = match right.kind() {
         "tuple" => {
             let mut cursor = right.walk();
-            let items: Vec<Node> = right.named_children(&mut cursor).collect();
-            if items.iter().any(|i| matches!(i.kind(), "list_splat" | "comment")) {
+            // Comments between the items are left out; the engine moves them.
+            let items: Vec<Node> = right
+                .named_children(&mut cursor)
+                .filter(|i| i.kind() != "comment")
+                .collect();
+            if items.iter().any(|i| i.kind() == "list_splat") {
+                return None;
+            }
+            // `"100%%" % ()` is "100%", but logging leaves a message without
+            // arguments unformatted: it would print "100%%".
+            if items.is_empty() {
                 return None;
             }
             items.iter().map(|i| text(*i, source)).collect()
@@ -227,6 +259,9 @@ fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
         .find(|c| c.kind() == "string_content");
     let body = content.map_or("", |c| text(c, source));
     if content.is_some_and(|c| c.named_child_count() > 0 && !only_escapes_without_braces(c, source)) {
+        return None;
+    }
+    if content.is_some_and(|c| !args.is_empty() && has_percent_escape(c, source)) {
         return None;
     }
     let (format, fields) = convert_format_fields(body, !args.is_empty())?;
