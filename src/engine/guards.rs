@@ -369,3 +369,91 @@ fn is_logger(node: Node, ctx: &GuardContext) -> bool {
     let lower = name.trim_start_matches('_').to_ascii_lowercase();
     matches!(lower.as_str(), "logger" | "log" | "_log" | "_logger") || ctx.semantic.loggers.contains(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `guard` on the first node spelled `target` (the outermost such node).
+    fn verdict(source: &str, target: &str, guard: impl Fn(Node, &GuardContext) -> Verdict) -> Verdict {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        let at = source.find(target).unwrap();
+        let mut node = tree.root_node().descendant_for_byte_range(at, at + target.len()).unwrap();
+        while let Some(parent) = node.parent().filter(|p| p.byte_range() == (at..at + target.len())) {
+            node = parent;
+        }
+        let captures = HashMap::new();
+        let ctx = GuardContext {
+            source,
+            semantic: &semantic,
+            captures: &captures,
+        };
+        guard(node, &ctx)
+    }
+
+    fn agree(source: &str) -> Verdict {
+        verdict(source, "sorted(x)[0]", |n, ctx| handlers_agree(n, &["IndexError", "ValueError"], ctx))
+    }
+
+    #[test]
+    fn handlers_that_catch_both_exceptions_alike_agree() {
+        assert_eq!(agree("y = sorted(x)[0]\n"), Verdict::Pass);
+        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept Exception:\n    pass\n"), Verdict::Pass);
+        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept:\n    pass\n"), Verdict::Pass);
+        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept (KeyError, OSError) as e:\n    pass\n"), Verdict::Pass);
+        assert_eq!(agree("with open(p) as f:\n    y = sorted(x)[0]\n"), Verdict::Pass);
+        // The handler is outside the function: not followed.
+        assert_eq!(
+            agree("try:\n    def f():\n        return sorted(x)[0]\nexcept IndexError:\n    pass\n"),
+            Verdict::Pass
+        );
+        // Only the try body is guarded by its handlers.
+        assert_eq!(agree("try:\n    pass\nexcept IndexError:\n    y = sorted(x)[0]\n"), Verdict::Pass);
+    }
+
+    #[test]
+    fn handlers_that_tell_the_exceptions_apart_make_it_unsafe() {
+        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"), Verdict::Unsafe);
+        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"), Verdict::Unsafe);
+        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"), Verdict::Unsafe);
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"), Verdict::Unsafe);
+        assert_eq!(
+            agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"), Verdict::Unsafe);
+    }
+
+    fn alone(source: &str) -> Verdict {
+        verdict(source, "f.readlines()", |n, ctx| iterated_alone(n, ctx.source))
+    }
+
+    #[test]
+    fn loops_that_leave_the_file_alone_pass() {
+        assert_eq!(alone("for line in f.readlines():\n    print(line)\n"), Verdict::Pass);
+        assert_eq!(alone("for line in (f.readlines()):\n    print(line)\n"), Verdict::Pass);
+        assert_eq!(alone("xs = [l for l in f.readlines() if l]\n"), Verdict::Pass);
+    }
+
+    #[test]
+    fn loops_that_touch_the_file_or_suspend_are_unsafe() {
+        assert_eq!(alone("for line in f.readlines():\n    f.readline()\n"), Verdict::Unsafe);
+        assert_eq!(alone("xs = [f.tell() for l in f.readlines()]\n"), Verdict::Unsafe);
+        assert_eq!(alone("def g():\n    for line in f.readlines():\n        yield line\n"), Verdict::Unsafe);
+        assert_eq!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn readlines_outside_a_loop_or_in_async_for_is_skipped() {
+        assert_eq!(alone("lines = f.readlines()\n"), Verdict::Skip);
+        assert_eq!(alone("print(len(f.readlines()))\n"), Verdict::Skip);
+        assert_eq!(alone("async def g():\n    async for l in f.readlines():\n        pass\n"), Verdict::Skip);
+    }
+}

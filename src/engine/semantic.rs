@@ -325,25 +325,3 @@ mod tests {
         assert_eq!(model.spelling_of("collections.deque"), None);
     }
 }
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn dump() {
-        let src = std::fs::read_to_string("/tmp/dump.py").unwrap();
-        let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
-        let tree = parser.parse(&src, None).unwrap();
-        let mut cursor = tree.walk();
-        let mut depth = 0;
-        'walk: loop {
-            let n = cursor.node();
-            println!("{}{}{} {:?}", "  ".repeat(depth), cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default(), n.kind(), &src[n.byte_range()].chars().take(40).collect::<String>());
-            if cursor.goto_first_child() { depth += 1; continue; }
-            loop {
-                if cursor.goto_next_sibling() { continue 'walk; }
-                if !cursor.goto_parent() { break 'walk; }
-                depth -= 1;
-            }
-        }
-    }
-}
