@@ -416,7 +416,10 @@ mod tests {
     fn lazy_log_args_convert_every_message_form() {
         assert_eq!(lazy(r#"f"{a} {b!r:}""#).as_deref(), Some(r#""%s %r", a, b"#));
         assert_eq!(lazy(r#""%s %d" % (a, 1)"#).as_deref(), Some(r#""%s %d", a, 1"#));
-        assert_eq!(lazy(r#""{} {{x}} 5%".format(a)"#).as_deref(), Some(r#""%s {x} 5%%", a"#));
+        assert_eq!(
+            lazy(r#""{} {{x}} 5%".format(a)"#).as_deref(),
+            Some(r#""%s {x} 5%%", a"#)
+        );
         assert_eq!(
             lazy(r#"f"{a} " "50% {b}" f"{{c}}""#).as_deref(),
             Some(r#""%s " "50%% {b}" "{c}", a"#)

@@ -54,6 +54,9 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
     "hashable?",
     "no-keyword?",
     "positional-count?",
+    "no-splat?",
+    "loop-iterable?",
+    "iterated-alone?",
 ];
 
 pub fn exact_on_fragment(predicate: &QueryPredicate) -> bool {
@@ -192,7 +195,9 @@ fn iterated_alone(iterable: Node, source: &str) -> Verdict {
     };
     let names = analysis::names_read(receiver, source);
     // A `for` statement's body; a comprehension is all body but its iterable.
-    let body = looping.child_by_field_name("body").filter(|_| looping.kind() == "for_statement");
+    let body = looping
+        .child_by_field_name("body")
+        .filter(|_| looping.kind() == "for_statement");
     let scope = body.unwrap_or(looping);
     let outside_iterable = |n: &Node| n.end_byte() <= iterable.start_byte() || n.start_byte() >= iterable.end_byte();
     let touched = names.iter().any(|name| {
@@ -258,7 +263,12 @@ fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdict {
         }
         let names: Vec<String> = flat
             .iter()
-            .map(|t| ctx.semantic.resolve(*t, ctx.source)?.strip_prefix("builtins.").map(String::from))
+            .map(|t| {
+                ctx.semantic
+                    .resolve(*t, ctx.source)?
+                    .strip_prefix("builtins.")
+                    .map(String::from)
+            })
             .collect::<Option<_>>()?;
         Some(
             lineages
@@ -381,7 +391,10 @@ mod tests {
         let tree = parser.parse(source, None).unwrap();
         let semantic = Semantic::build(&tree, source);
         let at = source.find(target).unwrap();
-        let mut node = tree.root_node().descendant_for_byte_range(at, at + target.len()).unwrap();
+        let mut node = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + target.len())
+            .unwrap();
         while let Some(parent) = node.parent().filter(|p| p.byte_range() == (at..at + target.len())) {
             node = parent;
         }
@@ -395,15 +408,23 @@ mod tests {
     }
 
     fn agree(source: &str) -> Verdict {
-        verdict(source, "sorted(x)[0]", |n, ctx| handlers_agree(n, &["IndexError", "ValueError"], ctx))
+        verdict(source, "sorted(x)[0]", |n, ctx| {
+            handlers_agree(n, &["IndexError", "ValueError"], ctx)
+        })
     }
 
     #[test]
     fn handlers_that_catch_both_exceptions_alike_agree() {
         assert_eq!(agree("y = sorted(x)[0]\n"), Verdict::Pass);
-        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept Exception:\n    pass\n"), Verdict::Pass);
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept Exception:\n    pass\n"),
+            Verdict::Pass
+        );
         assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept:\n    pass\n"), Verdict::Pass);
-        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept (KeyError, OSError) as e:\n    pass\n"), Verdict::Pass);
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept (KeyError, OSError) as e:\n    pass\n"),
+            Verdict::Pass
+        );
         assert_eq!(agree("with open(p) as f:\n    y = sorted(x)[0]\n"), Verdict::Pass);
         // The handler is outside the function: not followed.
         assert_eq!(
@@ -411,24 +432,42 @@ mod tests {
             Verdict::Pass
         );
         // Only the try body is guarded by its handlers.
-        assert_eq!(agree("try:\n    pass\nexcept IndexError:\n    y = sorted(x)[0]\n"), Verdict::Pass);
+        assert_eq!(
+            agree("try:\n    pass\nexcept IndexError:\n    y = sorted(x)[0]\n"),
+            Verdict::Pass
+        );
     }
 
     #[test]
     fn handlers_that_tell_the_exceptions_apart_make_it_unsafe() {
-        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"), Verdict::Unsafe);
-        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"), Verdict::Unsafe);
-        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"), Verdict::Unsafe);
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"),
+            Verdict::Unsafe
+        );
         assert_eq!(
             agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"),
             Verdict::Unsafe
         );
-        assert_eq!(agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"), Verdict::Unsafe);
+        assert_eq!(
+            agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"),
+            Verdict::Unsafe
+        );
         assert_eq!(
             agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"),
             Verdict::Unsafe
         );
-        assert_eq!(agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"), Verdict::Unsafe);
+        assert_eq!(
+            agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"),
+            Verdict::Unsafe
+        );
     }
 
     fn alone(source: &str) -> Verdict {
@@ -446,7 +485,10 @@ mod tests {
     fn loops_that_touch_the_file_or_suspend_are_unsafe() {
         assert_eq!(alone("for line in f.readlines():\n    f.readline()\n"), Verdict::Unsafe);
         assert_eq!(alone("xs = [f.tell() for l in f.readlines()]\n"), Verdict::Unsafe);
-        assert_eq!(alone("def g():\n    for line in f.readlines():\n        yield line\n"), Verdict::Unsafe);
+        assert_eq!(
+            alone("def g():\n    for line in f.readlines():\n        yield line\n"),
+            Verdict::Unsafe
+        );
         assert_eq!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe);
     }
 
@@ -454,6 +496,9 @@ mod tests {
     fn readlines_outside_a_loop_or_in_async_for_is_skipped() {
         assert_eq!(alone("lines = f.readlines()\n"), Verdict::Skip);
         assert_eq!(alone("print(len(f.readlines()))\n"), Verdict::Skip);
-        assert_eq!(alone("async def g():\n    async for l in f.readlines():\n        pass\n"), Verdict::Skip);
+        assert_eq!(
+            alone("async def g():\n    async for l in f.readlines():\n        pass\n"),
+            Verdict::Skip
+        );
     }
 }
