@@ -163,30 +163,27 @@ pub fn loop_over(iterable: Node) -> Option<Node> {
 /// (`f` in `self.f`) and keyword names (`mode=` in `open(p, mode="r")`).
 pub fn names_read<'s>(expression: Node, source: &'s str) -> Vec<&'s str> {
     let mut names = Vec::new();
-    let mut cursor = expression.walk();
-    let mut stack = vec![expression];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "identifier" => names.push(text(node, source)),
-            "attribute" => stack.extend(node.child_by_field_name("object")),
-            "keyword_argument" => stack.extend(node.child_by_field_name("value")),
-            _ => stack.extend(node.named_children(&mut cursor)),
+    walk(expression, |node| {
+        let named_by_parent = node.parent().is_some_and(|p| {
+            matches!(p.kind(), "attribute" | "keyword_argument")
+                && p.child_by_field_name(if p.kind() == "attribute" { "attribute" } else { "name" }) == Some(node)
+        });
+        if node.kind() == "identifier" && !named_by_parent {
+            names.push(text(node, source));
         }
-    }
+        true
+    });
     names
 }
 
 /// Whether `scope` contains a node of one of `kinds` (e.g. `yield`, `await`).
 pub fn contains_kind(scope: Node, kinds: &[&str]) -> bool {
-    let mut cursor = scope.walk();
-    let mut stack = vec![scope];
-    while let Some(node) = stack.pop() {
-        if kinds.contains(&node.kind()) {
-            return true;
-        }
-        stack.extend(node.children(&mut cursor));
-    }
-    false
+    let mut found = false;
+    walk(scope, |node| {
+        found |= kinds.contains(&node.kind());
+        !found
+    });
+    found
 }
 
 /// Something around a statement that sees the exceptions it raises.
