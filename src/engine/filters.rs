@@ -32,14 +32,17 @@ fn as_set(list: Node, source: &str) -> Option<String> {
     (list.named_child_count() > 0).then(|| format!("{{{inner}}}"))
 }
 
-/// `(x, key=k, reverse=True)` without `name=...`: `(x, key=k)`.
+/// `(x, key=k, reverse=True)` without `name=...`: `(x, key=k)`. Comments
+/// between the arguments are left out (a `# ...` before the closing parenthesis
+/// would swallow it); the engine moves them above the statement.
 fn without_keyword(arguments: Node, source: &str, name: &str) -> Option<String> {
     let mut cursor = arguments.walk();
     let kept: Vec<&str> = arguments
         .named_children(&mut cursor)
         .filter(|arg| {
-            !(arg.kind() == "keyword_argument"
-                && arg.child_by_field_name("name").is_some_and(|n| text(n, source) == name))
+            arg.kind() != "comment"
+                && !(arg.kind() == "keyword_argument"
+                    && arg.child_by_field_name("name").is_some_and(|n| text(n, source) == name))
         })
         .map(|arg| text(arg, source))
         .collect();
@@ -50,30 +53,75 @@ fn without_keyword(arguments: Node, source: &str, name: &str) -> Option<String> 
 /// `f"got {n} in {t:.2f}s"` -> `"got %s in %.2fs", n, t`; likewise `"..." % (a, b)`
 /// and `"{} {!r}".format(a, b)`.
 fn lazy_log_args(message: Node, source: &str) -> Option<Rendered> {
-    match message.kind() {
-        "string" => fstring_to_lazy(message, source),
-        "binary_operator" => percent_to_lazy(message, source),
-        "call" => format_call_to_lazy(message, source),
-        _ => None,
+    let (format, args) = match message.kind() {
+        "string" if is_fstring(message, source) => string_to_lazy(message, source, has_interpolation(message))?,
+        "concatenated_string" => concatenated_to_lazy(message, source)?,
+        "binary_operator" => return percent_to_lazy(message, source),
+        "call" => return format_call_to_lazy(message, source),
+        _ => return None,
+    };
+    let mut out = format;
+    for arg in args {
+        out.push_str(", ");
+        out.push_str(&arg);
     }
+    Some(Rendered {
+        text: out,
+        ..Rendered::default()
+    })
 }
 
-fn fstring_to_lazy(string: Node, source: &str) -> Option<Rendered> {
-    let start = string.child(0)?;
-    let prefix = text(start, source);
-    if !prefix.to_ascii_lowercase().contains('f') {
-        return None;
+fn is_fstring(string: Node, source: &str) -> bool {
+    string
+        .child(0)
+        .is_some_and(|start| text(start, source).to_ascii_lowercase().contains('f'))
+}
+
+fn has_interpolation(string: Node) -> bool {
+    let mut cursor = string.walk();
+    let found = string.named_children(&mut cursor).any(|p| p.kind() == "interpolation");
+    found
+}
+
+/// Implicitly concatenated parts (`f"a {x} " "b"`, one per line in a long
+/// message): each part converted in place, whatever lies between them kept,
+/// the arguments of all parts after the last.
+fn concatenated_to_lazy(strings: Node, source: &str) -> Option<(String, Vec<String>)> {
+    let mut cursor = strings.walk();
+    let parts: Vec<Node> = strings
+        .named_children(&mut cursor)
+        .filter(|p| p.kind() == "string")
+        .collect();
+    let escape_percent = parts.iter().any(|p| has_interpolation(*p));
+    let mut format = String::new();
+    let mut args = Vec::new();
+    let mut at = strings.start_byte();
+    for part in parts {
+        format.push_str(&source[at..part.start_byte()]);
+        let (piece, piece_args) = string_to_lazy(part, source, escape_percent)?;
+        format.push_str(&piece);
+        args.extend(piece_args);
+        at = part.end_byte();
     }
+    format.push_str(&source[at..strings.end_byte()]);
+    Some((format, args))
+}
+
+/// One string literal as a `%` template and its arguments: an f-string's
+/// fields become directives; a plain string is copied (with `%` doubled when
+/// the message will be formatted).
+fn string_to_lazy(string: Node, source: &str, escape_percent: bool) -> Option<(String, Vec<String>)> {
+    let prefix = text(string.child(0)?, source);
+    let is_f = is_fstring(string, source);
     let new_start: String = prefix.chars().filter(|c| !matches!(c, 'f' | 'F')).collect();
     let end = text(string.child(string.child_count() - 1)?, source);
     let mut format = String::new();
     let mut args = Vec::new();
     let mut cursor = string.walk();
     let parts: Vec<Node> = string.named_children(&mut cursor).collect();
-    let has_args = parts.iter().any(|p| p.kind() == "interpolation");
     for part in &parts {
         match part.kind() {
-            "string_content" => push_literal(&mut format, *part, source, has_args),
+            "string_content" => push_literal(&mut format, *part, source, escape_percent, is_f)?,
             "interpolation" => {
                 let expression = part.child_by_field_name("expression")?;
                 if expression.kind() != "expression" && !is_expression(expression) {
@@ -95,26 +143,23 @@ fn fstring_to_lazy(string: Node, source: &str) -> Option<Rendered> {
             _ => {}
         }
     }
-    let mut out = format!("{new_start}{format}{end}");
-    for arg in args {
-        out.push_str(", ");
-        out.push_str(&arg);
-    }
-    Some(Rendered {
-        text: out,
-        ..Rendered::default()
-    })
+    Some((format!("{new_start}{format}{end}"), args))
 }
 
 fn is_expression(node: Node) -> bool {
     !matches!(node.kind(), "expression_list" | "pattern_list" | "yield")
 }
 
-/// Copies literal f-string text, undoubling `{{`/`}}` and doubling `%` when the
-/// message will be %-formatted (logging only formats when there are arguments).
-fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: bool) {
+/// Copies literal string text, undoubling an f-string's `{{`/`}}` and doubling
+/// `%` when the message will be %-formatted (logging only formats when there
+/// are arguments). `None` for an escape that spells a `%` (`\x25`): it would
+/// become a directive.
+fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: bool, fstring: bool) -> Option<()> {
     let mut at = content.start_byte();
     let mut cursor = content.walk();
+    if escape_percent && has_percent_escape(content, source) {
+        return None;
+    }
     let push = |out: &mut String, raw: &str| {
         out.push_str(&if escape_percent {
             raw.replace('%', "%%")
@@ -125,7 +170,7 @@ fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: b
     for child in content.children(&mut cursor) {
         push(out, &source[at..child.start_byte()]);
         let piece = text(child, source);
-        if child.kind() == "escape_interpolation" {
+        if fstring && child.kind() == "escape_interpolation" {
             out.push_str(&piece[..1]);
         } else {
             push(out, piece);
@@ -133,6 +178,25 @@ fn push_literal(out: &mut String, content: Node, source: &str, escape_percent: b
         at = child.end_byte();
     }
     push(out, &source[at..content.end_byte()]);
+    Some(())
+}
+
+/// Whether a string part holds an escape sequence that evaluates to `%`
+/// (`\x25`, `\45`, `\u0025`, `\N{PERCENT SIGN}`...), which `%`-formatting
+/// would then read as a directive.
+fn has_percent_escape(content: Node, source: &str) -> bool {
+    let mut cursor = content.walk();
+    let found = content
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "escape_sequence")
+        .any(|c| {
+            let escape = text(c, source).to_ascii_lowercase();
+            let body = escape.trim_start_matches('\\');
+            body.trim_start_matches(['x', 'u', '0']) == "25"
+                || body.trim_start_matches('0') == "45"
+                || body == "n{percent sign}"
+        });
+    found
 }
 
 /// The `%` directive equivalent to a replacement field, if there is an exact one.
@@ -175,8 +239,17 @@ fn percent_to_lazy(operation: Node, source: &str) -> Option<Rendered> {
     let args: Vec<&str> = match right.kind() {
         "tuple" => {
             let mut cursor = right.walk();
-            let items: Vec<Node> = right.named_children(&mut cursor).collect();
-            if items.iter().any(|i| matches!(i.kind(), "list_splat" | "comment")) {
+            // Comments between the items are left out; the engine moves them.
+            let items: Vec<Node> = right
+                .named_children(&mut cursor)
+                .filter(|i| i.kind() != "comment")
+                .collect();
+            if items.iter().any(|i| i.kind() == "list_splat") {
+                return None;
+            }
+            // `"100%%" % ()` is "100%", but logging leaves a message without
+            // arguments unformatted: it would print "100%%".
+            if items.is_empty() {
                 return None;
             }
             items.iter().map(|i| text(*i, source)).collect()
@@ -224,6 +297,9 @@ fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
         .find(|c| c.kind() == "string_content");
     let body = content.map_or("", |c| text(c, source));
     if content.is_some_and(|c| c.named_child_count() > 0 && !only_escapes_without_braces(c, source)) {
+        return None;
+    }
+    if content.is_some_and(|c| !args.is_empty() && has_percent_escape(c, source)) {
         return None;
     }
     let (format, fields) = convert_format_fields(body, !args.is_empty())?;
@@ -318,6 +394,48 @@ mod tests {
         assert_eq!(printf_directive(None, Some(",d")), None);
         assert_eq!(printf_directive(None, Some(">10d")), None);
         assert_eq!(printf_directive(Some("!r"), Some("10")), None);
+    }
+
+    fn lazy(message: &str) -> Option<String> {
+        let source = format!("log({message})\n");
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(&source, None).unwrap();
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(4, 4 + message.len())
+            .unwrap();
+        let mut node = node;
+        while node.byte_range() != (4..4 + message.len()) {
+            node = node.parent().unwrap();
+        }
+        lazy_log_args(node, &source).map(|r| r.text)
+    }
+
+    #[test]
+    fn lazy_log_args_convert_every_message_form() {
+        assert_eq!(lazy(r#"f"{a} {b!r:}""#).as_deref(), Some(r#""%s %r", a, b"#));
+        assert_eq!(lazy(r#""%s %d" % (a, 1)"#).as_deref(), Some(r#""%s %d", a, 1"#));
+        assert_eq!(
+            lazy(r#""{} {{x}} 5%".format(a)"#).as_deref(),
+            Some(r#""%s {x} 5%%", a"#)
+        );
+        assert_eq!(
+            lazy(r#"f"{a} " "50% {b}" f"{{c}}""#).as_deref(),
+            Some(r#""%s " "50%% {b}" "{c}", a"#)
+        );
+    }
+
+    #[test]
+    fn lazy_log_args_refuse_what_logging_would_format_differently() {
+        // logging leaves a message without arguments alone: "100%%" would stay doubled.
+        assert_eq!(lazy(r#""100%%" % ()"#), None);
+        // `\x25` is a `%` at run time, which would become a directive.
+        assert_eq!(lazy(r#"f"\x25d {a}""#), None);
+        assert_eq!(lazy(r#""\x25d {}".format(a)"#), None);
+        // A name on the right of `%` may hold a tuple.
+        assert_eq!(lazy(r#""%s" % a"#), None);
+        assert_eq!(lazy(r#"f"{a=}""#), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! Each guard either passes, skips the match, or lets it through but marks the
 //! rewrite unsafe (it cannot prove behaviour is kept). Guards live here, shared,
 //! so no codemod re-implements an analysis another one already has.
-use super::analysis::{self, concurrency};
+use super::analysis::{self, concurrency, ExceptionObserver};
 use super::fixers::{dataclass_slots, lru_ordered_dict};
 use super::semantic::{self, text, Semantic};
 use std::collections::HashMap;
@@ -40,6 +40,10 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("cpu-bound-pool?", Some(0)),
     ("lru-list-class?", Some(0)),
     ("dataclass-slots?", Some(0)),
+    ("no-splat?", Some(0)),
+    ("loop-iterable?", Some(0)),
+    ("iterated-alone?", Some(0)),
+    ("handlers-agree?", None),
 ];
 
 /// Guards whose verdict on a prefilter fragment (some top-level statements and
@@ -54,6 +58,9 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
     "hashable?",
     "no-keyword?",
     "positional-count?",
+    "no-splat?",
+    "loop-iterable?",
+    "iterated-alone?",
 ];
 
 pub fn exact_on_fragment(predicate: &QueryPredicate) -> bool {
@@ -166,6 +173,12 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
             }
         }
         "dataclass-slots?" => pass(dataclass_slots::plan(node, root_of(node), ctx.source, ctx.semantic).is_some()),
+        "no-splat?" => pass(all_named_children(node, |arg| {
+            !matches!(arg.kind(), "list_splat" | "dictionary_splat")
+        })),
+        "loop-iterable?" => pass(analysis::loop_over(node).is_some()),
+        "iterated-alone?" => iterated_alone(node, ctx.source),
+        "handlers-agree?" => handlers_agree(node, &strings, ctx),
         _ => Verdict::Skip,
     }
 }
@@ -288,6 +301,160 @@ fn runs_at_import(statement: Node, root: Node, source: &str) -> bool {
     })
 }
 
+/// For an iterable about to be replaced by its receiver (`f.readlines()` ->
+/// `f`, so the loop consumes `f` lazily instead of a list read up front): the
+/// loop must not touch the receiver meanwhile. Unsafe when its body names
+/// anything the receiver is made of (it might read, seek, write or close it),
+/// when the body can suspend (`yield`, `await`: other code then runs mid-loop),
+/// and for generator expressions, which iterate after their creation, perhaps
+/// after the file is closed. Skips `async for`, which a list cannot feed.
+fn iterated_alone(iterable: Node, source: &str) -> Verdict {
+    let Some(looping) = analysis::loop_over(iterable) else {
+        return Verdict::Skip;
+    };
+    if looping.child(0).is_some_and(|c| c.kind() == "async") {
+        return Verdict::Skip;
+    }
+    if looping.kind() == "generator_expression" {
+        return Verdict::Unsafe;
+    }
+    let receiver = match iterable.kind() {
+        "call" => iterable
+            .child_by_field_name("function")
+            .and_then(|f| f.child_by_field_name("object"))
+            .unwrap_or(iterable),
+        _ => iterable,
+    };
+    let names = analysis::names_read(receiver, source);
+    // A `for` statement's body; a comprehension is all body but its iterable.
+    let body = looping
+        .child_by_field_name("body")
+        .filter(|_| looping.kind() == "for_statement");
+    let scope = body.unwrap_or(looping);
+    let outside_iterable = |n: &Node| n.end_byte() <= iterable.start_byte() || n.start_byte() >= iterable.end_byte();
+    let touched = names.iter().any(|name| {
+        analysis::identifiers_named(scope, source, name)
+            .iter()
+            .any(outside_iterable)
+    });
+    if touched || analysis::contains_kind(scope, &["yield", "await"]) {
+        Verdict::Unsafe
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// Builtin exceptions and their base class, for the exceptions guards reason
+/// about (each one's chain up to `BaseException` is complete).
+const EXCEPTION_BASES: &[(&str, &str)] = &[
+    ("Exception", "BaseException"),
+    ("LookupError", "Exception"),
+    ("IndexError", "LookupError"),
+    ("KeyError", "LookupError"),
+    ("ValueError", "Exception"),
+    ("TypeError", "Exception"),
+    ("StopIteration", "Exception"),
+];
+
+/// `exception` and its builtin base classes, or `None` if it is not in the table.
+fn exception_lineage(exception: &str) -> Option<Vec<&str>> {
+    let mut lineage = vec![exception];
+    let mut current = exception;
+    while current != "BaseException" {
+        current = EXCEPTION_BASES.iter().find(|(e, _)| *e == current)?.1;
+        lineage.push(current);
+    }
+    Some(lineage)
+}
+
+/// For a rewrite that raises one builtin exception where the original raised
+/// another (`IndexError` -> `ValueError` on empty input): nothing between the
+/// match and its function's boundary may tell them apart. Unsafe when a `try`
+/// would send them to different `except` clauses (or catch one only), when a
+/// `contextlib.suppress` swallows one only, when any other context manager is
+/// around (its `__exit__` sees the type), or when a handler's type cannot be
+/// resolved to a builtin. Exceptions escaping the function are not followed.
+fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdict {
+    let Some(lineages) = raised.iter().map(|e| exception_lineage(e)).collect::<Option<Vec<_>>>() else {
+        return Verdict::Unsafe;
+    };
+    // Which of `types` catch each raised exception; `None` if one is unknown.
+    let catchers = |types: &[Node]| -> Option<Vec<bool>> {
+        let mut flat = Vec::new();
+        for node in types {
+            let node = match node.kind() {
+                "as_pattern" => node.named_child(0)?,
+                _ => *node,
+            };
+            match node.kind() {
+                "tuple" | "parenthesized_expression" => {
+                    flat.extend(node.named_children(&mut node.walk()).filter(|c| c.kind() != "comment"))
+                }
+                _ => flat.push(node),
+            }
+        }
+        let names: Vec<String> = flat
+            .iter()
+            .map(|t| {
+                ctx.semantic
+                    .resolve(*t, ctx.source)?
+                    .strip_prefix("builtins.")
+                    .map(String::from)
+            })
+            .collect::<Option<_>>()?;
+        Some(
+            lineages
+                .iter()
+                .map(|lineage| names.iter().any(|n| lineage.contains(&n.as_str())))
+                .collect(),
+        )
+    };
+    let all_same = |v: &[Option<usize>]| v.windows(2).all(|w| w[0] == w[1]);
+    for observer in analysis::exception_observers(node) {
+        let agree = match observer {
+            ExceptionObserver::Try(clauses) => {
+                let mut first_catcher = vec![None; raised.len()];
+                let mut known = true;
+                for (index, types) in clauses.iter().enumerate() {
+                    let Some(catches) = (if types.is_empty() {
+                        Some(vec![true; raised.len()])
+                    } else {
+                        catchers(types)
+                    }) else {
+                        known = false;
+                        break;
+                    };
+                    for (slot, caught) in first_catcher.iter_mut().zip(catches) {
+                        if caught && slot.is_none() {
+                            *slot = Some(index);
+                        }
+                    }
+                }
+                known && all_same(&first_catcher)
+            }
+            ExceptionObserver::With(manager) => {
+                let callee = (manager.kind() == "call")
+                    .then(|| manager.child_by_field_name("function"))
+                    .flatten()
+                    .and_then(|f| ctx.semantic.resolve(f, ctx.source));
+                match callee.as_deref() {
+                    Some("builtins.open") => true,
+                    Some("contextlib.suppress") => manager
+                        .child_by_field_name("arguments")
+                        .map(|args| args.named_children(&mut args.walk()).collect::<Vec<_>>())
+                        .and_then(|types| catchers(&types))
+                        .is_some_and(|caught| caught.iter().all(|c| *c == caught[0])),
+                    _ => false,
+                }
+            }
+        };
+        if !agree {
+            return Verdict::Unsafe;
+        }
+    }
+    Verdict::Pass
+}
+
 fn all_named_children(node: Node, predicate: impl Fn(Node) -> bool) -> bool {
     let mut cursor = node.walk();
     let all = node
@@ -316,11 +483,18 @@ fn is_hashable_literal(node: Node, source: &str) -> bool {
     }
 }
 
-/// The `logging` module itself, or a name bound from `logging.getLogger(...)`
-/// or conventionally named `logger`/`log` (also as `self.logger`).
+/// The `logging` module itself, a `logging.getLogger(...)` call, a name bound
+/// from `getLogger(...)` or conventionally named `logger`/`log` (also as
+/// `self.logger`).
 fn is_logger(node: Node, ctx: &GuardContext) -> bool {
     if ctx.semantic.resolve(node, ctx.source).as_deref() == Some("logging") {
         return true;
+    }
+    if node.kind() == "call" {
+        return node
+            .child_by_field_name("function")
+            .and_then(|f| ctx.semantic.resolve(f, ctx.source))
+            .is_some_and(|q| q == "logging.getLogger");
     }
     let name = match node.kind() {
         "identifier" => text(node, ctx.source),
@@ -336,4 +510,127 @@ fn is_logger(node: Node, ctx: &GuardContext) -> bool {
     };
     let lower = name.trim_start_matches('_').to_ascii_lowercase();
     matches!(lower.as_str(), "logger" | "log" | "_log" | "_logger") || ctx.semantic.loggers.contains(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `guard` on the first node spelled `target` (the outermost such node).
+    fn verdict(source: &str, target: &str, guard: impl Fn(Node, &GuardContext) -> Verdict) -> Verdict {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        let at = source.find(target).unwrap();
+        let mut node = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + target.len())
+            .unwrap();
+        while let Some(parent) = node.parent().filter(|p| p.byte_range() == (at..at + target.len())) {
+            node = parent;
+        }
+        let captures = HashMap::new();
+        let ctx = GuardContext {
+            source,
+            semantic: &semantic,
+            captures: &captures,
+        };
+        guard(node, &ctx)
+    }
+
+    fn agree(source: &str) -> Verdict {
+        verdict(source, "sorted(x)[0]", |n, ctx| {
+            handlers_agree(n, &["IndexError", "ValueError"], ctx)
+        })
+    }
+
+    #[test]
+    fn handlers_that_catch_both_exceptions_alike_agree() {
+        assert_eq!(agree("y = sorted(x)[0]\n"), Verdict::Pass);
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept Exception:\n    pass\n"),
+            Verdict::Pass
+        );
+        assert_eq!(agree("try:\n    y = sorted(x)[0]\nexcept:\n    pass\n"), Verdict::Pass);
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept (KeyError, OSError) as e:\n    pass\n"),
+            Verdict::Pass
+        );
+        assert_eq!(agree("with open(p) as f:\n    y = sorted(x)[0]\n"), Verdict::Pass);
+        // The handler is outside the function: not followed.
+        assert_eq!(
+            agree("try:\n    def f():\n        return sorted(x)[0]\nexcept IndexError:\n    pass\n"),
+            Verdict::Pass
+        );
+        // Only the try body is guarded by its handlers.
+        assert_eq!(
+            agree("try:\n    pass\nexcept IndexError:\n    y = sorted(x)[0]\n"),
+            Verdict::Pass
+        );
+    }
+
+    #[test]
+    fn handlers_that_tell_the_exceptions_apart_make_it_unsafe() {
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(
+            agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"),
+            Verdict::Unsafe
+        );
+    }
+
+    fn alone(source: &str) -> Verdict {
+        verdict(source, "f.readlines()", |n, ctx| iterated_alone(n, ctx.source))
+    }
+
+    #[test]
+    fn loops_that_leave_the_file_alone_pass() {
+        assert_eq!(alone("for line in f.readlines():\n    print(line)\n"), Verdict::Pass);
+        assert_eq!(alone("for line in (f.readlines()):\n    print(line)\n"), Verdict::Pass);
+        assert_eq!(alone("xs = [l for l in f.readlines() if l]\n"), Verdict::Pass);
+    }
+
+    #[test]
+    fn loops_that_touch_the_file_or_suspend_are_unsafe() {
+        assert_eq!(alone("for line in f.readlines():\n    f.readline()\n"), Verdict::Unsafe);
+        assert_eq!(alone("xs = [f.tell() for l in f.readlines()]\n"), Verdict::Unsafe);
+        assert_eq!(
+            alone("def g():\n    for line in f.readlines():\n        yield line\n"),
+            Verdict::Unsafe
+        );
+        assert_eq!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn readlines_outside_a_loop_or_in_async_for_is_skipped() {
+        assert_eq!(alone("lines = f.readlines()\n"), Verdict::Skip);
+        assert_eq!(alone("print(len(f.readlines()))\n"), Verdict::Skip);
+        assert_eq!(
+            alone("async def g():\n    async for l in f.readlines():\n        pass\n"),
+            Verdict::Skip
+        );
+    }
 }

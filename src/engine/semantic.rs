@@ -153,6 +153,13 @@ impl Semantic {
         }
     }
 
+    /// Whether a bare `name` here means the builtin of that name (nothing in the
+    /// file binds or star-imports over it), so a rewrite may write `min` or `max`.
+    pub fn is_builtin(&self, name: &str) -> bool {
+        self.resolve_name(name)
+            .is_some_and(|q| q.strip_prefix("builtins.") == Some(name))
+    }
+
     fn resolve_name(&self, name: &str) -> Option<String> {
         if self.other_bindings.contains(name) {
             return None;

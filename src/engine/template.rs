@@ -7,6 +7,8 @@
 //!   (see [`super::filters`]); a filter that cannot convert skips the rewrite;
 //! - `${import:module}` / `${import:module.member}`: how the file spells that name,
 //!   importing it if needed (`asyncio`, `aio`, `cache`, `functools.cache`...);
+//!   `${import:builtins.min}` is plain `min` where nothing shadows it (else the
+//!   rewrite is skipped: `builtins.min` would be correct but nobody writes it);
 //! - `${option:name}`: a run option such as `concurrency-limit`.
 //!
 //! `$$` is a literal `$`. Template lines after the first are indented with four
@@ -159,8 +161,13 @@ fn parse_hole(body: &str, captures: &[&str]) -> Result<Segment> {
 }
 
 /// How to spell `request` in this file, and the import to add when nothing
-/// existing reaches it. `None` when the name to bind is already taken.
+/// existing reaches it. `None` when the name to bind is already taken, or
+/// when a builtin is shadowed in this file.
 pub fn spell_import(request: &ImportRequest, semantic: &Semantic) -> Option<(String, Option<ImportRequest>)> {
+    if request.module == "builtins" {
+        let member = request.member.as_deref()?;
+        return semantic.is_builtin(member).then(|| (member.to_string(), None));
+    }
     let qualified = match &request.member {
         Some(member) => format!("{}.{member}", request.module),
         None => request.module.clone(),
@@ -216,5 +223,26 @@ mod tests {
         assert!(Template::parse("${match|no-such-filter}", &["match"]).is_err());
         assert!(Template::parse("cost: $5", &["match"]).is_err());
         assert!(Template::parse("cost: $$5 ${match}", &["match"]).is_ok());
+    }
+
+    fn spell(source: &str, target: &str) -> Option<(String, Option<ImportRequest>)> {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let semantic = Semantic::build(&parser.parse(source, None).unwrap(), source);
+        let (module, member) = target.rsplit_once('.').unwrap();
+        let request = ImportRequest {
+            module: module.into(),
+            member: Some(member.into()),
+        };
+        spell_import(&request, &semantic)
+    }
+
+    #[test]
+    fn builtins_are_spelled_bare_and_never_imported() {
+        assert_eq!(spell("x = min(a)\n", "builtins.min"), Some(("min".into(), None)));
+        assert_eq!(spell("x = 1\n", "builtins.max"), Some(("max".into(), None)));
+        // Shadowed anywhere in the file: no spelling, the rewrite is skipped.
+        assert_eq!(spell("def f(max):\n    return max\n", "builtins.max"), None);
+        assert_eq!(spell("from numpy import *\n", "builtins.min"), None);
     }
 }

@@ -1,0 +1,2 @@
+def has_feature(flags, name):
+    return name in flags and flags[name]

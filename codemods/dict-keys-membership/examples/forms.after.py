@@ -1,0 +1,23 @@
+class Inventory:
+    def __init__(self):
+        self.stock = {}
+
+    def missing(self, items):
+        return [item for item in items if item not in self.stock]
+
+    def total(self):
+        total = 0
+        for item in self.stock:
+            total += self.stock[item]
+        return total
+
+    def upper(self):
+        return {key.upper() for key in self.stock}
+
+
+def merged(a, b):
+    return {k: a[k] for k in a if k in (b or {})}
+
+
+def lazy(d):
+    return (k for k in d)

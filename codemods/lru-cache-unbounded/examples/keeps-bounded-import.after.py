@@ -1,0 +1,11 @@
+from functools import lru_cache, cache
+
+
+@cache
+def parse(text):
+    return text.split()
+
+
+@lru_cache(maxsize=128)
+def lookup(key):
+    return key.upper()

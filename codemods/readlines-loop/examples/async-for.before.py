@@ -1,0 +1,3 @@
+async def lines(stream):
+    async for line in stream.readlines():
+        print(line)
