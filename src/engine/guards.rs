@@ -10,6 +10,7 @@
 //! Each guard either passes, skips the match, or lets it through but marks the
 //! rewrite unsafe (it cannot prove behaviour is kept). Guards live here, shared,
 //! so no codemod re-implements an analysis another one already has.
+use super::analysis;
 use super::semantic::{self, text, Semantic};
 use std::collections::HashMap;
 use tree_sitter::{Node, QueryPredicate, QueryPredicateArg};
@@ -33,6 +34,12 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("logger?", Some(0)),
     ("no-keyword?", None),
     ("positional-count?", Some(1)),
+    ("no-await?", Some(0)),
+    ("not-decorated-with?", None),
+    ("stringified?", Some(0)),
+    ("cache-key?", Some(0)),
+    ("queue-list?", Some(0)),
+    ("comprehension-loop?", Some(0)),
 ];
 
 /// Guards whose verdict on a prefilter fragment (some top-level statements and
@@ -145,6 +152,13 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
                 .count();
             pass(positional == wanted && !args.iter().any(|a| a.kind() == "list_splat"))
         }
+        // `await` or `async for` would turn a comprehension into an async one.
+        "no-await?" => pass(!analysis::contains_kind(node, &["await", "async"])),
+        "not-decorated-with?" => pass(!decorated_with(node, &strings, ctx)),
+        "stringified?" => pass(is_stringified(node, ctx)),
+        "cache-key?" => pass(is_cache_key(node, ctx.source)),
+        "queue-list?" => pass(analysis::queue_list(node, ctx.source, ctx.semantic).is_some()),
+        "comprehension-loop?" => pass(is_comprehension_loop(node, ctx)),
         _ => Verdict::Skip,
     }
 }
@@ -197,4 +211,199 @@ fn is_logger(node: Node, ctx: &GuardContext) -> bool {
     };
     let lower = name.trim_start_matches('_').to_ascii_lowercase();
     matches!(lower.as_str(), "logger" | "log" | "_log" | "_logger") || ctx.semantic.loggers.contains(name)
+}
+
+/// Whether the definition `node` is (or sits in) has a decorator resolving to
+/// one of `qualnames` (`@staticmethod`, `@functools.wraps(f)`...).
+fn decorated_with(node: Node, qualnames: &[&str], ctx: &GuardContext) -> bool {
+    let mut current = Some(node);
+    while let Some(n) = current.filter(|n| n.kind() != "decorated_definition") {
+        current = n.parent();
+    }
+    let Some(definition) = current else {
+        return false;
+    };
+    let mut cursor = definition.walk();
+    let found = definition
+        .named_children(&mut cursor)
+        .filter(|d| d.kind() == "decorator")
+        .filter_map(|d| d.named_child(0))
+        .map(|e| match e.kind() {
+            "call" => e.child_by_field_name("function").unwrap_or(e),
+            _ => e,
+        })
+        .any(|e| {
+            ctx.semantic
+                .resolve(e, ctx.source)
+                .is_some_and(|q| qualnames.contains(&q.as_str()))
+        });
+    found
+}
+
+/// A string built from the text of values: `str(x)`, `repr(x)`, an f-string with
+/// replacement fields, or `+` of such pieces and string literals.
+fn is_stringified(node: Node, ctx: &GuardContext) -> bool {
+    let mut pending = vec![node];
+    let mut has_value = false;
+    while let Some(n) = pending.pop() {
+        match n.kind() {
+            "parenthesized_expression" => pending.extend(n.named_child(0)),
+            "binary_operator" => {
+                if n.child_by_field_name("operator").map(|o| text(o, ctx.source)) != Some("+") {
+                    return false;
+                }
+                pending.extend(n.child_by_field_name("left"));
+                pending.extend(n.child_by_field_name("right"));
+            }
+            "string" => {
+                let mut cursor = n.walk();
+                has_value |= n.named_children(&mut cursor).any(|c| c.kind() == "interpolation");
+            }
+            "call" => {
+                let is_text_of = n
+                    .child_by_field_name("function")
+                    .and_then(|f| ctx.semantic.resolve(f, ctx.source))
+                    .is_some_and(|q| q == "builtins.str" || q == "builtins.repr");
+                if !is_text_of {
+                    return false;
+                }
+                has_value = true;
+            }
+            _ => return false,
+        }
+    }
+    has_value
+}
+
+/// Whether the value of `expression` ends up in a cache key: assigned (possibly
+/// inside an f-string, `str()` or `+`) to a name or attribute with `key` in it,
+/// used as a subscript index, or passed to a method of something named `*cache*`.
+fn is_cache_key(expression: Node, source: &str) -> bool {
+    let names_key = |n: Node| {
+        let name = match n.kind() {
+            "attribute" => n.child_by_field_name("attribute").map_or("", |a| text(a, source)),
+            _ => text(n, source),
+        };
+        name.to_ascii_lowercase().contains("key")
+    };
+    let mut current = expression;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "interpolation" | "string" | "binary_operator" | "parenthesized_expression" | "concatenated_string" => {}
+            "argument_list" => {
+                let call = parent.parent().and_then(|c| c.child_by_field_name("function"));
+                let receiver = call
+                    .filter(|f| f.kind() == "attribute")
+                    .and_then(|f| f.child_by_field_name("object"));
+                if receiver.is_some_and(|r| text(r, source).to_ascii_lowercase().contains("cache")) {
+                    return true;
+                }
+                // `str(hash(...))` keeps going up; other calls consume the value.
+                if !call.is_some_and(|f| text(f, source) == "str") {
+                    return false;
+                }
+            }
+            "call" => {}
+            "subscript" => return parent.child_by_field_name("value") != Some(current),
+            "assignment" => {
+                return parent.child_by_field_name("right") == Some(current)
+                    && parent.child_by_field_name("left").is_some_and(names_key)
+            }
+            _ => return false,
+        }
+        current = parent;
+    }
+    false
+}
+
+/// Whether the `for` loop `node`, right after `out = []`, can become
+/// `out = [value for target in iterable if condition]` without changing what the
+/// function does: see `codemods/append-loop-to-comprehension/docs.md`.
+fn is_comprehension_loop(node: Node, ctx: &GuardContext) -> bool {
+    let source = ctx.source;
+    let Some(parts) = analysis::append_loop(node, source) else {
+        return false;
+    };
+    let list = text(parts.list, source);
+    if analysis::fresh_empty_list_before(node, source, list).is_none() {
+        return false;
+    }
+    // Comprehensions are scopes of their own: inside a class body they cannot see
+    // class attributes, and at module level the loop variable is a global others
+    // may read. Only loops in a function body are rewritten.
+    let Some(function) = semantic::enclosing_function(node).filter(|f| f.kind() == "function_definition") else {
+        return false;
+    };
+    // `await`/`yield` change meaning in a comprehension (and sequential awaits are
+    // another rule's); zero-argument `super()`, `locals()`, `vars()`, `eval()`
+    // and `exec()` see the comprehension's frame instead of the function's
+    // (before Python 3.12), and a walrus binds differently.
+    if analysis::contains_kind(node, &["await", "async", "yield", "named_expression"])
+        || ["super", "locals", "vars", "eval", "exec", "dir"]
+            .iter()
+            .any(|name| !analysis::identifiers_named(node, source, name).is_empty())
+    {
+        return false;
+    }
+    // The list must appear in the loop only as the receiver of its `.append`.
+    if analysis::identifiers_named(node, source, list)
+        .iter()
+        .any(|n| *n != parts.list)
+    {
+        return false;
+    }
+    // A loop that raises half-way leaves a partly filled list (and a bound loop
+    // variable) behind; a comprehension leaves neither. Only observable when the
+    // exception is caught in this function.
+    let mut ancestor = node.parent();
+    while let Some(a) = ancestor.filter(|a| *a != function) {
+        if matches!(a.kind(), "try_statement" | "with_statement") {
+            return false;
+        }
+        ancestor = a.parent();
+    }
+    loop_variables_stay_local(node, parts.target, function, source)
+}
+
+/// Whether the loop variables of `for_statement` are plain names that nothing
+/// reads after the loop (a comprehension variable does not leak): not after it,
+/// not elsewhere in an enclosing loop (a later iteration), not in a nested
+/// function, not declared `global`/`nonlocal`.
+fn loop_variables_stay_local(for_statement: Node, target: Node, function: Node, source: &str) -> bool {
+    let mut names = Vec::new();
+    let mut pending = vec![target];
+    while let Some(n) = pending.pop() {
+        match n.kind() {
+            "identifier" => names.push(text(n, source)),
+            "pattern_list" | "tuple_pattern" | "list_pattern" => {
+                let mut cursor = n.walk();
+                pending.extend(n.named_children(&mut cursor));
+            }
+            _ => return false,
+        }
+    }
+    // The outermost loop around this one, within the function: code anywhere in
+    // it may run after this loop.
+    let mut outer_loop = None;
+    let mut ancestor = for_statement.parent();
+    while let Some(a) = ancestor.filter(|a| *a != function) {
+        if matches!(a.kind(), "for_statement" | "while_statement") {
+            outer_loop = Some(a);
+        }
+        ancestor = a.parent();
+    }
+    let inside = for_statement.byte_range();
+    names.iter().all(|name| {
+        analysis::name_references(function, source, name).iter().all(|n| {
+            if inside.contains(&n.start_byte()) {
+                return true;
+            }
+            let in_outer_loop = outer_loop.is_some_and(|o| o.byte_range().contains(&n.start_byte()));
+            let in_nested_scope = semantic::enclosing_function(*n) != Some(function);
+            let declared = n
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), "global_statement" | "nonlocal_statement"));
+            n.start_byte() < inside.start && !in_outer_loop && !in_nested_scope && !declared
+        })
+    })
 }

@@ -207,6 +207,42 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
     &source[node.byte_range()]
 }
 
+/// [`is_binding_position`] for an identifier an analysis reached from a match
+/// rather than during the model's walk: its ancestor path is rebuilt with
+/// `Node::parent` (fine for the few nodes a guard looks at).
+pub fn is_binding_identifier(identifier: Node) -> bool {
+    let mut path = Vec::new();
+    let mut child = identifier;
+    while let Some(parent) = child.parent() {
+        path.push((parent, field_in_parent(parent, child)));
+        child = parent;
+    }
+    // Outermost first, each ancestor with the field linking it to its own parent.
+    let ancestors: Vec<(&str, Option<&str>)> = path
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, (node, _))| (node.kind(), path.get(i + 1).and_then(|(_, field)| *field)))
+        .collect();
+    let field = path.first().and_then(|(_, field)| *field);
+    is_binding_position(&ancestors, field)
+}
+
+fn field_in_parent(parent: Node, child: Node) -> Option<&'static str> {
+    let mut cursor = parent.walk();
+    if !cursor.goto_first_child() {
+        return None;
+    }
+    loop {
+        if cursor.node() == child {
+            return cursor.field_name();
+        }
+        if !cursor.goto_next_sibling() {
+            return None;
+        }
+    }
+}
+
 /// Whether an identifier is a name being bound (assigned, defined, a
 /// parameter...), from its ancestors' kinds and the fields linking them.
 fn is_binding_position(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {

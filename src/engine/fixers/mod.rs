@@ -3,6 +3,9 @@
 //! names one with `fixer = "name"` in a `[[pattern]]`; the query and guards
 //! still decide what matches. Analyses shared between fixers live in
 //! [`super::analysis`], never in a fixer.
+mod append_loop;
+mod list_to_deque;
+
 use super::source::SourceFile;
 use super::template::RenderContext;
 use crate::edit::{Edit, ImportRequest, Safety};
@@ -29,7 +32,13 @@ pub struct FixOutput {
 pub type Fixer = for<'a, 't> fn(&FixContext<'a, 't>) -> Option<FixOutput>;
 
 /// Every fixer, by the name codemods use in `fixer = "..."`.
-const FIXERS: &[(&str, Fixer)] = &[];
+const FIXERS: &[(&str, Fixer)] = &[
+    ("list-to-deque", list_to_deque::list_to_deque),
+    (
+        "append-loop-to-comprehension",
+        append_loop::append_loop_to_comprehension,
+    ),
+];
 
 /// The fixer registered under `name`.
 pub fn lookup(name: &str) -> Option<Fixer> {
