@@ -84,7 +84,11 @@ fn trailing_arguments(arguments: Node, source: &str) -> Option<String> {
     if arguments.named_child_count() == 0 {
         return inner.trim().is_empty().then(String::new);
     }
-    Some(format!(", {}", inner.trim_start_matches([' ', '\t'])))
+    // Arguments on lines of their own stay there.
+    if inner.starts_with(['\r', '\n']) {
+        return Some(format!(",{inner}"));
+    }
+    Some(format!(", {}", inner.trim_start()))
 }
 
 /// The expression in parentheses unless it is already a primary (a name, call,
