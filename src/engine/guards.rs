@@ -276,35 +276,51 @@ fn is_stringified(node: Node, ctx: &GuardContext) -> bool {
 }
 
 /// Whether the value of `expression` ends up in a cache key: assigned (possibly
-/// inside an f-string, `str()` or `+`) to a name or attribute with `key` in it,
-/// used as a subscript index, or passed to a method of something named `*cache*`.
+/// inside an f-string, `str()` or string `+`) to a name or attribute with `key`
+/// in it, used as an index into something named `*cache*`/`*memo*`, or passed to
+/// a method of something named `*cache*`. Arithmetic on the hash (`% shards`)
+/// is not a key: it needs the `int`.
 fn is_cache_key(expression: Node, source: &str) -> bool {
+    let lower = |n: Node| text(n, source).to_ascii_lowercase();
     let names_key = |n: Node| {
         let name = match n.kind() {
-            "attribute" => n.child_by_field_name("attribute").map_or("", |a| text(a, source)),
-            _ => text(n, source),
+            "attribute" => n.child_by_field_name("attribute").map_or(String::new(), lower),
+            _ => lower(n),
         };
-        name.to_ascii_lowercase().contains("key")
+        name.contains("key")
     };
+    // Whether the value has been turned into text yet (`str()`, an f-string).
+    let mut is_text = false;
     let mut current = expression;
     while let Some(parent) = current.parent() {
         match parent.kind() {
-            "interpolation" | "string" | "binary_operator" | "parenthesized_expression" | "concatenated_string" => {}
-            "argument_list" => {
-                let call = parent.parent().and_then(|c| c.child_by_field_name("function"));
-                let receiver = call
-                    .filter(|f| f.kind() == "attribute")
-                    .and_then(|f| f.child_by_field_name("object"));
-                if receiver.is_some_and(|r| text(r, source).to_ascii_lowercase().contains("cache")) {
-                    return true;
-                }
-                // `str(hash(...))` keeps going up; other calls consume the value.
-                if !call.is_some_and(|f| text(f, source) == "str") {
+            "interpolation" | "string" | "concatenated_string" => is_text = true,
+            "parenthesized_expression" => {}
+            "binary_operator" if is_text => {
+                if parent.child_by_field_name("operator").map(|o| text(o, source)) != Some("+") {
                     return false;
                 }
             }
+            "argument_list" => {
+                let function = parent.parent().and_then(|c| c.child_by_field_name("function"));
+                let receiver = function
+                    .filter(|f| f.kind() == "attribute")
+                    .and_then(|f| f.child_by_field_name("object"));
+                if receiver.is_some_and(|r| lower(r).contains("cache")) {
+                    return true;
+                }
+                // `str(hash(...))` goes on as text; other calls consume the value.
+                if !function.is_some_and(|f| text(f, source) == "str") {
+                    return false;
+                }
+                is_text = true;
+            }
             "call" => {}
-            "subscript" => return parent.child_by_field_name("value") != Some(current),
+            "subscript" => {
+                return parent.child_by_field_name("value").is_some_and(|v| {
+                    v != current && (lower(v).contains("cache") || lower(v).contains("memo"))
+                })
+            }
             "assignment" => {
                 return parent.child_by_field_name("right") == Some(current)
                     && parent.child_by_field_name("left").is_some_and(names_key)
