@@ -361,10 +361,15 @@ fn is_comprehension_loop(node: Node, ctx: &GuardContext) -> bool {
     {
         return false;
     }
-    // The list must appear in the loop only as the receiver of its `.append`.
+    // The list must appear in the loop only as the receiver of its `.append`, and
+    // nothing else may watch it fill up: no nested function reads it, it is not
+    // a global.
     if analysis::identifiers_named(node, source, list)
         .iter()
         .any(|n| *n != parts.list)
+        || analysis::name_references(function, source, list)
+            .iter()
+            .any(|n| seen_beyond_function(*n, function))
     {
         return false;
     }
@@ -373,12 +378,23 @@ fn is_comprehension_loop(node: Node, ctx: &GuardContext) -> bool {
     // exception is caught in this function.
     let mut ancestor = node.parent();
     while let Some(a) = ancestor.filter(|a| *a != function) {
-        if matches!(a.kind(), "try_statement" | "with_statement") {
+        // A class body inside the function: the class's names are invisible in a comprehension.
+        if matches!(a.kind(), "try_statement" | "with_statement" | "class_definition") {
             return false;
         }
         ancestor = a.parent();
     }
     loop_variables_stay_local(node, parts.target, function, source)
+}
+
+/// Whether this reference to a local of `function` makes it visible outside
+/// the function's own frame: it sits in a nested function or lambda (a closure),
+/// or declares the name `global`/`nonlocal`.
+fn seen_beyond_function(reference: Node, function: Node) -> bool {
+    semantic::enclosing_function(reference) != Some(function)
+        || reference
+            .parent()
+            .is_some_and(|p| matches!(p.kind(), "global_statement" | "nonlocal_statement"))
 }
 
 /// Whether the loop variables of `for_statement` are plain names that nothing
@@ -415,11 +431,7 @@ fn loop_variables_stay_local(for_statement: Node, target: Node, function: Node, 
                 return true;
             }
             let in_outer_loop = outer_loop.is_some_and(|o| o.byte_range().contains(&n.start_byte()));
-            let in_nested_scope = semantic::enclosing_function(*n) != Some(function);
-            let declared = n
-                .parent()
-                .is_some_and(|p| matches!(p.kind(), "global_statement" | "nonlocal_statement"));
-            n.start_byte() < inside.start && !in_outer_loop && !in_nested_scope && !declared
+            n.start_byte() < inside.start && !in_outer_loop && !seen_beyond_function(*n, function)
         })
     })
 }

@@ -29,3 +29,28 @@ def declared(items):
     for g in items:
         out.append(g)
     return out
+
+
+def watched(items):
+    def progress():
+        return len(done)
+    done = []
+    for x in items:
+        done.append((x, progress()))
+    return done
+
+
+def global_list(items):
+    global RESULTS
+    RESULTS = []
+    for x in items:
+        RESULTS.append(x)
+
+
+def class_inside(items):
+    class Holder:
+        scale = 2
+        values = []
+        for i in items:
+            values.append(i * scale)
+    return Holder
