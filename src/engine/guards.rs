@@ -54,6 +54,9 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
     "hashable?",
     "no-keyword?",
     "positional-count?",
+    "no-await?",
+    "stringified?",
+    "cache-key?",
 ];
 
 pub fn exact_on_fragment(predicate: &QueryPredicate) -> bool {

@@ -149,6 +149,7 @@ fn top_level_statements(source: &str) -> Vec<Statement> {
 pub fn fragment(source: &str, hits: &[usize], whole_classes: bool) -> Option<String> {
     let statements = top_level_statements(source);
     let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
+    let hits = &with_aliases(source, &ranges, hits);
     let relevant = relevant(&ranges, hits);
     let mut text = String::new();
     let push = |text: &mut String, range: Range<usize>| {
@@ -177,6 +178,60 @@ pub fn fragment(source: &str, hits: &[usize], whole_classes: bool) -> Option<Str
         }
     }
     (text.len() as f64 <= MAX_FRAGMENT_SHARE * source.len() as f64).then_some(text)
+}
+
+/// `hits` plus every use of a name that a module-level import holding a hit
+/// binds: after `from time import sleep as nap`, a match on `nap(1)` contains
+/// no literal, yet the statement holding it must be in the fragment.
+fn with_aliases(source: &str, statements: &[Range<usize>], hits: &[usize]) -> Vec<usize> {
+    let mut all = hits.to_vec();
+    for range in statements {
+        let code = &source[range.clone()];
+        if !hits.iter().any(|h| range.contains(h)) || !code.contains("import ") {
+            continue;
+        }
+        for name in imported_names(code) {
+            all.extend(word_offsets(source, name));
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// The names `import a.b as c, d` / `from m import (x as y, z)` lines bind, read
+/// from text (over-approximating is fine: more of the file is kept).
+fn imported_names(code: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for line in code.split(['\n', ';']) {
+        let line = line.split('#').next().unwrap_or("");
+        let list = match line.split_once(" import ") {
+            Some((_, list)) if line.trim_start().starts_with("from ") => list,
+            _ => match line.trim_start().strip_prefix("import ") {
+                Some(list) => list,
+                // Continuation lines of a parenthesised `from m import (...)`.
+                None => line,
+            },
+        };
+        for item in list.split(',') {
+            let item = item.trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '\\'));
+            let bound = item.rsplit(" as ").next().unwrap_or(item).trim();
+            let bound = bound.split('.').next().unwrap_or(bound);
+            if !bound.is_empty() && bound.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                names.push(bound);
+            }
+        }
+    }
+    names
+}
+
+/// Offsets of `name` as a whole word in `source`.
+fn word_offsets<'a>(source: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    source.match_indices(name).map(|(at, _)| at).filter(move |&at| {
+        !source[..at].chars().next_back().is_some_and(is_word)
+            && !source[at + name.len()..].chars().next().is_some_and(is_word)
+    })
 }
 
 /// Which statements a literal occurs in, each with the one before it (patterns
@@ -236,6 +291,24 @@ z = 'it''s'  # "
                 "z = 'it''s'  # \"",
             ]
         );
+    }
+
+    #[test]
+    fn aliases_of_imports_holding_a_literal_are_followed() {
+        assert_eq!(
+            imported_names("from time import sleep as nap, time"),
+            vec!["nap", "time"]
+        );
+        assert_eq!(imported_names("import os.path, asyncio as aio"), vec!["os", "aio"]);
+        let mut source = String::from("from time import sleep as nap\n");
+        for i in 0..40 {
+            source.push_str(&format!("def f{i}():\n    return {i}\n"));
+        }
+        source.push_str("async def main():\n    nap(1)\n");
+        let hits: Vec<usize> = source.match_indices("sleep").map(|(at, _)| at).collect();
+        let fragment = fragment(&source, &hits, false).unwrap();
+        assert!(fragment.contains("nap(1)"), "{fragment}");
+        assert!(!fragment.contains("def f1()"), "{fragment}");
     }
 
     #[test]
