@@ -72,9 +72,9 @@ pub fn classify_use<'t>(occurrence: Node<'t>, source: &'t str, semantic: &Semant
     };
     match parent.kind() {
         "attribute" if parent.child_by_field_name("object") == Some(occurrence) => {
-            let call = parent.parent().filter(|c| {
-                c.kind() == "call" && c.child_by_field_name("function") == Some(parent)
-            });
+            let call = parent
+                .parent()
+                .filter(|c| c.kind() == "call" && c.child_by_field_name("function") == Some(parent));
             match (call, parent.child_by_field_name("attribute")) {
                 (Some(call), Some(method)) => Use::Method {
                     method: text(method, source),
@@ -121,7 +121,7 @@ fn is_tested_for_truth(node: Node) -> bool {
                     "conditional_expression" => parent.named_child(1) == Some(current),
                     "if_clause" => true,
                     _ => parent.child_by_field_name("condition") == Some(current),
-                }
+                };
             }
             _ => return false,
         }
@@ -130,7 +130,12 @@ fn is_tested_for_truth(node: Node) -> bool {
 
 /// Every reference to the local `name` in `function` with what it is used for,
 /// in source order.
-pub fn local_uses<'t>(function: Node<'t>, source: &'t str, semantic: &Semantic, name: &str) -> Vec<(Node<'t>, Use<'t>)> {
+pub fn local_uses<'t>(
+    function: Node<'t>,
+    source: &'t str,
+    semantic: &Semantic,
+    name: &str,
+) -> Vec<(Node<'t>, Use<'t>)> {
     name_references(function, source, name)
         .into_iter()
         .map(|identifier| (identifier, classify_use(identifier, source, semantic)))
@@ -200,11 +205,15 @@ pub fn append_loop<'t>(for_statement: Node<'t>, source: &str) -> Option<AppendLo
         condition = Some(statement.child_by_field_name("condition")?);
         statement = only_statement(statement.child_by_field_name("consequence")?)?;
     }
-    let call = statement
-        .named_child(0)
-        .filter(|c| statement.kind() == "expression_statement" && statement.named_child_count() == 1 && c.kind() == "call")?;
-    let method = call.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-    let list = method.child_by_field_name("object").filter(|o| o.kind() == "identifier")?;
+    let call = statement.named_child(0).filter(|c| {
+        statement.kind() == "expression_statement" && statement.named_child_count() == 1 && c.kind() == "call"
+    })?;
+    let method = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "attribute")?;
+    let list = method
+        .child_by_field_name("object")
+        .filter(|o| o.kind() == "identifier")?;
     if method.child_by_field_name("attribute").map(|a| text(a, source)) != Some("append") {
         return None;
     }
@@ -315,7 +324,9 @@ fn fresh_list_bound_by<'t>(target: Node<'t>, source: &str, semantic: &Semantic) 
 /// The arguments of `call` when all are plain positional ones (no keywords,
 /// unpacking or bare generator argument).
 pub fn positional_arguments(call: Node) -> Option<Vec<Node>> {
-    let arguments = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    let arguments = call
+        .child_by_field_name("arguments")
+        .filter(|a| a.kind() == "argument_list")?;
     let mut cursor = arguments.walk();
     let args: Vec<Node> = arguments
         .named_children(&mut cursor)
@@ -325,4 +336,69 @@ pub fn positional_arguments(call: Node) -> Option<Vec<Node>> {
         .iter()
         .all(|a| !matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat"));
     plain.then_some(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        parser.parse(source, None).unwrap()
+    }
+
+    /// The queue analysis of the list named at the last `.pop(0)` of `source`.
+    fn queue_in(source: &str) -> Option<(usize, usize)> {
+        let tree = parse(source);
+        let semantic = Semantic::build(&tree, source);
+        let at = source.rfind(".pop(0)").unwrap();
+        let start = source[..at].rfind(|c: char| !c.is_alphanumeric() && c != '_').unwrap() + 1;
+        let name = tree.root_node().descendant_for_byte_range(start, at).unwrap();
+        queue_list(name, source, &semantic).map(|q| (q.pops_front.len(), q.inserts_front.len()))
+    }
+
+    #[test]
+    fn queue_lists_allow_only_queue_operations() {
+        let ok = "def f(xs):\n    q = list(xs)\n    q.insert(0, 1)\n    while q and len(q) > 1:\n        q.append(q.pop(0))\n";
+        assert_eq!(queue_in(ok), Some((1, 1)));
+        for bad in [
+            "def f(xs):\n    q = []\n    q.extend(xs)\n    print(q)\n    q.pop(0)\n",
+            "def f(xs):\n    q = []\n    q.remove(1)\n    q.pop(0)\n",
+            "def f(xs):\n    q = [1]\n    x = q or xs\n    q.pop(0)\n",
+            "def f(q):\n    q.pop(0)\n",
+            "def f(xs):\n    q = xs\n    q.pop(0)\n",
+            "def f(xs):\n    q = []\n    q = []\n    q.pop(0)\n",
+            "def f(xs):\n    q: list = []\n    q.pop(0)\n",
+            "q = []\nq.pop(0)\n",
+        ] {
+            assert_eq!(queue_in(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn fresh_empty_list_is_the_statement_right_before() {
+        let source = "def f():\n    out = []\n    # note\n    for x in y:\n        out.append(x)\n    other = [1]\n    for x in y:\n        other.append(x)\n";
+        let tree = parse(source);
+        let loops: Vec<Node> = {
+            let body = tree
+                .root_node()
+                .named_child(0)
+                .unwrap()
+                .child_by_field_name("body")
+                .unwrap();
+            let mut cursor = body.walk();
+            let found: Vec<Node> = body
+                .named_children(&mut cursor)
+                .filter(|s| s.kind() == "for_statement")
+                .collect();
+            found
+        };
+        assert!(fresh_empty_list_before(loops[0], source, "out").is_some());
+        assert!(fresh_empty_list_before(loops[0], source, "other").is_none());
+        assert!(fresh_empty_list_before(loops[1], source, "other").is_none());
+        let parts = append_loop(loops[0], source).unwrap();
+        assert_eq!(text(parts.value, source), "x");
+        assert!(parts.condition.is_none());
+    }
 }

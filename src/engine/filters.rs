@@ -97,8 +97,16 @@ fn trailing_arguments(arguments: Node, source: &str) -> Option<String> {
 fn parenthesized(expression: Node, source: &str) -> String {
     let body = text(expression, source);
     match expression.kind() {
-        "identifier" | "call" | "attribute" | "subscript" | "string" | "parenthesized_expression" | "list"
-        | "dictionary" | "set" | "tuple" => body.to_string(),
+        "identifier"
+        | "call"
+        | "attribute"
+        | "subscript"
+        | "string"
+        | "parenthesized_expression"
+        | "list"
+        | "dictionary"
+        | "set"
+        | "tuple" => body.to_string(),
         _ => format!("({body})"),
     }
 }

@@ -159,7 +159,7 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
         "no-await?" => pass(!analysis::contains_kind(node, &["await", "async"])),
         "not-decorated-with?" => pass(!decorated_with(node, &strings, ctx)),
         "stringified?" => pass(is_stringified(node, ctx)),
-        "cache-key?" => pass(is_cache_key(node, ctx.source)),
+        "cache-key?" => pass(is_cache_key(node, ctx.source, ctx.semantic)),
         "queue-list?" => pass(analysis::queue_list(node, ctx.source, ctx.semantic).is_some()),
         "comprehension-loop?" => pass(is_comprehension_loop(node, ctx)),
         _ => Verdict::Skip,
@@ -283,7 +283,7 @@ fn is_stringified(node: Node, ctx: &GuardContext) -> bool {
 /// in it, used as an index into something named `*cache*`/`*memo*`, or passed to
 /// a method of something named `*cache*`. Arithmetic on the hash (`% shards`)
 /// is not a key: it needs the `int`.
-fn is_cache_key(expression: Node, source: &str) -> bool {
+fn is_cache_key(expression: Node, source: &str, semantic: &Semantic) -> bool {
     let lower = |n: Node| text(n, source).to_ascii_lowercase();
     let names_key = |n: Node| {
         let name = match n.kind() {
@@ -313,16 +313,19 @@ fn is_cache_key(expression: Node, source: &str) -> bool {
                     return true;
                 }
                 // `str(hash(...))` goes on as text; other calls consume the value.
-                if !function.is_some_and(|f| text(f, source) == "str") {
+                let is_str = function
+                    .and_then(|f| semantic.resolve(f, source))
+                    .is_some_and(|q| q == "builtins.str");
+                if !is_str {
                     return false;
                 }
                 is_text = true;
             }
             "call" => {}
             "subscript" => {
-                return parent.child_by_field_name("value").is_some_and(|v| {
-                    v != current && (lower(v).contains("cache") || lower(v).contains("memo"))
-                })
+                return parent
+                    .child_by_field_name("value")
+                    .is_some_and(|v| v != current && (lower(v).contains("cache") || lower(v).contains("memo")))
             }
             "assignment" => {
                 return parent.child_by_field_name("right") == Some(current)

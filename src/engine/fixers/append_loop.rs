@@ -29,10 +29,7 @@ pub fn append_loop_to_comprehension(ctx: &FixContext) -> Option<FixOutput> {
     }
     comprehension.push(']');
     Some(FixOutput {
-        edits: vec![Edit::replace(
-            init.start_byte()..ctx.target.end_byte(),
-            comprehension,
-        )],
+        edits: vec![Edit::replace(init.start_byte()..ctx.target.end_byte(), comprehension)],
         ..FixOutput::default()
     })
 }

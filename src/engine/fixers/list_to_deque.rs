@@ -26,10 +26,7 @@ pub fn list_to_deque(ctx: &FixContext) -> Option<FixOutput> {
     let init_text = match init.kind() {
         "list" if init.named_child_count() == 0 => format!("{deque}()"),
         // `list(xs)` -> `deque(xs)`: both copy any iterable.
-        "call" => format!(
-            "{deque}{}",
-            text(init.child_by_field_name("arguments")?, source)
-        ),
+        "call" => format!("{deque}{}", text(init.child_by_field_name("arguments")?, source)),
         _ => format!("{deque}({})", text(init, source)),
     };
     let mut edits = vec![Edit::replace(init.byte_range(), init_text)];
