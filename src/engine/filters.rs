@@ -5,7 +5,14 @@ use super::semantic::text;
 use super::template::{RenderContext, Rendered};
 use tree_sitter::Node;
 
-const FILTERS: &[&str] = &["as-set", "without-keyword", "lazy-log-args"];
+const FILTERS: &[&str] = &[
+    "as-set",
+    "without-keyword",
+    "lazy-log-args",
+    "generator-argument",
+    "trailing-arguments",
+    "parenthesized",
+];
 
 pub fn exists(name: &str) -> bool {
     FILTERS.contains(&name)
@@ -17,6 +24,9 @@ pub fn apply(name: &str, arg: Option<&str>, nodes: &[Node], ctx: &RenderContext)
         "as-set" => as_set(node, ctx.source)?,
         "without-keyword" => without_keyword(node, ctx.source, arg?)?,
         "lazy-log-args" => return lazy_log_args(node, ctx.source),
+        "generator-argument" => generator_argument(node, ctx.source)?,
+        "trailing-arguments" => trailing_arguments(node, ctx.source)?,
+        "parenthesized" => parenthesized(node, ctx.source),
         _ => return None,
     };
     Some(Rendered {
@@ -47,6 +57,61 @@ fn without_keyword(arguments: Node, source: &str, name: &str) -> Option<String> 
         .map(|arg| text(arg, source))
         .collect();
     Some(format!("({})", kept.join(", ")))
+}
+
+/// An argument list whose first argument is a list comprehension, with the
+/// comprehension made a generator: `([x for x in xs])` -> `(x for x in xs)`, and
+/// `([x for x in xs], 0)` -> `((x for x in xs), 0)` (a generator that is not the
+/// only argument needs its own parentheses, a trailing comma included).
+fn generator_argument(arguments: Node, source: &str) -> Option<String> {
+    let mut cursor = arguments.walk();
+    let comprehension = arguments
+        .named_children(&mut cursor)
+        .find(|c| c.kind() != "comment")
+        .filter(|c| c.kind() == "list_comprehension")?;
+    let body = text(comprehension, source);
+    let inner = body.strip_prefix('[')?.strip_suffix(']')?;
+    let (start, end) = (comprehension.start_byte(), comprehension.end_byte());
+    let before = &source[arguments.start_byte()..start];
+    let after = &source[end..arguments.end_byte()];
+    let sole = before.trim() == "(" && after.trim() == ")";
+    let generator = if sole { inner.to_string() } else { format!("({inner})") };
+    Some(format!("{before}{generator}{after}"))
+}
+
+/// `(a, b=1)` -> `, a, b=1` and `()` -> ``: the arguments of a call passed on
+/// after the callable, as `asyncio.to_thread(f, a, b=1)` takes them.
+fn trailing_arguments(arguments: Node, source: &str) -> Option<String> {
+    let body = text(arguments, source);
+    let inner = body.strip_prefix('(')?.strip_suffix(')')?;
+    if arguments.named_child_count() == 0 {
+        return inner.trim().is_empty().then(String::new);
+    }
+    // Arguments on lines of their own stay there.
+    if inner.starts_with(['\r', '\n']) {
+        return Some(format!(",{inner}"));
+    }
+    Some(format!(", {}", inner.trim_start()))
+}
+
+/// The expression in parentheses unless it is already a primary (a name, call,
+/// attribute, subscript, literal or bracketed display) that binds tighter than
+/// anything placed around it.
+fn parenthesized(expression: Node, source: &str) -> String {
+    let body = text(expression, source);
+    match expression.kind() {
+        "identifier"
+        | "call"
+        | "attribute"
+        | "subscript"
+        | "string"
+        | "parenthesized_expression"
+        | "list"
+        | "dictionary"
+        | "set"
+        | "tuple" => body.to_string(),
+        _ => format!("({body})"),
+    }
 }
 
 /// An eagerly formatted log message turned into lazy `%`-style arguments:

@@ -448,7 +448,14 @@ fn keep_comments(tree: &Tree, edits: &[Edit], source: &str, eol: &str) -> Vec<Ed
         if comments.is_empty() {
             continue;
         }
-        let statement = enclosing_statement(cover);
+        // The statement where the edit starts: for an edit spanning several
+        // statements `cover` is their block, whose own statement is the
+        // enclosing `def` or loop, too far up.
+        let first = tree
+            .root_node()
+            .descendant_for_byte_range(edit.range.start, edit.range.start + 1)
+            .unwrap_or(cover);
+        let statement = enclosing_statement(first);
         moved.extend(comments.into_iter().map(|(_, c)| (statement, c)));
     }
     let mut edits = Vec::new();

@@ -3,8 +3,10 @@
 //! names one with `fixer = "name"` in a `[[pattern]]`; the query and guards
 //! still decide what matches. Analyses shared between fixers live in
 //! [`super::analysis`], never in a fixer.
+mod append_loop;
 mod bounded;
 pub mod dataclass_slots;
+mod list_to_deque;
 pub mod lru_ordered_dict;
 mod sequential_await_loop;
 mod unbounded_gather;
@@ -36,6 +38,11 @@ pub type Fixer = for<'a, 't> fn(&FixContext<'a, 't>) -> Option<FixOutput>;
 
 /// Every fixer, by the name codemods use in `fixer = "..."`.
 const FIXERS: &[(&str, Fixer)] = &[
+    ("list-to-deque", list_to_deque::list_to_deque),
+    (
+        "append-loop-to-comprehension",
+        append_loop::append_loop_to_comprehension,
+    ),
     ("bound-coroutines", unbounded_gather::fix),
     ("gather-await-loop", sequential_await_loop::fix),
     ("lru-to-ordered-dict", lru_ordered_dict::fix),

@@ -1,0 +1,31 @@
+def extend_existing(out, items):
+    for x in items:
+        out.append(x)
+    return out
+
+
+def prefilled(items):
+    out = [0]
+    for x in items:
+        out.append(x)
+    return out
+
+
+def gap(items):
+    out = []
+    count = len(items)
+    for x in items:
+        out.append(x * count)
+    return out
+
+
+out = []
+for x in range(3):
+    out.append(x)
+
+
+class Config:
+    FACTOR = 2
+    values = []
+    for i in range(3):
+        values.append(i * FACTOR)

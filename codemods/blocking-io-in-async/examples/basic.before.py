@@ -1,0 +1,7 @@
+import requests
+
+
+async def fetch_exchange_rates(base):
+    response = requests.get(f"https://api.example.com/rates/{base}", timeout=10)
+    response.raise_for_status()
+    return response.json()["rates"]

@@ -1,0 +1,2 @@
+def sum_of_squares(values):
+    return sum([x * x for x in values])
