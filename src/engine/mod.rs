@@ -159,11 +159,12 @@ pub struct Mode {
 /// could not be processed (it does not parse).
 pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> Result<FileOutcome, String> {
     let file = SourceFile::new(text);
-    let (active, literal_offsets) = rules.candidates(file.body);
+    let (active, mut literal_offsets) = rules.candidates(file.body);
     let mut outcome = FileOutcome::default();
     if !active.contains(&true) {
         return Ok(outcome);
     }
+    literal_offsets.extend(prefilter::alias_hits(file.body, &literal_offsets));
     if let Some(fragment) = prefilter::fragment(file.body, &literal_offsets, rules.spans_classes(&active)) {
         let tree = parser.parse(&fragment, None);
         if tree.is_some_and(|t| !t.root_node().has_error() && !fragment_has_candidates(&t, &fragment, rules, &active)) {

@@ -153,7 +153,8 @@ impl Semantic {
         }
     }
 
-    fn resolve_name(&self, name: &str) -> Option<String> {
+    /// What a bare name refers to at module scope (`builtins.len` when nothing rebinds it).
+    pub fn resolve_name(&self, name: &str) -> Option<String> {
         if self.other_bindings.contains(name) {
             return None;
         }
@@ -231,6 +232,53 @@ fn is_binding_position(ancestors: &[(&str, Option<&str>)], field: Option<&str>) 
         }
     }
     false
+}
+
+/// [`is_binding_position`] for analyses that start from a node rather than a
+/// walk: rebuilds the ancestor path it needs, nearest first, up to the first
+/// ancestor that decides.
+pub fn is_binding(identifier: Node) -> bool {
+    const PASS_THROUGH: &[&str] = &[
+        "pattern_list",
+        "tuple_pattern",
+        "list_pattern",
+        "parenthesized_expression",
+        "expression_list",
+        "tuple",
+        "list",
+    ];
+    let Some(parent) = identifier.parent() else {
+        return false;
+    };
+    let field = field_in_parent(parent, identifier);
+    let mut ancestors = Vec::new();
+    let mut current = Some(parent);
+    while let Some(node) = current {
+        let up = node.parent();
+        ancestors.push((node.kind(), up.and_then(|p| field_in_parent(p, node))));
+        if !PASS_THROUGH.contains(&node.kind()) {
+            break;
+        }
+        current = up;
+    }
+    ancestors.reverse();
+    is_binding_position(&ancestors, field)
+}
+
+/// The field through which `parent` holds `child`.
+fn field_in_parent(parent: Node, child: Node) -> Option<&'static str> {
+    let mut cursor = parent.walk();
+    if !cursor.goto_first_child() {
+        return None;
+    }
+    loop {
+        if cursor.node() == child {
+            return cursor.field_name();
+        }
+        if !cursor.goto_next_sibling() {
+            return None;
+        }
+    }
 }
 
 /// The innermost `def` (or lambda) containing `node`.

@@ -4,7 +4,9 @@
 //! still decide what matches. Analyses shared between fixers live in
 //! [`super::analysis`], never in a fixer.
 mod bounded;
+mod perf_counter;
 mod sequential_await_loop;
+mod string_join;
 mod unbounded_gather;
 
 use super::source::SourceFile;
@@ -36,6 +38,8 @@ pub type Fixer = for<'a, 't> fn(&FixContext<'a, 't>) -> Option<FixOutput>;
 const FIXERS: &[(&str, Fixer)] = &[
     ("bound-coroutines", unbounded_gather::fix),
     ("gather-await-loop", sequential_await_loop::fix),
+    ("string-join", string_join::fix),
+    ("perf-counter", perf_counter::fix),
 ];
 
 /// The fixer registered under `name`.
