@@ -1,6 +1,7 @@
 //! Template filters: conversions a template applies to a capture when plain
 //! text substitution is not enough. A filter that cannot convert its input
 //! exactly returns `None`, and the rewrite is skipped.
+use super::analysis;
 use super::semantic::text;
 use super::template::{RenderContext, Rendered};
 use tree_sitter::Node;
@@ -9,6 +10,10 @@ const FILTERS: &[&str] = &[
     "as-set",
     "without-keyword",
     "lazy-log-args",
+    "builtin-generic",
+    "as-union",
+    "loop-target",
+    "loop-keys",
     "generator-argument",
     "trailing-arguments",
     "parenthesized",
@@ -24,6 +29,10 @@ pub fn apply(name: &str, arg: Option<&str>, nodes: &[Node], ctx: &RenderContext)
         "as-set" => as_set(node, ctx.source)?,
         "without-keyword" => without_keyword(node, ctx.source, arg?)?,
         "lazy-log-args" => return lazy_log_args(node, ctx.source),
+        "builtin-generic" => analysis::builtin_for_typing_alias(node, ctx.source, ctx.semantic)?.to_string(),
+        "as-union" => as_union(node, ctx)?,
+        "loop-target" => loop_target(node, ctx.source)?,
+        "loop-keys" => loop_keys(node, ctx.source)?,
         "generator-argument" => generator_argument(node, ctx.source)?,
         "trailing-arguments" => trailing_arguments(node, ctx.source)?,
         "parenthesized" => parenthesized(node, ctx.source),
@@ -32,6 +41,47 @@ pub fn apply(name: &str, arg: Option<&str>, nodes: &[Node], ctx: &RenderContext)
     Some(Rendered {
         text,
         ..Rendered::default()
+    })
+}
+
+/// `Union[a, b]` -> `a | b`; `Optional[a]` -> `a | None` (the generic is a
+/// `generic_type` or a `subscript`).
+fn as_union(generic: Node, ctx: &RenderContext) -> Option<String> {
+    let members = analysis::generic_members(generic);
+    if !analysis::union_operands_ok(&members) {
+        return None;
+    }
+    let name = match generic.kind() {
+        "subscript" => generic.child_by_field_name("value")?,
+        _ => generic.named_child(0)?,
+    };
+    let mut operands: Vec<&str> = members.iter().map(|m| text(*m, ctx.source)).collect();
+    match ctx.semantic.resolve(name, ctx.source)?.as_str() {
+        "typing.Optional" if operands.len() == 1 => operands.push("None"),
+        "typing.Union" => {}
+        _ => return None,
+    }
+    Some(operands.join(" | "))
+}
+
+/// The target of the loop `expression` varies in (`user_id`).
+fn loop_target(expression: Node, source: &str) -> Option<String> {
+    let for_loop = analysis::loop_varying(expression, source)?;
+    Some(text(for_loop.child_by_field_name("left")?, source).to_string())
+}
+
+/// Every value `expression` takes over the loop it varies in: the iterable
+/// itself when `expression` is the loop target (`user_ids`), else a
+/// comprehension (`[user.id for user in users]`).
+fn loop_keys(expression: Node, source: &str) -> Option<String> {
+    let for_loop = analysis::loop_varying(expression, source)?;
+    let target = text(for_loop.child_by_field_name("left")?, source);
+    let iterable = text(for_loop.child_by_field_name("right")?, source);
+    let key = text(expression, source);
+    Some(if key == target {
+        iterable.to_string()
+    } else {
+        format!("[{key} for {target} in {iterable}]")
     })
 }
 

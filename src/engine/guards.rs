@@ -50,6 +50,15 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("cache-key?", Some(0)),
     ("queue-list?", Some(0)),
     ("comprehension-loop?", Some(0)),
+    ("in-annotation?", Some(0)),
+    ("typing-builtin-alias?", Some(0)),
+    ("union-convertible?", Some(0)),
+    ("fresh-accumulator?", Some(1)),
+    ("duration-start?", Some(0)),
+    ("sqlalchemy-session?", Some(0)),
+    ("gathers-shared-session?", Some(0)),
+    ("varies-in-loop?", Some(0)),
+    ("sync-wrapping-decorator?", Some(0)),
 ];
 
 /// Guards whose verdict on a prefilter fragment (some top-level statements and
@@ -195,6 +204,18 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
         "cache-key?" => pass(is_cache_key(node, ctx.source, ctx.semantic)),
         "queue-list?" => pass(analysis::queue_list(node, ctx.source, ctx.semantic).is_some()),
         "comprehension-loop?" => pass(is_comprehension_loop(node, ctx)),
+        "in-annotation?" => pass(analysis::in_annotation(node)),
+        "typing-builtin-alias?" => pass(analysis::builtin_for_typing_alias(node, ctx.source, ctx.semantic).is_some()),
+        "union-convertible?" => pass(analysis::union_operands_ok(&analysis::generic_members(node))),
+        "fresh-accumulator?" => pass(
+            analysis::fresh_accumulator(node, ctx.source)
+                .is_some_and(|acc| is_empty_literal(acc.value, ctx.source, strings[0])),
+        ),
+        "duration-start?" => pass(analysis::duration_clocks(node, ctx.source, ctx.semantic).is_some()),
+        "sqlalchemy-session?" => pass(analysis::is_sqlalchemy_session(node, ctx.source, ctx.semantic)),
+        "gathers-shared-session?" => pass(gathers_shared_session(node, ctx)),
+        "varies-in-loop?" => pass(analysis::loop_varying(node, ctx.source).is_some()),
+        "sync-wrapping-decorator?" => pass(analysis::is_sync_wrapping_decorator(node, ctx.source)),
         _ => Verdict::Skip,
     }
 }
@@ -469,6 +490,53 @@ fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdict {
         }
     }
     Verdict::Pass
+}
+
+/// `""` (any quotes and `b`/`r` prefixes, no f-string) for `"str"`; `[]` for `"list"`.
+fn is_empty_literal(value: Node, source: &str, kind: &str) -> bool {
+    match kind {
+        "str" => {
+            value.kind() == "string"
+                && value.named_child_count() == 2
+                && value
+                    .child(0)
+                    .is_some_and(|start| !text(start, source).to_ascii_lowercase().contains(['f', 't']))
+        }
+        "list" => value.kind() == "list" && value.named_child_count() == 0,
+        _ => false,
+    }
+}
+
+/// Every coroutine `gather` runs receives the same SQLAlchemy session as an
+/// argument.
+fn gathers_shared_session(gather: Node, ctx: &GuardContext) -> bool {
+    let Some(calls) = concurrency::gathered_calls(gather, ctx.source) else {
+        return false;
+    };
+    let session_arguments = |call: Node| -> Vec<String> {
+        let Some(arguments) = call.child_by_field_name("arguments") else {
+            return Vec::new();
+        };
+        let mut cursor = arguments.walk();
+        let names: Vec<String> = arguments
+            .named_children(&mut cursor)
+            .map(|a| a.child_by_field_name("value").unwrap_or(a))
+            .filter(|a| a.kind() == "identifier" && analysis::is_sqlalchemy_session(*a, ctx.source, ctx.semantic))
+            .map(|a| text(a, ctx.source).to_string())
+            .collect();
+        names
+    };
+    let first = session_arguments(calls[0]);
+    first
+        .iter()
+        .any(|session| calls[1..].iter().all(|call| session_arguments(*call).contains(session)))
+        && (calls.len() > 1 || is_comprehension_element(calls[0]))
+}
+
+/// The element of a comprehension: one call, run once per item.
+fn is_comprehension_element(call: Node) -> bool {
+    call.parent()
+        .is_some_and(|p| matches!(p.kind(), "list_comprehension" | "generator_expression"))
 }
 
 fn all_named_children(node: Node, predicate: impl Fn(Node) -> bool) -> bool {

@@ -219,6 +219,47 @@ fn alias_uses(source: &str, statements: &[Range<usize>], hits: &[usize]) -> Vec<
     uses
 }
 
+/// Offsets of every use of a name an import gives to a literal-bearing name
+/// (`from time import sleep as nap`: each `nap`), so a statement calling
+/// `nap(1)`, which holds no literal, still reaches the fragment. A literal hit
+/// that is followed by `as <name>` anywhere (`with`, `except`) only adds
+/// statements: the fragment over-approximates, as it must.
+pub fn alias_hits(source: &str, hits: &[usize]) -> Vec<usize> {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = source.as_bytes();
+    let mut aliases: Vec<&str> = Vec::new();
+    for &hit in hits {
+        let word_end = hit + bytes[hit..].iter().take_while(|b| is_word(**b)).count();
+        let rest = &source[word_end..];
+        let Some(after_as) = rest
+            .strip_prefix([' ', '\t'])
+            .map(|r| r.trim_start_matches([' ', '\t']))
+            .and_then(|r| r.strip_prefix("as"))
+            .filter(|r| r.starts_with([' ', '\t']))
+        else {
+            continue;
+        };
+        let alias = after_as.trim_start_matches([' ', '\t']);
+        let alias = &alias[..alias.bytes().take_while(|b| is_word(*b)).count()];
+        if !alias.is_empty() && !aliases.contains(&alias) {
+            aliases.push(alias);
+        }
+    }
+    let mut offsets = Vec::new();
+    for alias in aliases {
+        let mut from = 0;
+        while let Some(at) = source[from..].find(alias).map(|i| from + i) {
+            let end = at + alias.len();
+            let bounded = (at == 0 || !is_word(bytes[at - 1])) && (end == bytes.len() || !is_word(bytes[end]));
+            if bounded {
+                offsets.push(at);
+            }
+            from = end;
+        }
+    }
+    offsets
+}
+
 /// Which statements a literal occurs in, each with the one before it (patterns
 /// may span two consecutive statements).
 fn relevant(statements: &[Range<usize>], hits: &[usize]) -> Vec<bool> {
@@ -244,6 +285,14 @@ mod tests {
             .into_iter()
             .map(|s| source[s.range].trim_end())
             .collect()
+    }
+
+    #[test]
+    fn aliases_of_literal_names_are_hits() {
+        let source = "from time import sleep as nap\n\nasync def f():\n    nap(1)\n";
+        let hits = alias_hits(source, &[source.find("sleep").unwrap()]);
+        assert_eq!(hits, vec![source.find("nap").unwrap(), source.rfind("nap").unwrap()]);
+        assert!(alias_hits("sleep(1)\n", &[0]).is_empty());
     }
 
     #[test]

@@ -160,7 +160,8 @@ impl Semantic {
             .is_some_and(|q| q.strip_prefix("builtins.") == Some(name))
     }
 
-    fn resolve_name(&self, name: &str) -> Option<String> {
+    /// What a bare name refers to at module scope (`builtins.len` when nothing rebinds it).
+    pub fn resolve_name(&self, name: &str) -> Option<String> {
         if self.other_bindings.contains(name) {
             return None;
         }

@@ -4,7 +4,7 @@
 //! Task, whether code is already bounded by a semaphore, and the sites the
 //! bounded rewrites change. Like every analysis here, each answers on the side
 //! that makes a rule skip when it cannot tell.
-use super::{fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk};
+use super::{contains_kind, fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk};
 use crate::engine::semantic::{enclosing_function, enclosing_statement, is_async_def, text, Semantic};
 use tree_sitter::Node;
 
@@ -272,6 +272,32 @@ pub fn unbounded_site<'t>(call: Node<'t>, semantic: &Semantic, source: &str) -> 
     needs_bound(coroutine, call, semantic, source).then_some(UnboundedSite { function, coroutine })
 }
 
+/// The coroutine calls a `gather(...)` runs, when they can be read off the code:
+/// its positional call arguments, or the element of `*[f(x) for ...]`,
+/// `*(f(x) for ...)`, `*[f(a), g(b)]`, or of `*tasks` built just before.
+pub fn gathered_calls<'t>(gather: Node<'t>, source: &str) -> Option<Vec<Node<'t>>> {
+    let arguments = gather.child_by_field_name("arguments")?;
+    let positional: Vec<Node> = arguments
+        .named_children(&mut arguments.walk())
+        .filter(|a| !matches!(a.kind(), "comment" | "keyword_argument" | "dictionary_splat"))
+        .collect();
+    let elements = match positional[..] {
+        [splat] if splat.kind() == "list_splat" => {
+            let mut items = splat.named_child(0)?;
+            if items.kind() == "identifier" {
+                items = built_just_before(gather, items, enclosing_function(gather)?, source)?;
+            }
+            match items.kind() {
+                "list_comprehension" | "generator_expression" => vec![items.child_by_field_name("body")?],
+                "list" | "tuple" => items.named_children(&mut items.walk()).collect(),
+                _ => return None,
+            }
+        }
+        _ => positional,
+    };
+    (!elements.is_empty() && elements.iter().all(|e| e.kind() == "call")).then_some(elements)
+}
+
 /// For `gather(*tasks)`: the comprehension in `tasks = [...]` when that is the
 /// statement just before and `tasks` is used nowhere else in the function (so
 /// changing what its elements are cannot be observed).
@@ -378,15 +404,6 @@ pub fn independent_await_loop<'t>(for_statement: Node<'t>, semantic: &Semantic, 
         for_statement,
         call,
     })
-}
-
-fn contains_kind(node: Node, kinds: &[&str]) -> bool {
-    let mut found = false;
-    walk(node, |n| {
-        found |= kinds.contains(&n.kind());
-        !found
-    });
-    found
 }
 
 fn is_within(node: Node, outer: Node) -> bool {

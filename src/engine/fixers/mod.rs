@@ -8,7 +8,9 @@ mod bounded;
 pub mod dataclass_slots;
 mod list_to_deque;
 pub mod lru_ordered_dict;
+mod perf_counter;
 mod sequential_await_loop;
+mod string_join;
 mod unbounded_gather;
 
 use super::source::SourceFile;
@@ -45,6 +47,8 @@ const FIXERS: &[(&str, Fixer)] = &[
     ),
     ("bound-coroutines", unbounded_gather::fix),
     ("gather-await-loop", sequential_await_loop::fix),
+    ("string-join", string_join::fix),
+    ("perf-counter", perf_counter::fix),
     ("lru-to-ordered-dict", lru_ordered_dict::fix),
     ("dataclass-slots", dataclass_slots::fix),
 ];

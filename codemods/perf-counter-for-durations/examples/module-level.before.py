@@ -1,0 +1,7 @@
+import time
+
+START = time.time()
+
+
+def uptime():
+    return time.time() - START

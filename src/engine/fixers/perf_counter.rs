@@ -1,0 +1,30 @@
+//! `start = time.time()` ... `time.time() - start` -> `time.perf_counter()` in
+//! every place, so the duration is measured on the monotonic high-resolution
+//! clock. The guard (`#duration-start?`) has proven `start` serves only durations.
+use super::{FixContext, FixOutput};
+use crate::edit::{Edit, ImportRequest};
+use crate::engine::analysis;
+use crate::engine::template::spell_import;
+
+pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
+    let source = ctx.render.source;
+    let semantic = ctx.render.semantic;
+    let start = *ctx.render.captures.get("name")?.first()?;
+    let clock = *ctx.render.captures.get("clock")?.first()?;
+    let request = ImportRequest {
+        module: "time".into(),
+        member: Some("perf_counter".into()),
+    };
+    let (spelling, import) = spell_import(&request, semantic)?;
+    let mut edits = vec![Edit::replace(clock.byte_range(), spelling.clone())];
+    for duration_clock in analysis::duration_clocks(start, source, semantic)? {
+        if semantic.resolve(duration_clock, source).as_deref() == Some("time.time") {
+            edits.push(Edit::replace(duration_clock.byte_range(), spelling.clone()));
+        }
+    }
+    Some(FixOutput {
+        edits,
+        imports: import.into_iter().collect(),
+        safety: None,
+    })
+}
