@@ -9,6 +9,10 @@
 //! a state the check is known to accept. Used for `compile()` failures (the
 //! items are one file's fixes) and for `--verify-cmd` (fixes across files).
 
+/// Checks a set of items: `Ok(())` when they pass together, `Err(how)` when
+/// they fail; an outer `Err` aborts the search.
+pub type Check<'t, T, E> = dyn FnMut(&[T]) -> anyhow::Result<Result<(), E>> + 't;
+
 /// What a search found.
 #[derive(Debug)]
 pub struct Found<T, E> {
@@ -23,14 +27,12 @@ pub struct Found<T, E> {
 }
 
 /// Searches `all`, which fails with `failure` (the empty set passes), for the
-/// items that make `test` fail. `test(set)` says whether `set` together passes
-/// (`Ok(())`) or fails and how (`Err(e)`); an outer `Err` aborts the search.
-/// At most `max_runs` tests when given; what is left then is `untested`.
+/// items that make `test` fail. At most `max_runs` tests when given; what is left then is `untested`.
 pub fn find_culprits<T: Clone, E: Clone>(
     all: Vec<T>,
     failure: E,
     max_runs: Option<usize>,
-    test: &mut dyn FnMut(&[T]) -> anyhow::Result<Result<(), E>>,
+    test: &mut Check<'_, T, E>,
 ) -> anyhow::Result<Found<T, E>> {
     let mut search = Search {
         test,
@@ -49,7 +51,7 @@ pub fn find_culprits<T: Clone, E: Clone>(
 }
 
 struct Search<'t, T, E> {
-    test: &'t mut dyn FnMut(&[T]) -> anyhow::Result<Result<(), E>>,
+    test: &'t mut Check<'t, T, E>,
     max_runs: Option<usize>,
     found: Found<T, E>,
 }
