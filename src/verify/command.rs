@@ -156,6 +156,10 @@ struct WorkTree<'a> {
 struct WrittenFile<'a> {
     path: &'a Path,
     original: &'a str,
+    /// The text with all its fixes, and their ids: most bisection steps keep a
+    /// file whole or revert it whole, and need no re-run of the engine.
+    fixed: &'a str,
+    all: HashSet<FixId>,
     /// What perfmod last wrote there, to write over only that.
     on_disk: Vec<u8>,
     /// The fixes in `on_disk`.
@@ -183,11 +187,14 @@ impl<'a> WorkTree<'a> {
                 let line = outcome.applied.iter().find(|a| &a.id() == id).map_or(0, |a| a.line);
                 fixes.push((files.len(), id.clone(), line));
             }
+            let all: HashSet<FixId> = ids.into_iter().collect();
             files.push(WrittenFile {
                 path: &result.path,
                 original,
+                fixed,
                 on_disk: fixed.as_bytes().to_vec(),
-                applied: ids.into_iter().collect(),
+                applied: all.clone(),
+                all,
             });
         }
         WorkTree {
@@ -212,7 +219,11 @@ impl<'a> WorkTree<'a> {
             if ids == file.applied {
                 continue;
             }
-            let (text, _) = rewrite_with(file.original, ids.clone(), self.rules, self.mode, &mut self.parser)?;
+            let text = if ids == file.all {
+                file.fixed.to_string()
+            } else {
+                rewrite_with(file.original, ids.clone(), self.rules, self.mode, &mut self.parser)?.0
+            };
             if text.as_bytes() != file.on_disk {
                 write_atomically(file.path, &file.on_disk, &text)
                     .with_context(|| format!("writing {}", display_path(file.path)))?;
