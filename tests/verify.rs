@@ -84,7 +84,10 @@ class AppTest(unittest.TestCase):
 ";
 
 fn has_python() -> bool {
-    Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// A temporary directory with `codemods/` (the user codemods) and `proj/`.
@@ -181,16 +184,22 @@ fn await_outside_async_parses_but_does_not_compile() {
     assert_eq!(output.status.code(), Some(0));
     let err = stderr(&output);
     assert!(
-        err.contains("warning: mixed.py:9: sleep-anywhere rewrite left out") && err.contains("'await' outside async function"),
+        err.contains("warning: mixed.py:9: sleep-anywhere rewrite left out")
+            && err.contains("'await' outside async function"),
         "{err}"
     );
     assert_eq!(
         read(dir.path(), "mixed.py"),
-        MIXED.replacen("import time\n", "import time\nimport asyncio\n", 1).replace(
-            "async def a():\n    time.sleep(0)",
-            "async def a():\n    await asyncio.sleep(0)"
-        )
-        .replace("async def c():\n    time.sleep(0)", "async def c():\n    await asyncio.sleep(0)")
+        MIXED
+            .replacen("import time\n", "import time\nimport asyncio\n", 1)
+            .replace(
+                "async def a():\n    time.sleep(0)",
+                "async def a():\n    await asyncio.sleep(0)"
+            )
+            .replace(
+                "async def c():\n    time.sleep(0)",
+                "async def c():\n    await asyncio.sleep(0)"
+            )
     );
 }
 
@@ -258,14 +267,24 @@ fn verify_cmd_reverts_just_the_rewrite_that_breaks_a_test() {
     }
     let dir = app();
     let select = "blocking-sleep-in-async,list-to-tuple";
-    let output = perfmod(dir.path(), &["fix", "--apply", "--select", select, "--verify-cmd", UNITTEST]);
+    let output = perfmod(
+        dir.path(),
+        &["fix", "--apply", "--select", select, "--verify-cmd", UNITTEST],
+    );
     let err = stderr(&output);
     // Four rewrites: two sleeps, two list() calls; the one in names() breaks a test.
     assert!(err.contains("bisecting 4 rewrites"), "{err}");
-    assert!(err.contains("verify: reverted list-to-tuple at app/names.py:2"), "{err}");
+    assert!(
+        err.contains("verify: reverted list-to-tuple at app/names.py:2"),
+        "{err}"
+    );
     assert!(err.contains("AssertionError: ('a', 'b') != ['a', 'b']"), "{err}");
     assert!(err.contains("verify: kept 3 of 4"), "{err}");
-    assert_eq!(output.status.code(), Some(1), "a reverted rewrite leaves a pending finding");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a reverted rewrite leaves a pending finding"
+    );
     let jobs = read(dir.path(), "app/jobs.py");
     assert_eq!(jobs.matches("await asyncio.sleep(0)").count(), 2, "{jobs}");
     assert_eq!(
@@ -290,7 +309,14 @@ fn verify_cmd_that_passes_keeps_everything_in_one_run() {
     let dir = app();
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--select", "blocking-sleep-in-async", "--verify-cmd", UNITTEST],
+        &[
+            "fix",
+            "--apply",
+            "--select",
+            "blocking-sleep-in-async",
+            "--verify-cmd",
+            UNITTEST,
+        ],
     );
     assert_eq!(output.status.code(), Some(0));
     assert!(stderr(&output).contains("passes with all 2 rewrites applied"));
@@ -305,7 +331,10 @@ fn a_command_that_fails_on_its_own_leaves_the_tree_as_it_started() {
     }
     let dir = app();
     let select = "blocking-sleep-in-async,list-to-tuple";
-    let output = perfmod(dir.path(), &["fix", "--apply", "--select", select, "--verify-cmd", "exit 3"]);
+    let output = perfmod(
+        dir.path(),
+        &["fix", "--apply", "--select", select, "--verify-cmd", "exit 3"],
+    );
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("fails even with every rewrite reverted"));
     assert_eq!(read(dir.path(), "app/jobs.py"), JOBS);
@@ -323,7 +352,16 @@ fn the_run_budget_is_kept() {
     // One run: no room to bisect, so everything is reverted.
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--select", select, "--verify-cmd", UNITTEST, "--verify-max-runs", "1"],
+        &[
+            "fix",
+            "--apply",
+            "--select",
+            select,
+            "--verify-cmd",
+            UNITTEST,
+            "--verify-max-runs",
+            "1",
+        ],
     );
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("--verify-max-runs 1 leaves no run"));
@@ -333,10 +371,22 @@ fn the_run_budget_is_kept() {
     // and the tree ends on a state the tests passed with.
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--select", select, "--verify-cmd", UNITTEST, "--verify-max-runs", "3"],
+        &[
+            "fix",
+            "--apply",
+            "--select",
+            select,
+            "--verify-cmd",
+            UNITTEST,
+            "--verify-max-runs",
+            "3",
+        ],
     );
     let err = stderr(&output);
-    assert!(err.contains("left untested when --verify-max-runs 3 was reached"), "{err}");
+    assert!(
+        err.contains("left untested when --verify-max-runs 3 was reached"),
+        "{err}"
+    );
     assert!(err.contains("(3 runs of at most 3)"), "{err}");
     let tests = Command::new("sh")
         .args(["-c", UNITTEST])
