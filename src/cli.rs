@@ -83,6 +83,8 @@ pub struct FixArgs {
     /// then write the accepted ones.
     #[arg(long, conflicts_with_all = ["apply", "stdin_filename"])]
     pub interactive: bool,
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -189,3 +191,27 @@ pub enum Format {
     Text,
     Json,
 }
+
+/// Checking rewrites with the user's own Python and tests (`src/verify/`).
+/// Not (yet) with the rewrites picked by --interactive or --changed-lines-only,
+/// nor on stdin: refused there rather than silently skipped.
+#[derive(Args, Debug, Clone, Default)]
+pub struct VerifyArgs {
+    /// Dry run: compile every rewritten file with Python first, as --apply always
+    /// does, and show only the rewrites that compile.
+    #[arg(long, conflicts_with_all = NOT_VERIFIED)]
+    pub verify: bool,
+    /// The Python that compiles the rewritten files (default: `python3` on PATH).
+    #[arg(long, value_name = "PATH", conflicts_with_all = NOT_VERIFIED)]
+    pub python: Option<PathBuf>,
+    /// After applying, run this shell command (e.g. "pytest -x -q"); if it fails,
+    /// find the rewrites that break it by bisection and revert only those.
+    #[arg(long, value_name = "COMMAND", requires = "apply", conflicts_with_all = NOT_VERIFIED)]
+    pub verify_cmd: Option<String>,
+    /// At most this many runs of --verify-cmd (default: 2*log2(rewrites) + 4).
+    #[arg(long, value_name = "N", requires = "verify_cmd", value_parser = clap::value_parser!(u32).range(1..))]
+    pub verify_max_runs: Option<u32>,
+}
+
+/// The `fix` modes that choose rewrites outside the verified pipeline.
+const NOT_VERIFIED: [&str; 3] = ["interactive", "changed_lines_only", "stdin_filename"];

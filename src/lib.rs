@@ -1,7 +1,7 @@
 //! perfmod finds performance anti-patterns in Python code and rewrites them.
 //!
 //! Data flows one way: arguments -> settings -> files -> parse -> matches ->
-//! fixes -> apply to a fixpoint -> diff or write -> report.
+//! fixes -> apply to a fixpoint -> verify -> diff or write -> report.
 pub mod cache;
 pub mod cli;
 pub mod codemod;
@@ -14,4 +14,5 @@ pub mod python_version;
 pub mod report;
 pub mod run;
 pub mod settings;
+pub mod verify;
 pub mod write;

@@ -1,11 +1,12 @@
 //! `perfmod fix`: diffs of the rewrites (dry run), or `--apply` to write them.
-use super::{interactive, process_files, ExitStatus};
+use super::{interactive, process_files_with_rules, ExitStatus};
 use crate::cli::FixArgs;
 use crate::edit::Safety;
 use crate::engine::Mode;
 use crate::report::{diff, display_path, use_colour};
 use crate::run::FileResult;
 use crate::settings::Settings;
+use crate::verify;
 use crate::write::write_atomically;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -17,13 +18,11 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let settings = Settings::resolve(&args.common)?;
     let unsafe_fixes = settings.unsafe_fixes;
     let from_stdin = settings.stdin_filename.is_some();
-    let (results, mut failed) = process_files(
-        settings,
-        Mode {
-            fix: true,
-            unsafe_fixes,
-        },
-    )?;
+    let mode = Mode {
+        fix: true,
+        unsafe_fixes,
+    };
+    let (mut results, mut failed, rules) = process_files_with_rules(settings, mode)?;
     if from_stdin {
         return write_stdin_result(&results, failed);
     }
@@ -31,6 +30,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let colour = use_colour(stdout.is_terminal());
     let mut out = stdout.lock();
     let mut err = std::io::stderr().lock();
+    verify::compile_check(&args.verify, args.apply, &mut results, &rules, mode, &mut err)?;
     let (mut files, mut fixes) = (0, 0);
     let mut hidden = 0;
     for result in &results {
@@ -81,12 +81,13 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             plural(hidden, "unsafe rewrite")
         )?;
     }
+    let verified = verify::run_command(&args.verify, &results, &rules, mode, &mut err)?;
     Ok(if failed {
         ExitStatus::Error
     } else if files > 0 && !args.apply {
         ExitStatus::Findings
     } else {
-        ExitStatus::Success
+        verified
     })
 }
 

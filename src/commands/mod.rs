@@ -40,6 +40,12 @@ impl ExitStatus {
 /// any file failed. With `--changed-lines-only` only findings on changed lines
 /// are kept; the caller must then not use the fixpoint's `fixed` text.
 fn process_files(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResult>, bool)> {
+    process_files_with_rules(settings, mode).map(|(results, failed, _)| (results, failed))
+}
+
+/// [`process_files`], also handing back the rule set, for a later stage that
+/// re-runs files (verification).
+fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResult>, bool, RuleSet)> {
     let mut discovered = Discovered::default();
     if settings.stdin_filename.is_none() {
         discovered = discover(&settings.paths, &settings.exclude);
@@ -97,5 +103,5 @@ fn process_files(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResu
             writeln!(err, "warning: could not write the result cache: {e}")?;
         }
     }
-    Ok((results, failed))
+    Ok((results, failed, rules))
 }

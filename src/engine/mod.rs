@@ -5,6 +5,7 @@ pub mod filters;
 pub mod fixers;
 pub mod guards;
 pub mod imports;
+pub mod origin;
 pub mod prefilter;
 pub mod semantic;
 pub mod source;
@@ -14,6 +15,8 @@ use crate::codemod::{Codemod, FixSpec};
 use crate::edit::{apply_edits, Edit, Fix, ImportRequest, Safety};
 use aho_corasick::AhoCorasick;
 use guards::{GuardContext, Verdict};
+use origin::OriginMap;
+pub use origin::{FixFilter, FixId};
 use semantic::{enclosing_statement, Semantic};
 use source::{Position, SourceFile};
 use std::cell::OnceCell;
@@ -136,7 +139,20 @@ pub struct Finding {
 #[derive(Debug, Clone)]
 pub struct AppliedFix {
     pub rule: String,
+    /// The line of its finding in the file as read.
     pub line: usize,
+    /// Its finding's range in the file as read (see [`FixId`]).
+    pub range: Range<usize>,
+}
+
+impl AppliedFix {
+    /// Its name for [`FixFilter`], to leave it out of (or single it out in) a re-run.
+    pub fn id(&self) -> FixId {
+        FixId {
+            rule: self.rule.clone(),
+            range: self.range.clone(),
+        }
+    }
 }
 
 /// What processing one file produced.
@@ -163,6 +179,18 @@ pub struct Mode {
 /// Runs the rule set over one file's text. `Err` is a one-line reason the file
 /// could not be processed (it does not parse).
 pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> Result<FileOutcome, String> {
+    process_filtered(text, rules, mode, &FixFilter::All, parser)
+}
+
+/// [`process`], applying only the fixes `filter` allows: verification re-runs a
+/// file without the rewrites that broke it.
+pub fn process_filtered(
+    text: &str,
+    rules: &RuleSet,
+    mode: Mode,
+    filter: &FixFilter,
+    parser: &mut Parser,
+) -> Result<FileOutcome, String> {
     let file = SourceFile::new(text);
     let (active, literal_offsets) = rules.candidates(file.body);
     let mut outcome = FileOutcome::default();
@@ -188,6 +216,7 @@ pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> 
     let mut current = file.body.to_string();
     let mut current_tree = tree;
     let mut findings = outcome.findings.clone();
+    let mut origins = OriginMap::default();
     for round in 0.. {
         if round == MAX_ROUNDS {
             outcome.warnings.push(format!(
@@ -195,11 +224,19 @@ pub fn process(text: &str, rules: &RuleSet, mode: Mode, parser: &mut Parser) -> 
             ));
             break;
         }
-        let chosen = choose_fixes(&findings, mode);
+        let chosen = choose_allowed_fixes(&findings, mode, |f| filter.allows(&origins.fix_id(f)));
         if chosen.is_empty() {
             break;
         }
-        match apply_round(&current, &current_tree, &chosen, &file, parser, &mut outcome) {
+        match apply_round(
+            &current,
+            &current_tree,
+            &chosen,
+            &file,
+            parser,
+            &mut origins,
+            &mut outcome,
+        ) {
             Some((next, next_tree)) => {
                 current = next;
                 current_tree = next_tree;
@@ -469,9 +506,14 @@ fn keep_comments(tree: &Tree, edits: &[Edit], source: &str, eol: &str) -> Vec<Ed
 
 /// The applicable fixes of a round, first by position, none overlapping.
 pub fn choose_fixes(findings: &[Finding], mode: Mode) -> Vec<&Finding> {
+    choose_allowed_fixes(findings, mode, |_| true)
+}
+
+/// [`choose_fixes`] among those `allowed` lets through.
+fn choose_allowed_fixes(findings: &[Finding], mode: Mode, allowed: impl Fn(&Finding) -> bool) -> Vec<&Finding> {
     let mut chosen: Vec<&Finding> = Vec::new();
     let mut taken_until = 0;
-    let mut candidates: Vec<&Finding> = findings.iter().filter(|f| applicable(f, mode)).collect();
+    let mut candidates: Vec<&Finding> = findings.iter().filter(|f| applicable(f, mode) && allowed(f)).collect();
     candidates.sort_by_key(|f| (f.fix.as_ref().map(|x| x.span().start), f.range.start));
     for finding in candidates {
         let span = finding.fix.as_ref().map(Fix::span).unwrap_or_default();
@@ -484,22 +526,27 @@ pub fn choose_fixes(findings: &[Finding], mode: Mode) -> Vec<&Finding> {
 }
 
 /// Applies one round of fixes with their imports; a round whose result does not
-/// parse is retried without the fixes that break it, which are reported.
+/// parse is retried without the fixes that break it, which are reported. The
+/// edits of an accepted round are recorded in `origins`.
 fn apply_round(
     current: &str,
     tree: &Tree,
     chosen: &[&Finding],
     file: &SourceFile,
     parser: &mut Parser,
+    origins: &mut OriginMap,
     outcome: &mut FileOutcome,
 ) -> Option<(String, Tree)> {
     let before = Semantic::build(tree, current);
-    let attempt = |fixes: &[&Finding], parser: &mut Parser| -> Option<(String, Tree)> {
-        let edits: Vec<Edit> = fixes
+    let edits_of = |fixes: &[&Finding]| -> Vec<Edit> {
+        fixes
             .iter()
             .flat_map(|f| f.fix.as_ref().unwrap().edits.clone())
-            .collect();
-        let text = apply_edits(current, &edits);
+            .collect()
+    };
+    let original_line = |finding: &Finding| file.position(origins.to_original(finding.range.clone()).start).line;
+    let attempt = |fixes: &[&Finding], parser: &mut Parser| -> Option<(String, Tree)> {
+        let text = apply_edits(current, &edits_of(fixes));
         let tree = parser.parse(&text, None).filter(|t| !t.root_node().has_error())?;
         Some((text, tree))
     };
@@ -510,7 +557,7 @@ fn apply_round(
             accepted.retain(|finding| {
                 let ok = attempt(&[*finding], parser).is_some();
                 if !ok {
-                    let line = file.position(finding.range.start).line;
+                    let line = original_line(finding);
                     outcome.warnings.push(format!(
                         "{} rewrite at line {line} would not parse; left unchanged",
                         finding.rule
@@ -524,6 +571,7 @@ fn apply_round(
     if accepted.is_empty() {
         return None;
     }
+    let mut steps = vec![edits_of(&accepted)];
     // Imports the fixes need, then imports the fixes left unused.
     let requests: Vec<ImportRequest> = accepted
         .iter()
@@ -535,7 +583,10 @@ fn apply_round(
         let with_imports = apply_edits(&text, &edits);
         let reparsed = parser.parse(&with_imports, None).filter(|t| !t.root_node().has_error());
         match reparsed {
-            Some(t) => (text, new_tree) = (with_imports, t),
+            Some(t) => {
+                (text, new_tree) = (with_imports, t);
+                steps.push(edits);
+            }
             None => {
                 outcome
                     .warnings
@@ -550,13 +601,18 @@ fn apply_round(
         let pruned = apply_edits(&text, &removals);
         if let Some(t) = parser.parse(&pruned, None).filter(|t| !t.root_node().has_error()) {
             (text, new_tree) = (pruned, t);
+            steps.push(removals);
         }
     }
     for finding in &accepted {
         outcome.applied.push(AppliedFix {
             rule: finding.rule.clone(),
-            line: finding.start.line,
+            line: original_line(finding),
+            range: origins.to_original(finding.range.clone()),
         });
+    }
+    for step in &steps {
+        origins.record(step);
     }
     Some((text, new_tree))
 }
@@ -573,7 +629,8 @@ pub fn apply_chosen(text: &str, chosen: &[&Finding], parser: &mut Parser) -> Res
         return Ok(outcome);
     }
     let tree = parse(parser, file.body)?;
-    if let Some((fixed, _)) = apply_round(file.body, &tree, chosen, &file, parser, &mut outcome) {
+    let mut origins = OriginMap::default();
+    if let Some((fixed, _)) = apply_round(file.body, &tree, chosen, &file, parser, &mut origins, &mut outcome) {
         if fixed != file.body {
             outcome.fixed = Some(file.with_body(&fixed));
         }
