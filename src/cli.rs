@@ -39,6 +39,10 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `perfmod man > ~/.local/share/man/man1/perfmod.1`.
     Man,
+    /// Parse every file with tree-sitter and nothing else: the floor the
+    /// benchmark (`bench/scan.py`) compares a full scan against.
+    #[command(hide = true)]
+    ParseOnly { paths: Vec<std::path::PathBuf> },
 }
 
 #[derive(Subcommand, Debug)]

@@ -22,8 +22,8 @@ struct CodemodFile {
     message: String,
     category: String,
     min_python: String,
-    /// Text every match must contain; files without any are never parsed.
-    literals: Vec<String>,
+    /// Text every match must contain (see [`Literals`]).
+    literals: Literals,
     /// Absent for flags (findings without a rewrite).
     safety: Option<Safety>,
     #[serde(rename = "pattern")]
@@ -43,6 +43,25 @@ struct PatternFile {
     safety: Option<Safety>,
     /// Overrides the codemod's message for this pattern.
     message: Option<String>,
+}
+
+/// `literals = ["a", "b"]`: the statement holding a match contains "a" or "b".
+/// `literals = [["info", "error"], ["f\"", "%"]]`: it contains a string of each
+/// group (here a level name and a formatting mark).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Literals {
+    Any(Vec<String>),
+    All(Vec<Vec<String>>),
+}
+
+impl Literals {
+    fn groups(self) -> Vec<Vec<String>> {
+        match self {
+            Literals::Any(any) => vec![any],
+            Literals::All(groups) => groups,
+        }
+    }
 }
 
 /// One tree-sitter pattern of a codemod, with what to do with its matches.
@@ -76,7 +95,9 @@ pub struct Codemod {
     pub summary: String,
     pub category: String,
     pub min_python: PythonVersion,
-    pub literals: Vec<String>,
+    /// Groups of strings: the top-level statement holding a match contains a
+    /// string of each group, so a statement lacking one is never parsed or queried.
+    pub literals: Vec<Vec<String>>,
     pub patterns: Vec<Pattern>,
     pub docs: String,
     pub examples: Vec<Example>,
@@ -142,8 +163,13 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     if file.id != dir {
         bail!("id `{}` must equal its directory name `{dir}`", file.id);
     }
-    if file.literals.iter().any(String::is_empty) || file.literals.is_empty() {
-        bail!("`literals` must list at least one non-empty string every match contains");
+    let literals = file.literals.groups();
+    if literals.is_empty()
+        || literals
+            .iter()
+            .any(|group| group.is_empty() || group.iter().any(String::is_empty))
+    {
+        bail!("`literals` must list non-empty strings every match contains (or groups of them)");
     }
     let min_python: PythonVersion = file.min_python.parse().map_err(anyhow::Error::msg)?;
     let mut patterns = Vec::new();
@@ -166,7 +192,7 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
         summary: file.summary,
         category: file.category,
         min_python,
-        literals: file.literals,
+        literals,
         patterns,
         docs: files.get("docs.md").cloned().unwrap_or_default(),
         examples,

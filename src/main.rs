@@ -23,6 +23,7 @@ fn main() -> ExitCode {
             clap_complete::generate(*shell, &mut Cli::command(), "perfmod", &mut std::io::stdout());
             Ok(ExitStatus::Success)
         }
+        Command::ParseOnly { paths } => rules::run_parse_only(paths),
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map(|()| ExitStatus::Success)

@@ -86,3 +86,25 @@ pub fn run_explain(rule: &str, source: &CodemodSource) -> anyhow::Result<ExitSta
     }
     Ok(ExitStatus::Success)
 }
+
+/// `perfmod parse-only PATHS` (hidden): parses every Python file on all cores
+/// and prints how many parsed, for the benchmark's floor.
+pub fn run_parse_only(paths: &[std::path::PathBuf]) -> anyhow::Result<ExitStatus> {
+    use rayon::prelude::*;
+    let discovered = crate::discover::discover(paths, &globset::GlobSet::empty());
+    let parsed = discovered
+        .files
+        .par_iter()
+        .map_init(crate::engine::python_parser, |parser, path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            parser.parse(&text, None).map(|tree| !tree.root_node().has_error())
+        })
+        .filter(|ok| *ok == Some(true))
+        .count();
+    writeln!(
+        std::io::stdout(),
+        "{parsed} of {} files parsed without error",
+        discovered.files.len()
+    )?;
+    Ok(ExitStatus::Success)
+}

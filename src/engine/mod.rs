@@ -35,15 +35,17 @@ pub struct RuleSet {
     query: Query,
     /// Pattern index of the combined query -> (codemod, pattern within it).
     patterns: Vec<(usize, usize)>,
-    /// Literal index -> codemod; a file none of whose literals occur is never parsed.
+    /// Every literal of every codemod; a file none of whose literals occur is never parsed.
     literals: AhoCorasick,
-    literal_owner: Vec<usize>,
+    /// Literal index -> (codemod, literal group).
+    literal_owner: Vec<(usize, usize)>,
     /// Per codemod: some pattern is rooted at a class, decorated definition or module.
     wide: Vec<bool>,
     pub options: HashMap<String, String>,
     /// Parse a fragment of a file first when it is at most this share of the
-    /// file (see [`prefilter`]). Tests set 0 (never) and 1 (always) to check that
-    /// fragments never change a result.
+    /// file (see [`prefilter`]). 0 turns the prefilter off (no fragment, and the
+    /// query runs over the whole file); tests compare 0 with 1 (always a
+    /// fragment) to check that the prefilter never changes a result.
     pub max_fragment_share: f64,
 }
 
@@ -59,9 +61,11 @@ impl RuleSet {
                 source.push('\n');
                 patterns.push((c, p));
             }
-            for literal in &codemod.literals {
-                literals.push(literal.clone());
-                literal_owner.push(c);
+            for (group, strings) in codemod.literals.iter().enumerate() {
+                for literal in strings {
+                    literals.push(literal.clone());
+                    literal_owner.push((c, group));
+                }
             }
         }
         let query = Query::new(&tree_sitter_python::LANGUAGE.into(), &source)
@@ -97,17 +101,62 @@ impl RuleSet {
         self.wide.iter().zip(active).any(|(wide, active)| *wide && *active)
     }
 
-    /// Which codemods could match `text` at all, by their literals, and where
-    /// those literals are.
-    fn candidates(&self, text: &str) -> (Vec<bool>, Vec<usize>) {
+    /// Which codemods could match `text`, and where their literals are. A
+    /// codemod is a candidate in a top-level statement that holds a string of
+    /// each of its literal groups; `None` when no codemod is, before any scan of
+    /// the statements.
+    fn candidates(&self, text: &str) -> Option<Candidates> {
+        let mut found: Vec<(usize, (usize, usize))> = self
+            .literals
+            .find_overlapping_iter(text)
+            .map(|m| (m.start(), self.literal_owner[m.pattern().as_usize()]))
+            .collect();
+        let complete = |hits: &[(usize, (usize, usize))], codemod: usize| {
+            let groups = self.codemods[codemod].literals.len();
+            (0..groups).all(|g| hits.iter().any(|(_, owner)| *owner == (codemod, g)))
+        };
+        if !(0..self.codemods.len()).any(|c| complete(&found, c)) {
+            return None;
+        }
+        let statements = prefilter::top_level_statements(text);
+        // A use of an imported literal under its alias counts as the literal.
+        let offsets: Vec<usize> = found.iter().map(|(offset, _)| *offset).collect();
+        let aliased: Vec<(usize, (usize, usize))> = prefilter::alias_uses(text, &statements, &offsets)
+            .into_iter()
+            .map(|(offset, hit)| (offset, found[hit].1))
+            .collect();
+        found.extend(aliased);
+        found.sort_unstable();
         let mut active = vec![false; self.codemods.len()];
         let mut offsets = Vec::new();
-        for found in self.literals.find_overlapping_iter(text) {
-            active[self.literal_owner[found.pattern().as_usize()]] = true;
-            offsets.push(found.start());
+        let mut rest = &found[..];
+        for statement in &statements {
+            let range = statement.range();
+            let end = rest.partition_point(|(offset, _)| *offset < range.end);
+            let (inside, after) = rest.split_at(end);
+            rest = after;
+            for (offset, (codemod, _)) in inside {
+                if complete(inside, *codemod) {
+                    active[*codemod] = true;
+                    offsets.push(*offset);
+                }
+            }
         }
-        (active, offsets)
+        active.contains(&true).then_some(Candidates {
+            active,
+            offsets,
+            statements,
+        })
     }
+}
+
+/// What the literal scan found in a file.
+struct Candidates {
+    /// Per codemod: its literals occur together in some statement.
+    active: Vec<bool>,
+    /// Where those literals (and aliases of imported ones) are.
+    offsets: Vec<usize>,
+    statements: Vec<prefilter::Statement>,
 }
 
 /// Whether a pattern's root node spans more than one method: its matches need
@@ -192,15 +241,23 @@ pub fn process_filtered(
     parser: &mut Parser,
 ) -> Result<FileOutcome, String> {
     let file = SourceFile::new(text);
-    let (active, literal_offsets) = rules.candidates(file.body);
     let mut outcome = FileOutcome::default();
-    if !active.contains(&true) {
+    let Some(Candidates {
+        active,
+        offsets: hits,
+        statements,
+    }) = rules.candidates(file.body)
+    else {
         return Ok(outcome);
-    }
+    };
     let whole_classes = rules.spans_classes(&active);
-    if let Some(fragment) = prefilter::fragment(file.body, &literal_offsets, whole_classes, rules.max_fragment_share) {
+    let fragment = prefilter::fragment(file.body, &statements, &hits, whole_classes, rules.max_fragment_share);
+    if let Some(fragment) = fragment {
         let tree = parser.parse(&fragment, None);
-        if tree.is_some_and(|t| !t.root_node().has_error() && !fragment_has_candidates(&t, &fragment, rules, &active)) {
+        if tree.is_some_and(|t| {
+            let everything = [t.root_node().byte_range()];
+            !t.root_node().has_error() && !fragment_has_candidates(&t, &fragment, rules, &active, &everything)
+        }) {
             return Ok(outcome);
         }
     }
@@ -209,7 +266,11 @@ pub fn process_filtered(
         let at = file.position(error.start_byte());
         return Err(format!("syntax error at {}:{}, file left alone", at.line, at.column));
     }
-    outcome.findings = find(&tree, &file, rules, &active);
+    let ranges = match rules.max_fragment_share > 0.0 {
+        true => prefilter::relevant_ranges(tree.root_node(), &hits),
+        false => vec![tree.root_node().byte_range()],
+    };
+    outcome.findings = find(&tree, &file, rules, &active, &ranges);
     if !mode.fix || !outcome.findings.iter().any(|f| applicable(f, mode)) {
         return Ok(outcome);
     }
@@ -244,7 +305,15 @@ pub fn process_filtered(
             None => break,
         }
         let scratch = SourceFile { body: &current, ..file };
-        findings = find(&current_tree, &scratch, rules, &rules.candidates(&current).0);
+        findings = find(
+            &current_tree,
+            &scratch,
+            rules,
+            &rules
+                .candidates(&current)
+                .map_or_else(|| vec![false; rules.codemods.len()], |c| c.active),
+            &[current_tree.root_node().byte_range()],
+        );
     }
     if current != file.body {
         outcome.fixed = Some(file.with_body(&current));
@@ -315,65 +384,75 @@ fn for_each_match<'t>(
     rules: &RuleSet,
     active: &[bool],
     pass: Pass,
+    ranges: &[Range<usize>],
     mut visit: impl FnMut(Match<'_, 't>) -> ControlFlow<()>,
 ) {
     let semantic = OnceCell::new();
     let names = rules.query.capture_names();
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&rules.query, tree.root_node(), source.as_bytes());
-    while let Some(m) = matches.next() {
-        let (c, p) = rules.patterns[m.pattern_index];
-        if !active[c] {
-            continue;
-        }
-        let mut captures: HashMap<&str, Vec<Node>> = HashMap::new();
-        for capture in m.captures {
-            captures
-                .entry(names[capture.index as usize])
-                .or_default()
-                .push(capture.node);
-        }
-        let Some(&target) = captures.get("match").and_then(|n| n.first()) else {
-            continue;
-        };
-        let semantic = semantic.get_or_init(|| Semantic::build(tree, source));
-        let guard_ctx = GuardContext {
-            source,
-            semantic,
-            captures: &captures,
-        };
-        let mut verdict = Verdict::Pass;
-        for predicate in rules.query.general_predicates(m.pattern_index) {
-            if pass == Pass::Fragment && !guards::exact_on_fragment(predicate) {
+    for range in ranges {
+        cursor.set_byte_range(range.clone());
+        let mut matches = cursor.matches(&rules.query, tree.root_node(), source.as_bytes());
+        while let Some(m) = matches.next() {
+            let (c, p) = rules.patterns[m.pattern_index];
+            if !active[c] {
                 continue;
             }
-            verdict = verdict.max(guards::check(predicate, names, &guard_ctx));
-            if verdict == Verdict::Skip {
-                break;
+            let mut captures: HashMap<&str, Vec<Node>> = HashMap::new();
+            for capture in m.captures {
+                captures
+                    .entry(names[capture.index as usize])
+                    .or_default()
+                    .push(capture.node);
             }
-        }
-        if verdict == Verdict::Skip {
-            continue;
-        }
-        let codemod = &rules.codemods[c];
-        let found = Match {
-            codemod,
-            pattern: &codemod.patterns[p],
-            captures: &captures,
-            target,
-            semantic,
-            verdict,
-        };
-        if visit(found).is_break() {
-            return;
+            let Some(&target) = captures.get("match").and_then(|n| n.first()) else {
+                continue;
+            };
+            let semantic = semantic.get_or_init(|| Semantic::build(tree, source));
+            let guard_ctx = GuardContext {
+                source,
+                semantic,
+                captures: &captures,
+            };
+            let mut verdict = Verdict::Pass;
+            for predicate in rules.query.general_predicates(m.pattern_index) {
+                if pass == Pass::Fragment && !guards::exact_on_fragment(predicate) {
+                    continue;
+                }
+                verdict = verdict.max(guards::check(predicate, names, &guard_ctx));
+                if verdict == Verdict::Skip {
+                    break;
+                }
+            }
+            if verdict == Verdict::Skip {
+                continue;
+            }
+            let codemod = &rules.codemods[c];
+            let found = Match {
+                codemod,
+                pattern: &codemod.patterns[p],
+                captures: &captures,
+                target,
+                semantic,
+                verdict,
+            };
+            if visit(found).is_break() {
+                return;
+            }
         }
     }
 }
 
 /// Whether a prefilter fragment holds anything that could be a finding.
-fn fragment_has_candidates(tree: &Tree, source: &str, rules: &RuleSet, active: &[bool]) -> bool {
+fn fragment_has_candidates(
+    tree: &Tree,
+    source: &str,
+    rules: &RuleSet,
+    active: &[bool],
+    ranges: &[Range<usize>],
+) -> bool {
     let mut found = false;
-    for_each_match(tree, source, rules, active, Pass::Fragment, |_| {
+    for_each_match(tree, source, rules, active, Pass::Fragment, ranges, |_| {
         found = true;
         ControlFlow::Break(())
     });
@@ -381,10 +460,10 @@ fn fragment_has_candidates(tree: &Tree, source: &str, rules: &RuleSet, active: &
 }
 
 /// The findings of a whole file, with their rendered fixes.
-fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool]) -> Vec<Finding> {
+fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool], ranges: &[Range<usize>]) -> Vec<Finding> {
     let source = file.body;
     let mut findings = Vec::new();
-    for_each_match(tree, source, rules, active, Pass::Full, |m| {
+    for_each_match(tree, source, rules, active, Pass::Full, ranges, |m| {
         let Match {
             codemod,
             pattern,

@@ -112,13 +112,19 @@ fn continues_compound(code: &str) -> bool {
 
 /// A top-level statement, and for a class its header and body statements, so
 /// that a fragment can keep a few methods of a large class.
-struct Statement {
+pub struct Statement {
     range: Range<usize>,
     /// (header, body statements) when the statement is a class.
     class: Option<(Range<usize>, Vec<Range<usize>>)>,
 }
 
-fn top_level_statements(source: &str) -> Vec<Statement> {
+impl Statement {
+    pub fn range(&self) -> Range<usize> {
+        self.range.clone()
+    }
+}
+
+pub fn top_level_statements(source: &str) -> Vec<Statement> {
     let lines = logical_lines(source);
     statements_at(source, &lines, 0..source.len(), 0)
         .into_iter()
@@ -147,12 +153,14 @@ fn top_level_statements(source: &str) -> Vec<Statement> {
 /// methods holding a literal (with the class header), unless `whole_classes`
 /// (some active pattern spans a class). `None` when that is over `max_share` of
 /// the file.
-pub fn fragment(source: &str, hits: &[usize], whole_classes: bool, max_share: f64) -> Option<String> {
-    let statements = top_level_statements(source);
+pub fn fragment(
+    source: &str,
+    statements: &[Statement],
+    hits: &[usize],
+    whole_classes: bool,
+    max_share: f64,
+) -> Option<String> {
     let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
-    let mut hits = hits.to_vec();
-    hits.extend(alias_uses(source, &ranges, &hits));
-    let hits = &hits[..];
     let relevant = relevant(&ranges, hits);
     let mut text = String::new();
     let push = |text: &mut String, range: Range<usize>| {
@@ -184,22 +192,22 @@ pub fn fragment(source: &str, hits: &[usize], whole_classes: bool, max_share: f6
 }
 
 /// Where a literal that an import renames (`from m import Literal as Alias`) is
-/// used under its alias: those uses hold no literal, yet may match.
-fn alias_uses(source: &str, statements: &[Range<usize>], hits: &[usize]) -> Vec<usize> {
-    let mut aliases: Vec<&str> = Vec::new();
-    for range in statements {
+/// used under its alias: those uses hold no literal, yet may match. Returns each
+/// use's offset with the index (in `hits`) of the literal its import renamed, so
+/// the use counts as that literal.
+pub fn alias_uses(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<(usize, usize)> {
+    let mut aliases: Vec<(&str, usize)> = Vec::new();
+    for range in statements.iter().map(|s| &s.range) {
         let code = &source[range.clone()];
-        if !code.contains(" as ")
-            || !(code.starts_with("import ") || code.starts_with("from ") || code.contains("import "))
-        {
+        if !code.contains(" as ") || !code.contains("import ") {
             continue;
         }
         let mut at = range.start;
         for piece in code.split([',', '(', ')', '\n', ';']) {
             if let Some((name, alias)) = piece.split_once(" as ") {
                 let name_span = at..at + name.len();
-                if hits.iter().any(|h| name_span.contains(h)) {
-                    aliases.push(alias.trim());
+                if let Some(hit) = hits.iter().position(|h| name_span.contains(h)) {
+                    aliases.push((alias.trim(), hit));
                 }
             }
             at += piece.len() + 1;
@@ -207,57 +215,37 @@ fn alias_uses(source: &str, statements: &[Range<usize>], hits: &[usize]) -> Vec<
     }
     let is_identifier = |c: char| c.is_alphanumeric() || c == '_';
     let mut uses = Vec::new();
-    for alias in aliases.into_iter().filter(|a| !a.is_empty()) {
+    for (alias, hit) in aliases.into_iter().filter(|(a, _)| !a.is_empty()) {
         for (offset, _) in source.match_indices(alias) {
             let before = source[..offset].chars().next_back();
             let after = source[offset + alias.len()..].chars().next();
             if !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier) {
-                uses.push(offset);
+                uses.push((offset, hit));
             }
         }
     }
     uses
 }
 
-/// Offsets of every use of a name an import gives to a literal-bearing name
-/// (`from time import sleep as nap`: each `nap`), so a statement calling
-/// `nap(1)`, which holds no literal, still reaches the fragment. A literal hit
-/// that is followed by `as <name>` anywhere (`with`, `except`) only adds
-/// statements: the fragment over-approximates, as it must.
-pub fn alias_hits(source: &str, hits: &[usize]) -> Vec<usize> {
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let bytes = source.as_bytes();
-    let mut aliases: Vec<&str> = Vec::new();
-    for &hit in hits {
-        let word_end = hit + bytes[hit..].iter().take_while(|b| is_word(**b)).count();
-        let rest = &source[word_end..];
-        let Some(after_as) = rest
-            .strip_prefix([' ', '\t'])
-            .map(|r| r.trim_start_matches([' ', '\t']))
-            .and_then(|r| r.strip_prefix("as"))
-            .filter(|r| r.starts_with([' ', '\t']))
-        else {
-            continue;
-        };
-        let alias = after_as.trim_start_matches([' ', '\t']);
-        let alias = &alias[..alias.bytes().take_while(|b| is_word(*b)).count()];
-        if !alias.is_empty() && !aliases.contains(&alias) {
-            aliases.push(alias);
-        }
-    }
-    let mut offsets = Vec::new();
-    for alias in aliases {
-        let mut from = 0;
-        while let Some(at) = source[from..].find(alias).map(|i| from + i) {
-            let end = at + alias.len();
-            let bounded = (at == 0 || !is_word(bytes[at - 1])) && (end == bytes.len() || !is_word(bytes[end]));
-            if bounded {
-                offsets.push(at);
+/// The byte ranges to match in a parsed file: its top-level statements that
+/// hold a literal (adjacent ones merged). Every match contains a literal, so no
+/// match lies elsewhere, and the query never visits the rest of the file.
+pub fn relevant_ranges(root: tree_sitter::Node, hits: &[usize]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut cursor = root.walk();
+    let mut sorted = hits.to_vec();
+    sorted.sort_unstable();
+    for statement in root.children(&mut cursor) {
+        let range = statement.byte_range();
+        let first = sorted.partition_point(|h| *h < range.start);
+        if sorted.get(first).is_some_and(|h| *h < range.end) {
+            match ranges.last_mut() {
+                Some(last) if last.end >= range.start => last.end = range.end,
+                _ => ranges.push(range),
             }
-            from = end;
         }
     }
-    offsets
+    ranges
 }
 
 /// Which statements a literal occurs in, each with the one before it (patterns
@@ -280,6 +268,14 @@ fn relevant(statements: &[Range<usize>], hits: &[usize]) -> Vec<bool> {
 mod tests {
     use super::*;
 
+    fn fragment(source: &str, hits: &[usize], whole_classes: bool, share: f64) -> Option<String> {
+        let statements = top_level_statements(source);
+        let mut hits = hits.to_vec();
+        let aliases = alias_uses(source, &statements, &hits);
+        hits.extend(aliases.into_iter().map(|(offset, _)| offset));
+        super::fragment(source, &statements, &hits, whole_classes, share)
+    }
+
     fn statements(source: &str) -> Vec<&str> {
         top_level_statements(source)
             .into_iter()
@@ -290,9 +286,13 @@ mod tests {
     #[test]
     fn aliases_of_literal_names_are_hits() {
         let source = "from time import sleep as nap\n\nasync def f():\n    nap(1)\n";
-        let hits = alias_hits(source, &[source.find("sleep").unwrap()]);
-        assert_eq!(hits, vec![source.find("nap").unwrap(), source.rfind("nap").unwrap()]);
-        assert!(alias_hits("sleep(1)\n", &[0]).is_empty());
+        let statements = top_level_statements(source);
+        let uses = alias_uses(source, &statements, &[source.find("sleep").unwrap()]);
+        assert_eq!(
+            uses,
+            vec![(source.find("nap").unwrap(), 0), (source.rfind("nap").unwrap(), 0)]
+        );
+        assert!(alias_uses("sleep(1)\n", &top_level_statements("sleep(1)\n"), &[0]).is_empty());
     }
 
     #[test]
