@@ -39,8 +39,6 @@ pub struct RuleSet {
     literals: AhoCorasick,
     /// Literal index -> (codemod, literal group).
     literal_owner: Vec<(usize, usize)>,
-    /// Per codemod: some pattern is rooted at a class, decorated definition or module.
-    wide: Vec<bool>,
     pub options: HashMap<String, String>,
     /// Parse a fragment of a file first when it is at most this share of the
     /// file (see [`prefilter`]). 0 turns the prefilter off (no fragment, and the
@@ -71,17 +69,12 @@ impl RuleSet {
         let query = Query::new(&tree_sitter_python::LANGUAGE.into(), &source)
             .map_err(|e| anyhow::anyhow!("combining codemod queries: {e}"))?;
         let literals = AhoCorasick::new(&literals)?;
-        let wide = codemods
-            .iter()
-            .map(|c| c.patterns.iter().any(|p| is_wide(&p.query)))
-            .collect();
         Ok(RuleSet {
             codemods,
             query,
             patterns,
             literals,
             literal_owner,
-            wide,
             options,
             max_fragment_share: prefilter::DEFAULT_MAX_SHARE,
         })
@@ -93,12 +86,6 @@ impl RuleSet {
         let mut options: Vec<_> = self.options.iter().collect();
         options.sort();
         format!("{:?}{options:?}", self.codemods)
-    }
-
-    /// Whether an active pattern matches a whole class (or module), so a
-    /// prefilter fragment must keep classes whole.
-    fn spans_classes(&self, active: &[bool]) -> bool {
-        self.wide.iter().zip(active).any(|(wide, active)| *wide && *active)
     }
 
     /// Which codemods could match `text`, and where their literals are. A
@@ -157,20 +144,6 @@ struct Candidates {
     /// Where those literals (and aliases of imported ones) are.
     offsets: Vec<usize>,
     statements: Vec<prefilter::Statement>,
-}
-
-/// Whether a pattern's root node spans more than one method: its matches need
-/// whole classes in a prefilter fragment.
-fn is_wide(query: &str) -> bool {
-    let root = query.trim_start().trim_start_matches(['(', ' ', '\n', '\t', '[']);
-    let kind: String = root
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    matches!(
-        kind.as_str(),
-        "class_definition" | "decorated_definition" | "module" | "_" | ""
-    )
 }
 
 /// One reported anti-pattern.
@@ -250,8 +223,7 @@ pub fn process_filtered(
     else {
         return Ok(outcome);
     };
-    let whole_classes = rules.spans_classes(&active);
-    let fragment = prefilter::fragment(file.body, &statements, &hits, whole_classes, rules.max_fragment_share);
+    let fragment = prefilter::fragment(file.body, &statements, &hits, rules.max_fragment_share);
     if let Some(fragment) = fragment {
         let tree = parser.parse(&fragment, None);
         if tree.is_some_and(|t| {

@@ -150,16 +150,12 @@ pub fn top_level_statements(source: &str) -> Vec<Statement> {
 
 /// The fragment to parse first: module-level imports, and each statement a
 /// literal occurs in with the statement before it; inside a class, only the
-/// methods holding a literal (with the class header), unless `whole_classes`
-/// (some active pattern spans a class). `None` when that is over `max_share` of
-/// the file.
-pub fn fragment(
-    source: &str,
-    statements: &[Statement],
-    hits: &[usize],
-    whole_classes: bool,
-    max_share: f64,
-) -> Option<String> {
+/// methods holding a literal (with the class header and the statement before
+/// each). So a pattern must match within what its literals keep: a class header
+/// and the methods holding its literals (`tests/codemods.rs` checks every
+/// example with and without fragments). `None` when the fragment would be over
+/// `max_share` of the file.
+pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_share: f64) -> Option<String> {
     let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
     let relevant = relevant(&ranges, hits);
     let mut text = String::new();
@@ -178,7 +174,7 @@ pub fn fragment(
             continue;
         }
         match &statement.class {
-            Some((header, body)) if !whole_classes && !hits.iter().any(|h| header.contains(h)) => {
+            Some((header, body)) if !hits.iter().any(|h| header.contains(h)) => {
                 push(&mut text, header.clone());
                 let in_body = self::relevant(body, hits);
                 for (range, _) in body.iter().zip(&in_body).filter(|(_, keep)| **keep) {
@@ -268,12 +264,12 @@ fn relevant(statements: &[Range<usize>], hits: &[usize]) -> Vec<bool> {
 mod tests {
     use super::*;
 
-    fn fragment(source: &str, hits: &[usize], whole_classes: bool, share: f64) -> Option<String> {
+    fn fragment(source: &str, hits: &[usize], share: f64) -> Option<String> {
         let statements = top_level_statements(source);
         let mut hits = hits.to_vec();
         let aliases = alias_uses(source, &statements, &hits);
         hits.extend(aliases.into_iter().map(|(offset, _)| offset));
-        super::fragment(source, &statements, &hits, whole_classes, share)
+        super::fragment(source, &statements, &hits, share)
     }
 
     fn statements(source: &str) -> Vec<&str> {
@@ -336,7 +332,7 @@ z = 'it''s'  # "
         source.push_str("out = []\nfor x in y:\n    out.append(x)\n");
         let at = source.find("append").unwrap();
         assert_eq!(
-            fragment(&source, &[at], false, DEFAULT_MAX_SHARE).unwrap(),
+            fragment(&source, &[at], DEFAULT_MAX_SHARE).unwrap(),
             "import time\nout = []\nfor x in y:\n    out.append(x)\n"
         );
     }
@@ -350,7 +346,7 @@ z = 'it''s'  # "
         }
         source.push_str("def run():\n    with TPE(2) as pool:\n        pass\n");
         let at = source.find("ThreadPoolExecutor").unwrap();
-        let fragment = fragment(&source, &[at], false, DEFAULT_MAX_SHARE).unwrap();
+        let fragment = fragment(&source, &[at], DEFAULT_MAX_SHARE).unwrap();
         assert!(
             fragment.ends_with("def run():\n    with TPE(2) as pool:\n        pass\n"),
             "{fragment}"
@@ -366,7 +362,6 @@ z = 'it''s'  # "
         source.push_str("    @property\n    def hot(self):\n        time.sleep(1)\n");
         let at = source.find("sleep").unwrap();
         let expected = "class Big(Base):\n    def m19(self):\n        return 19\n\n    @property\n    def hot(self):\n        time.sleep(1)\n";
-        assert_eq!(fragment(&source, &[at], false, DEFAULT_MAX_SHARE).unwrap(), expected);
-        assert_eq!(fragment(&source, &[at], true, DEFAULT_MAX_SHARE), None);
+        assert_eq!(fragment(&source, &[at], DEFAULT_MAX_SHARE).unwrap(), expected);
     }
 }
