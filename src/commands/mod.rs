@@ -170,10 +170,13 @@ fn apply_profile(
             }
         }
         let dropped = before - all_findings(results).count();
+        let hot = match timing.hot_count() {
+            1 => "the hottest function takes".to_string(),
+            n => format!("the {n} hottest functions take"),
+        };
         writeln!(
             err,
-            "hot: {} take {:.1}% of the time (--hot {percent}); {} outside them left out.",
-            plural(timing.hot_count(), "function"),
+            "hot: {hot} {:.1}% of the time (--hot {percent}); {} outside them left out.",
             100.0 * timing.hot_share(),
             plural(dropped, "finding"),
         )?;

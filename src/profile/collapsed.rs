@@ -25,8 +25,10 @@ pub fn parse(text: &str) -> Result<Profile> {
             bad_lines.push(number + 1);
             continue;
         };
+        // py-spy writes idle samples with an empty stack.
         let stack = stack
             .split(';')
+            .filter(|text| !text.trim().is_empty())
             .map(|text| {
                 let frame = read_frame(text).unwrap_or_else(|| {
                     unread_frames += 1;

@@ -14,6 +14,11 @@ pub fn parse(bytes: &[u8]) -> Result<Profile> {
     let mut table = FrameTable::default();
     let mut functions = Vec::with_capacity(entries.len());
     for (key, value) in &entries {
+        // The `profile` module's entry for its own `exec` of the script.
+        let is_profiler = matches!(key, Value::Tuple(parts) if parts.iter().any(|p| matches!(p, Value::Code(_))));
+        if is_profiler {
+            continue;
+        }
         let Some(frame) = frame_of(key) else {
             bail!("not a profile dump: a key is {key:?}, not (file, line, function)");
         };
