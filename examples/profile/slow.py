@@ -1,6 +1,6 @@
 """A slow script for `perfmod check --profile`: two anti-patterns, one hot, one cold.
 
-It walks a synthetic link graph breadth-first from page 0 and prints how many
+It walks a synthetic link graph breadth-first and prints how many
 pages it reached and how deep the walk went. Standard library only.
 """
 import sys
@@ -13,13 +13,10 @@ def links(page):
     return [child for child in (2 * page + 1, 2 * page + 2) if child < PAGES]
 
 
-def load_settings(argv):
-    """Runs once: reads `--quiet` from the command line."""
-    settings = {"quiet": False}
-    for arg in argv:
-        if arg in ["--quiet", "-q"]:  # cold: membership in a list literal, once per argument
-            settings["quiet"] = True
-    return settings
+def start_page(argv):
+    """Runs once: the walk starts at the smallest page number given, else at 0."""
+    pages = [int(arg) for arg in argv if arg.isdigit()] or [0]
+    return sorted(pages)[0]  # cold: sorts every page number to find the smallest, once
 
 
 def crawl(start):
@@ -38,10 +35,8 @@ def crawl(start):
 
 
 def main():
-    settings = load_settings(sys.argv[1:])
-    reached, deepest = crawl(0)
-    if not settings["quiet"]:
-        print(f"reached {reached} pages, {deepest} links deep")
+    reached, deepest = crawl(start_page(sys.argv[1:]))
+    print(f"reached {reached} pages, {deepest} links deep")
 
 
 if __name__ == "__main__":
