@@ -50,7 +50,9 @@ fn ranking(stdout: &str) -> Vec<String> {
 }
 
 fn share(line: &str, kind: &str) -> f64 {
-    let at = line.find(&format!("% {kind}")).unwrap_or_else(|| panic!("no {kind} in {line}"));
+    let at = line
+        .find(&format!("% {kind}"))
+        .unwrap_or_else(|| panic!("no {kind} in {line}"));
     let start = line[..at].rfind([' ', '[']).unwrap() + 1;
     line[start..at].parse().unwrap()
 }
@@ -64,20 +66,29 @@ fn cprofile_ranks_the_hot_findings_first() {
     assert_eq!(code, 1, "{stderr}");
     let order = ranking(&stdout);
     assert_eq!(order.len(), 3, "{stdout}");
-    assert!(order[..2].iter().all(|r| r.starts_with("11:") || r.starts_with("12:")), "{stdout}");
+    assert!(
+        order[..2].iter().all(|r| r.starts_with("11:") || r.starts_with("12:")),
+        "{stdout}"
+    );
     assert_eq!(order[2], "5:sorted-for-extreme", "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     // `sorted()` is a builtin: its time counts to `hot`'s self time.
     assert!(share(lines[0], "self") > 50.0, "{stdout}");
     assert!(share(lines[2], "self") < 20.0, "{stdout}");
-    assert!(stderr.contains("profile: 5 of ") && stderr.contains("0 findings outside"), "{stderr}");
+    assert!(
+        stderr.contains("profile: 5 of ") && stderr.contains("0 findings outside"),
+        "{stderr}"
+    );
 
     // Without --profile the output is as it always was.
     let (_, plain, _) = perfmod(dir.path(), &["check", "app.py"]);
     assert!(!plain.contains("[time"));
     assert!(plain.lines().next().unwrap().starts_with("app.py:5:"), "{plain}");
 
-    let (_, json, _) = perfmod(dir.path(), &["check", "--profile", "out.prof", "--format", "json", "app.py"]);
+    let (_, json, _) = perfmod(
+        dir.path(),
+        &["check", "--profile", "out.prof", "--format", "json", "app.py"],
+    );
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(rows[0]["profile"]["function"], "hot");
     assert_eq!(rows[0]["profile"]["function_line"], 8);
@@ -143,7 +154,10 @@ fn fix_hot_rewrites_only_the_hot_code() {
     assert_eq!(code, 0, "{stderr}");
     let fixed = std::fs::read_to_string(&app).unwrap();
     assert!(fixed.contains("total += min([i, 3, 2, 1])"), "{fixed}");
-    assert!(fixed.contains("return sorted(values)[0]"), "the cold rewrite is left: {fixed}");
+    assert!(
+        fixed.contains("return sorted(values)[0]"),
+        "the cold rewrite is left: {fixed}"
+    );
 }
 
 #[test]

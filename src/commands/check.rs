@@ -38,7 +38,12 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
         }
         // Most self time first: where a rewrite saves the most; then inclusive
         // time; findings the profile never saw run last, in file order.
-        let key = |l: &Located| l.time.as_ref().and_then(|t| t.share).map(|s| (s.self_time, s.inclusive));
+        let key = |l: &Located| {
+            l.time
+                .as_ref()
+                .and_then(|t| t.share)
+                .map(|s| (s.self_time, s.inclusive))
+        };
         findings.sort_by(|a, b| match (key(a), key(b)) {
             (Some(x), Some(y)) => y.0.total_cmp(&x.0).then(y.1.total_cmp(&x.1)),
             (x, y) => y.is_some().cmp(&x.is_some()),

@@ -115,11 +115,20 @@ mod tests {
     #[test]
     fn reads_the_frame_forms_tools_write() {
         let f = read_frame("crawl (app.py:31)").unwrap();
-        assert_eq!((f.file.as_str(), f.line, f.name.as_str()), ("app.py", Some(31), "crawl"));
+        assert_eq!(
+            (f.file.as_str(), f.line, f.name.as_str()),
+            ("app.py", Some(31), "crawl")
+        );
         let f = read_frame("Cache.get (/srv/app/cache.py)").unwrap();
-        assert_eq!((f.file.as_str(), f.line, f.name.as_str()), ("/srv/app/cache.py", None, "Cache.get"));
+        assert_eq!(
+            (f.file.as_str(), f.line, f.name.as_str()),
+            ("/srv/app/cache.py", None, "Cache.get")
+        );
         let f = read_frame("src/app.py:main:12").unwrap();
-        assert_eq!((f.file.as_str(), f.line, f.name.as_str()), ("src/app.py", Some(12), "main"));
+        assert_eq!(
+            (f.file.as_str(), f.line, f.name.as_str()),
+            ("src/app.py", Some(12), "main")
+        );
         let f = read_frame(r"C:\proj\app.py:main").unwrap();
         assert_eq!((f.file.as_str(), f.line), (r"C:\proj\app.py", None));
         assert!(read_frame("process 1234:\"python3 app.py\"").is_none());

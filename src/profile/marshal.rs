@@ -136,7 +136,11 @@ impl Reader<'_> {
                 Value::Str(self.text(n)?)
             }
             b'(' | b')' | b'[' => {
-                let n = if kind == b')' { usize::from(self.u8()?) } else { self.len()? };
+                let n = if kind == b')' {
+                    usize::from(self.u8()?)
+                } else {
+                    self.len()?
+                };
                 let items = (0..n).map(|_| self.value(depth + 1)).collect::<Result<Vec<_>>>()?;
                 if kind == b'[' {
                     Value::List(items)
@@ -244,7 +248,10 @@ mod tests {
     /// `marshal.dumps(EXPR, VERSION)` as python3 writes it.
     fn dumps(expr: &str, version: u8) -> Vec<u8> {
         let script = format!("import marshal, sys; sys.stdout.buffer.write(marshal.dumps({expr}, {version}))");
-        let out = Command::new("python3").args(["-c", &script]).output().expect("python3 runs");
+        let out = Command::new("python3")
+            .args(["-c", &script])
+            .output()
+            .expect("python3 runs");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     }
@@ -252,10 +259,22 @@ mod tests {
     #[test]
     fn reads_scalars_in_every_version() {
         for version in 0..=4 {
-            let v = loads(&dumps("(None, True, False, 7, -7, 2**40, -(2**70), 1.5, -0.25, 'héllo', 'a'*300, b'xy')", version))
-                .unwrap();
+            let v = loads(&dumps(
+                "(None, True, False, 7, -7, 2**40, -(2**70), 1.5, -0.25, 'héllo', 'a'*300, b'xy')",
+                version,
+            ))
+            .unwrap();
             let Value::Tuple(items) = v else { panic!("{v:?}") };
-            assert_eq!(items[..5], [Value::None, Value::Bool(true), Value::Bool(false), Value::Int(7), Value::Int(-7)]);
+            assert_eq!(
+                items[..5],
+                [
+                    Value::None,
+                    Value::Bool(true),
+                    Value::Bool(false),
+                    Value::Int(7),
+                    Value::Int(-7)
+                ]
+            );
             assert_eq!(items[5], Value::Int(1 << 40), "version {version}");
             assert_eq!(items[6].as_f64(), Some(-(2f64.powi(70))));
             // Versions 0 and 1 write floats as text ('f'), later ones in binary ('g').
@@ -270,13 +289,21 @@ mod tests {
     #[test]
     fn follows_back_references() {
         // Version 3+ writes the repeated tuple and string once, then 'r' references.
-        let bytes = dumps("(lambda k: {k: (1, 2.0, {k: (3, 4.0)}), ('b', 0, 'b'): None})(('f.py', 1, 'f'))", 4);
-        assert!(bytes.iter().any(|&b| b == b'r'), "the dump uses back-references");
-        let Value::Dict(pairs) = loads(&bytes).unwrap() else { panic!() };
+        let bytes = dumps(
+            "(lambda k: {k: (1, 2.0, {k: (3, 4.0)}), ('b', 0, 'b'): None})(('f.py', 1, 'f'))",
+            4,
+        );
+        assert!(bytes.contains(&b'r'), "the dump uses back-references");
+        let Value::Dict(pairs) = loads(&bytes).unwrap() else {
+            panic!()
+        };
         let key = Value::Tuple(vec![Value::Str("f.py".into()), Value::Int(1), Value::Str("f".into())]);
         assert_eq!(pairs[0].0, key);
         let Value::Tuple(fields) = &pairs[0].1 else { panic!() };
-        assert_eq!(fields[2], Value::Dict(vec![(key, Value::Tuple(vec![Value::Int(3), Value::Float(4.0)]))]));
+        assert_eq!(
+            fields[2],
+            Value::Dict(vec![(key, Value::Tuple(vec![Value::Int(3), Value::Float(4.0)]))])
+        );
         let other = Value::Tuple(vec![Value::Str("b".into()), Value::Int(0), Value::Str("b".into())]);
         assert_eq!(pairs[1], (other, Value::None));
     }
@@ -294,9 +321,12 @@ mod tests {
         let truncated = dumps("('abc', 1)", 4);
         assert!(loads(&truncated[..truncated.len() - 2]).is_err());
         let complex = dumps("1j", 4);
-        assert!(loads(&complex).unwrap_err().to_string().contains("not one a profile uses"));
+        assert!(loads(&complex)
+            .unwrap_err()
+            .to_string()
+            .contains("not one a profile uses"));
         assert!(loads(&[b'r', 5, 0, 0, 0]).is_err());
-        let mut deep = vec![b')', 1].repeat(1000);
+        let mut deep = [b')', 1].repeat(1000);
         deep.push(b'N');
         assert!(loads(&deep).unwrap_err().to_string().contains("nests deeper"));
     }

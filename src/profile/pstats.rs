@@ -24,9 +24,13 @@ pub fn parse(bytes: &[u8]) -> Result<Profile> {
         };
         let fields = match value {
             Value::Tuple(fields) if fields.len() == 5 => fields,
-            _ => bail!("not a profile dump: the entry of {} is not (cc, nc, tt, ct, callers)", frame.name),
+            _ => bail!(
+                "not a profile dump: the entry of {} is not (cc, nc, tt, ct, callers)",
+                frame.name
+            ),
         };
-        let (Some(self_time), Some(inclusive), Value::Dict(callers)) = (fields[2].as_f64(), fields[3].as_f64(), &fields[4])
+        let (Some(self_time), Some(inclusive), Value::Dict(callers)) =
+            (fields[2].as_f64(), fields[3].as_f64(), &fields[4])
         else {
             bail!("not a profile dump: the times of {} are not numbers", frame.name);
         };
@@ -63,7 +67,9 @@ pub fn parse(bytes: &[u8]) -> Result<Profile> {
 /// `(file, line, name)`; line 0 (builtins: `('~', 0, "<built-in method ...>")`) is no line.
 fn frame_of(key: &Value) -> Option<Frame> {
     let Value::Tuple(parts) = key else { return None };
-    let [file, line, name] = parts.as_slice() else { return None };
+    let [file, line, name] = parts.as_slice() else {
+        return None;
+    };
     let line = line.as_f64()? as usize;
     Some(Frame {
         file: file.as_str()?.to_string(),

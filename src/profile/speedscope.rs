@@ -87,18 +87,27 @@ pub fn parse(text: &str) -> Result<Profile> {
         .profiles
         .iter()
         .map(|p| match p {
-            RawProfile::Sampled { unit, .. } | RawProfile::Evented { unit, .. } => unit.clone().unwrap_or("none".into()),
+            RawProfile::Sampled { unit, .. } | RawProfile::Evented { unit, .. } => {
+                unit.clone().unwrap_or("none".into())
+            }
         })
         .collect();
     let all_time = units.iter().all(|u| seconds_per(u).is_some());
     if !all_time && units.windows(2).any(|w| w[0] != w[1]) {
-        bail!("speedscope profiles in different units ({}) cannot be added up", units.join(", "));
+        bail!(
+            "speedscope profiles in different units ({}) cannot be added up",
+            units.join(", ")
+        );
     }
     let mut samples = Vec::new();
     for (profile, unit) in file.profiles.iter().zip(&units) {
         let scale = if all_time { seconds_per(unit).unwrap() } else { 1.0 };
         match profile {
-            RawProfile::Sampled { samples: stacks, weights, .. } => {
+            RawProfile::Sampled {
+                samples: stacks,
+                weights,
+                ..
+            } => {
                 for (i, stack) in stacks.iter().enumerate() {
                     let weight = weights.as_ref().map_or(Some(1.0), |w| w.get(i).copied());
                     let Some(weight) = weight else {
