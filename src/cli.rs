@@ -74,6 +74,8 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings (text or json).
     #[arg(long)]
     pub statistics: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +91,8 @@ pub struct FixArgs {
     pub interactive: bool,
     #[command(flatten)]
     pub verify: VerifyArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
 }
 
 #[derive(Args, Debug)]
@@ -174,6 +178,28 @@ impl std::str::FromStr for Shard {
             return Err(bad());
         }
         Ok(Shard { index, count })
+    }
+}
+
+/// A profile of the program, to rank findings by the time spent where they are
+/// (`src/profile/`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ProfileArgs {
+    /// A profile of the program: `python -m cProfile -o FILE`, py-spy's speedscope
+    /// JSON, or collapsed stacks (`frame;frame count`); the format is read from the
+    /// content. `check` shows each finding's share of the time and sorts by it.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Only findings (and, for `fix`, rewrites) in the functions that, ranked by
+    /// self time, together take PCT% of the profile's time.
+    #[arg(long, value_name = "PCT", requires = "profile", value_parser = parse_percent)]
+    pub hot: Option<f64>,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 100.0 => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage above 0 and at most 100")),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod edit;
 pub mod engine;
 pub mod git;
+pub mod profile;
 pub mod python_version;
 pub mod report;
 pub mod run;

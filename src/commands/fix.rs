@@ -1,5 +1,5 @@
 //! `perfmod fix`: diffs of the rewrites (dry run), or `--apply` to write them.
-use super::{interactive, process_files_with_rules, ExitStatus};
+use super::{apply_profile, interactive, process_files_with_rules, restrict_fixes_to_hot, ExitStatus};
 use crate::cli::FixArgs;
 use crate::edit::Safety;
 use crate::engine::Mode;
@@ -12,6 +12,12 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
 pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
+    if args.profile.profile.is_some() && args.profile.hot.is_none() {
+        anyhow::bail!(
+            "`fix` uses a profile to rewrite only the hot code: add --hot PCT \
+             (`perfmod check --profile FILE` ranks the findings)"
+        );
+    }
     if args.interactive || args.common.changed_lines_only {
         return interactive::run_selected(args);
     }
@@ -23,6 +29,9 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         unsafe_fixes,
     };
     let (mut results, mut failed, rules) = process_files_with_rules(settings, mode)?;
+    if let Some(timing) = apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())? {
+        failed |= restrict_fixes_to_hot(&mut results, &timing, &rules, mode, &mut std::io::stderr().lock())?;
+    }
     if from_stdin {
         return write_stdin_result(&results, failed);
     }

@@ -96,7 +96,7 @@ fn pre_push(remote: &str, lines: &str) -> anyhow::Result<ExitStatus> {
     let findings: Vec<Located> = results
         .iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|o| (r, o)))
-        .flat_map(|(r, o)| o.findings.iter().map(move |finding| Located { path: &r.path, finding }))
+        .flat_map(|(r, o)| o.findings.iter().map(move |finding| Located::new(&r.path, finding)))
         .collect();
     if findings.is_empty() {
         return Ok(ExitStatus::Success);

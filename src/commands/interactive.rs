@@ -7,7 +7,7 @@
 //! would pick them). The accepted subset is applied in one round with its
 //! imports (`engine::apply_chosen`) and written atomically; a rewrite that only
 //! appears once those are in place is offered by the next run.
-use super::{process_files, ExitStatus};
+use super::{apply_profile, process_files, ExitStatus};
 use crate::cli::FixArgs;
 use crate::engine::{self, Finding, Mode};
 use crate::report::{diff, display_path, use_colour};
@@ -66,7 +66,9 @@ pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         fix: true,
         unsafe_fixes: settings.unsafe_fixes,
     };
-    let (results, mut failed) = process_files(settings, mode)?;
+    let (mut results, mut failed) = process_files(settings, mode)?;
+    // `--hot` leaves only the findings in hot code to choose from.
+    apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())?;
     let stdout = std::io::stdout();
     let colour = use_colour(stdout.is_terminal());
     let mut out = stdout.lock();

@@ -6,12 +6,17 @@ pub mod interactive;
 pub mod rules;
 
 use crate::cache::Cache;
+use crate::cli::ProfileArgs;
 use crate::discover::{discover, in_shard, Discovered};
-use crate::engine::{Mode, RuleSet};
+use crate::engine::{self, FixFilter, Mode, RuleSet};
+use crate::profile::timing::{Checked, Timing};
+use crate::profile::Profile;
 use crate::report::display_path;
 use crate::run::{self, FileResult};
 use crate::settings::Settings;
+use std::collections::HashMap;
 use std::io::{Read, Write};
+use std::path::Path;
 
 /// How a run ended; mapped to the process exit code in one place (`main`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,4 +109,124 @@ fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(V
         }
     }
     Ok((results, failed, rules))
+}
+
+/// `--profile`: the profile mapped onto the files of a run, with `--hot` applied
+/// (findings outside the hot functions are dropped from `results`). Prints what
+/// could not be read of the profile, and one line on how much of it matched.
+fn apply_profile(
+    args: &ProfileArgs,
+    results: &mut [FileResult],
+    err: &mut impl Write,
+) -> anyhow::Result<Option<Timing>> {
+    let Some(path) = &args.profile else {
+        return Ok(None);
+    };
+    let profile = Profile::load(path)?;
+    for note in &profile.notes {
+        writeln!(err, "warning: {}: {note}", path.display())?;
+    }
+    let checked: Vec<Checked> = results
+        .iter()
+        .filter_map(|r| {
+            let outcome = r.outcome.as_ref().ok()?;
+            Some(Checked {
+                path: &r.path,
+                has_findings: !outcome.findings.is_empty(),
+            })
+        })
+        .collect();
+    let kept: HashMap<&Path, &[u8]> = results
+        .iter()
+        .filter_map(|r| Some((r.path.as_path(), r.original.as_deref()?)))
+        .collect();
+    let read = |file: &Path| -> Option<String> {
+        let bytes = match kept.get(file) {
+            Some(bytes) => bytes.to_vec(),
+            None => std::fs::read(file).ok()?,
+        };
+        run::decode(&bytes).ok().map(str::to_string)
+    };
+    let mut timing = Timing::new(&profile, &checked, read);
+    let outside = all_findings(results)
+        .filter(|(path, f)| timing.of(path, f).is_none_or(|t| t.share.is_none()))
+        .count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    writeln!(
+        err,
+        "profile: {} of {} in {} ({}) matched the checked code; {} outside any profiled function.",
+        timing.summary.matched,
+        plural(timing.summary.functions, "function"),
+        path.display(),
+        profile.format,
+        plural(outside, "finding"),
+    )?;
+    if let Some(percent) = args.hot {
+        timing.select_hot(percent);
+        let before = all_findings(results).count();
+        for result in results.iter_mut() {
+            if let Ok(outcome) = &mut result.outcome {
+                outcome.findings.retain(|f| timing.is_hot(&result.path, f));
+            }
+        }
+        let dropped = before - all_findings(results).count();
+        let hot = match timing.hot_count() {
+            1 => "the hottest function takes".to_string(),
+            n => format!("the {n} hottest functions take"),
+        };
+        writeln!(
+            err,
+            "hot: {hot} {:.1}% of the time (--hot {percent}); {} outside them left out.",
+            100.0 * timing.hot_share(),
+            plural(dropped, "finding"),
+        )?;
+    }
+    Ok(Some(timing))
+}
+
+fn all_findings(results: &[FileResult]) -> impl Iterator<Item = (&Path, &engine::Finding)> {
+    results
+        .iter()
+        .filter_map(|r| Some((r.path.as_path(), r.outcome.as_ref().ok()?)))
+        .flat_map(|(path, o)| o.findings.iter().map(move |f| (path, f)))
+}
+
+/// `fix --hot`: re-runs the fixpoint of each rewritten file whose rewrites
+/// reach outside the hot functions, with only the rewrites inside them.
+fn restrict_fixes_to_hot(
+    results: &mut [FileResult],
+    timing: &Timing,
+    rules: &RuleSet,
+    mode: Mode,
+    err: &mut impl Write,
+) -> anyhow::Result<bool> {
+    let mut parser = engine::python_parser();
+    let mut failed = false;
+    for result in results.iter_mut() {
+        let (Ok(outcome), Some(original)) = (&mut result.outcome, &result.original) else {
+            continue;
+        };
+        if outcome.fixed.is_none() {
+            continue;
+        }
+        let filter = FixFilter::Within(timing.hot_ranges(&result.path));
+        if outcome.applied.iter().all(|a| filter.allows(&a.id())) {
+            continue;
+        }
+        // The file was valid UTF-8 when read.
+        let text = String::from_utf8_lossy(original);
+        match engine::process_filtered(&text, rules, mode, &filter, &mut parser) {
+            Ok(hot) => {
+                outcome.fixed = hot.fixed;
+                outcome.applied = hot.applied;
+            }
+            Err(reason) => {
+                failed = true;
+                writeln!(err, "error: {}: {reason}", display_path(&result.path))?;
+                outcome.fixed = None;
+                outcome.applied.clear();
+            }
+        }
+    }
+    Ok(failed)
 }

@@ -25,13 +25,15 @@ pub struct FixId {
 /// Which fixes a run may apply: all of them (the default), all but some (drop
 /// the ones that broke something), or only some (try a subset, as bisection does;
 /// a fix outside the set never lands, even one that only appears because another
-/// was left out).
+/// was left out), or those within some byte ranges of the file as read (the hot
+/// code of `--hot`, whatever round finds the fix).
 #[derive(Debug, Clone, Default)]
 pub enum FixFilter {
     #[default]
     All,
     Except(HashSet<FixId>),
     Only(HashSet<FixId>),
+    Within(Vec<Range<usize>>),
 }
 
 impl FixFilter {
@@ -40,6 +42,9 @@ impl FixFilter {
             FixFilter::All => true,
             FixFilter::Except(ids) => !ids.contains(id),
             FixFilter::Only(ids) => ids.contains(id),
+            FixFilter::Within(ranges) => ranges
+                .iter()
+                .any(|r| r.start <= id.range.start && id.range.end <= r.end),
         }
     }
 }
@@ -133,5 +138,7 @@ mod tests {
         let except = FixFilter::Except(HashSet::from([id(1)]));
         assert!(!except.allows(&id(1)) && except.allows(&id(2)));
         assert!(FixFilter::All.allows(&id(3)));
+        let within = FixFilter::Within(vec![0..2, 5..9]);
+        assert!(within.allows(&id(1)) && within.allows(&id(5)) && !within.allows(&id(2)));
     }
 }

@@ -8,6 +8,13 @@
 //! | `message` | what is wrong and what to do |
 //! | `fixable` | whether a rewrite exists |
 //! | `safety` | `"safe"`, `"unsafe"`, or `null` when there is no rewrite |
+//! | `profile` | only with `--profile`: the function around the finding and its share of the time (below) |
+//!
+//! `profile` is `{"function": NAME, "function_line": LINE, "inclusive_percent": P,
+//! "self_percent": P}`: the innermost `def` or `class` (or `<module>`) around the
+//! finding, and the percentages of the profile's time spent with it on the stack
+//! and in its own code (see `profile::timing`), both `null` when the profile never
+//! saw it run.
 //!
 //! Arrays from several runs (e.g. CI shards) merge by concatenating their elements.
 use super::{display_path, Located};
@@ -25,6 +32,16 @@ struct JsonFinding<'a> {
     message: &'a str,
     fixable: bool,
     safety: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<JsonTime<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTime<'a> {
+    function: &'a str,
+    function_line: usize,
+    inclusive_percent: Option<f64>,
+    self_percent: Option<f64>,
 }
 
 pub fn write_findings(out: &mut impl Write, findings: &[Located]) -> io::Result<()> {
@@ -40,8 +57,19 @@ pub fn write_findings(out: &mut impl Write, findings: &[Located]) -> io::Result<
             message: &l.finding.message,
             fixable: l.finding.fix.is_some(),
             safety: l.finding.fix.as_ref().map(|f| f.safety.as_str()),
+            profile: l.time.as_ref().map(|t| JsonTime {
+                function: &t.function,
+                function_line: t.line,
+                inclusive_percent: t.share.map(|s| percent(s.inclusive)),
+                self_percent: t.share.map(|s| percent(s.self_time)),
+            }),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// A share as a percentage with two decimals, so the output is stable to read.
+fn percent(share: f64) -> f64 {
+    (share * 10_000.0).round() / 100.0
 }

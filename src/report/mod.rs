@@ -8,12 +8,25 @@ pub mod statistics;
 pub mod text;
 
 use crate::engine::Finding;
+use crate::profile::timing::FindingTime;
 use std::path::Path;
 
 /// A finding with the file it is in, as the printers need it.
 pub struct Located<'a> {
     pub path: &'a Path,
     pub finding: &'a Finding,
+    /// With `--profile`: the function it is in and that function's share of the time.
+    pub time: Option<FindingTime>,
+}
+
+impl<'a> Located<'a> {
+    pub fn new(path: &'a Path, finding: &'a Finding) -> Self {
+        Located {
+            path,
+            finding,
+            time: None,
+        }
+    }
 }
 
 /// Whether to colour output: only on a terminal, and never with NO_COLOR set.

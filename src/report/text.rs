@@ -1,4 +1,7 @@
 //! `path:line:col: rule-id [*] message`, one line per finding, then a summary.
+//! With `--profile`, each line ends with the share of the time spent in the
+//! function around the finding: `[time 42.1% incl, 3.2% self]`, or
+//! `[time: not in the profile]`.
 use super::{display_path, Located};
 use crate::edit::Safety;
 use std::io::{self, Write};
@@ -23,9 +26,18 @@ pub fn write_findings(out: &mut impl Write, findings: &[Located], unsafe_fixes: 
             }
             None => "",
         };
+        let time = match located.time.as_ref().map(|t| t.share) {
+            None => String::new(),
+            Some(None) => " [time: not in the profile]".to_string(),
+            Some(Some(share)) => format!(
+                " [time {:.1}% incl, {:.1}% self]",
+                100.0 * share.inclusive,
+                100.0 * share.self_time
+            ),
+        };
         writeln!(
             out,
-            "{}:{}:{}: {} {marker}{}",
+            "{}:{}:{}: {} {marker}{}{time}",
             display_path(located.path),
             finding.start.line,
             finding.start.column,
