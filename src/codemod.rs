@@ -74,10 +74,21 @@ pub struct Pattern {
 }
 
 /// How a pattern's matches are rewritten.
-#[derive(Debug)]
 pub enum FixSpec {
     Template(Template),
-    Rust(fixers::Fixer),
+    /// A fixer and the name it is registered under.
+    Rust(&'static str, fixers::Fixer),
+}
+
+/// Shows a fixer by name, not address: the result cache keys on this text, which
+/// must be the same in every run.
+impl std::fmt::Debug for FixSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FixSpec::Template(template) => f.debug_tuple("Template").field(template).finish(),
+            FixSpec::Rust(name, _) => f.debug_tuple("Rust").field(name).finish(),
+        }
+    }
 }
 
 /// A before/after pair from `examples/`. `after == None` means the rewrite must
@@ -217,9 +228,10 @@ fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) 
         (Some(template), None) => Some(FixSpec::Template(
             Template::parse(template, &captures).context("template")?,
         )),
-        (None, Some(name)) => Some(FixSpec::Rust(
-            fixers::lookup(name).ok_or_else(|| anyhow::anyhow!("unknown fixer `{name}`"))?,
-        )),
+        (None, Some(name)) => {
+            let (name, fixer) = fixers::lookup(name).ok_or_else(|| anyhow::anyhow!("unknown fixer `{name}`"))?;
+            Some(FixSpec::Rust(name, fixer))
+        }
         (None, None) => None,
     };
     let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures).context("message")?;

@@ -30,6 +30,13 @@ fn cached_results_follow_file_changes() {
     );
     let second = perfmod(dir.path(), &["check", "a.py"]);
     assert_eq!(stdout(&first), stdout(&second), "a warm run reports the same findings");
+    // The same configuration finds the same cache again (a key that changed from
+    // run to run, e.g. by hashing an address, would make every run cold).
+    let caches = std::fs::read_dir(dir.path().join(".perfmod_cache"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(caches, 1, "two runs with one configuration wrote {caches} cache files");
 
     std::fs::write(dir.path().join("a.py"), CLEAN).unwrap();
     let after_edit = perfmod(dir.path(), &["check", "a.py"]);

@@ -466,7 +466,7 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool], ranges
                         None,
                     )
                 }
-                FixSpec::Rust(fixer) => {
+                FixSpec::Rust(_, fixer) => {
                     let output = fixer(&fixers::FixContext {
                         render: &render_ctx,
                         target,

@@ -53,7 +53,7 @@ const FIXERS: &[(&str, Fixer)] = &[
     ("dataclass-slots", dataclass_slots::fix),
 ];
 
-/// The fixer registered under `name`.
-pub fn lookup(name: &str) -> Option<Fixer> {
-    FIXERS.iter().find(|(n, _)| *n == name).map(|(_, fixer)| *fixer)
+/// The fixer registered under `name`, with the registered name.
+pub fn lookup(name: &str) -> Option<(&'static str, Fixer)> {
+    FIXERS.iter().find(|(n, _)| *n == name).copied()
 }
