@@ -89,6 +89,10 @@ pub struct FixArgs {
     pub interactive: bool,
     #[command(flatten)]
     pub verify: VerifyArgs,
+    /// With --apply or --interactive, also rewrite files that have uncommitted
+    /// changes in git (by default they are refused, so every rewrite can be undone).
+    #[arg(long)]
+    pub allow_dirty: bool,
 }
 
 #[derive(Args, Debug)]
