@@ -605,7 +605,7 @@ fn temp_files(dir: &Path) -> Vec<String> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if !path.extension().is_some_and(|e| e == "py") {
+            } else if path.extension().is_none_or(|e| e != "py") {
                 found.push(path.file_name().unwrap().to_string_lossy().into_owned());
             }
         }
