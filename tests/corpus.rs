@@ -100,9 +100,6 @@ fn stdlib_corpus() {
     for (rule, n) in &per_rule {
         eprintln!("    {rule}: {n}");
     }
-    for (path, _, _) in &rewritten {
-        eprintln!("    rewritten {}", path.strip_prefix(&root).unwrap_or(path).display());
-    }
     eprintln!(
         "  compile failures {}, non-idempotent files {}, rewritten modules imported {imported} ({} failures), total {:.1?}",
         compile_failures.len(),
@@ -150,9 +147,15 @@ fn changes_outside_edits(path: &Path, original: &str, fixed: &str, outcome: &Fil
             allowed.extend(line_of(edit.range.start)..=line_of(edit.range.end));
         }
     }
-    let is_import = |line: &str| {
-        let line = line.trim();
-        line.starts_with("import ") || line.starts_with("from ") || line.is_empty()
+    // Fixes of later rounds (e.g. a loop the first round turned into an
+    // append loop, then into a comprehension), mapped back to the file as read.
+    for applied in &outcome.applied {
+        allowed.extend(line_of(applied.range.start)..=line_of(applied.range.end));
+    }
+    let imports = import_lines(original);
+    let is_import = |line: usize, text: &str| {
+        let text = text.trim();
+        imports.contains(&line) || text.starts_with("import ") || text.starts_with("from ") || text.is_empty()
     };
     let mut problems = Vec::new();
     let diff = similar::TextDiff::from_lines(original, fixed);
@@ -164,11 +167,11 @@ fn changes_outside_edits(path: &Path, original: &str, fixed: &str, outcome: &Fil
             continue;
         }
         let near_edit = |line: usize| allowed.contains(&line) || (line > 0 && allowed.contains(&(line - 1)));
-        let old_ok = old.clone().all(|l| allowed.contains(&l) || is_import(old_lines[l]));
+        let old_ok = old.clone().all(|l| allowed.contains(&l) || is_import(l, old_lines[l]));
         let new_ok = !old.is_empty()
             || new
                 .clone()
-                .all(|l| is_import(new_lines[l]) || new_lines[l].trim().starts_with('#'))
+                .all(|l| is_import(usize::MAX, new_lines[l]) || new_lines[l].trim().starts_with('#'))
             || near_edit(old.start);
         if !(old_ok && new_ok) {
             problems.push(format!(
@@ -180,6 +183,36 @@ fn changes_outside_edits(path: &Path, original: &str, fixed: &str, outcome: &Fil
         }
     }
     problems
+}
+
+/// The (0-based) lines import statements span: the engine adds and prunes
+/// imports beside the edits it reports.
+fn import_lines(text: &str) -> BTreeSet<usize> {
+    let mut lines = BTreeSet::new();
+    let mut parser = perfmod::engine::python_parser();
+    let Some(tree) = parser.parse(text, None) else {
+        return lines;
+    };
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        let is_import = matches!(
+            node.kind(),
+            "import_statement" | "import_from_statement" | "future_import_statement"
+        );
+        if is_import {
+            lines.extend(node.start_position().row..=node.end_position().row);
+        }
+        if !is_import && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    lines
 }
 
 /// Compiles every rewritten text with one `python3` process; a rewritten file
