@@ -93,6 +93,10 @@ pub struct FixArgs {
     pub verify: VerifyArgs,
     #[command(flatten)]
     pub profile: ProfileArgs,
+    /// With --apply or --interactive, also rewrite files that have uncommitted
+    /// changes in git (by default they are refused, so every rewrite can be undone).
+    #[arg(long)]
+    pub allow_dirty: bool,
 }
 
 #[derive(Args, Debug)]

@@ -15,5 +15,6 @@ pub mod python_version;
 pub mod report;
 pub mod run;
 pub mod settings;
+pub mod vcs;
 pub mod verify;
 pub mod write;

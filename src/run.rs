@@ -138,6 +138,13 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
             e.valid_up_to()
         )
     })?;
+    if has_lone_carriage_return(bytes) {
+        // Python reads a lone `\r` as a line break; tree-sitter does not, so
+        // the tree would disagree with what Python runs.
+        return Err(
+            "has CR-only (old Mac) line endings, which the parser does not read as Python does; file left alone".into(),
+        );
+    }
     if let Some(encoding) = declared_encoding(text) {
         let normalized = encoding.to_ascii_lowercase().replace('_', "-");
         if !matches!(normalized.as_str(), "utf-8" | "utf8" | "ascii" | "us-ascii") && !text.is_ascii() {
@@ -147,6 +154,13 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
         }
     }
     Ok(text)
+}
+
+fn has_lone_carriage_return(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
 /// The PEP 263 coding cookie: on line 1, or on line 2 below a comment or blank line.
@@ -195,5 +209,7 @@ mod tests {
         assert!(decode(b"x = '\xe9'\n").is_err());
         assert!(decode("# coding: latin-1\nx = 'é'\n".as_bytes()).is_err());
         assert!(decode(b"# coding: latin-1\nx = 1\n").is_ok());
+        assert!(decode(b"x = 1\ry = 2\r").is_err());
+        assert!(decode(b"x = 1\r\ny = 2\n").is_ok());
     }
 }

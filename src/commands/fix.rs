@@ -6,6 +6,7 @@ use crate::engine::Mode;
 use crate::report::{diff, display_path, use_colour};
 use crate::run::FileResult;
 use crate::settings::Settings;
+use crate::vcs::refuse_uncommitted;
 use crate::verify;
 use crate::write::write_atomically;
 use std::collections::BTreeMap;
@@ -40,6 +41,12 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let mut out = stdout.lock();
     let mut err = std::io::stderr().lock();
     verify::compile_check(&args.verify, args.apply, &mut results, &rules, mode, &mut err)?;
+    if args.apply && !args.allow_dirty {
+        for (path, reason) in refuse_uncommitted(&mut results) {
+            failed = true;
+            writeln!(err, "error: {}: {reason}", display_path(&path))?;
+        }
+    }
     let (mut files, mut fixes) = (0, 0);
     let mut hidden = 0;
     for result in &results {

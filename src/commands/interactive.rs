@@ -12,6 +12,7 @@ use crate::cli::FixArgs;
 use crate::engine::{self, Finding, Mode};
 use crate::report::{diff, display_path, use_colour};
 use crate::settings::Settings;
+use crate::vcs::refuse_uncommitted;
 use crate::write::write_atomically;
 use std::collections::HashSet;
 use std::io::{BufRead, IsTerminal, Write};
@@ -73,6 +74,12 @@ pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let colour = use_colour(stdout.is_terminal());
     let mut out = stdout.lock();
     let mut err = std::io::stderr().lock();
+    if (args.interactive || args.apply) && !args.allow_dirty {
+        for (path, reason) in refuse_uncommitted(&mut results) {
+            failed = true;
+            writeln!(err, "error: {}: {reason}", display_path(&path))?;
+        }
+    }
     let mut input = std::io::stdin().lock();
     let mut parser = engine::python_parser();
     let mut whole_rules: HashSet<String> = HashSet::new();

@@ -1,0 +1,707 @@
+//! The command-line contract, run against the built binary in temporary
+//! directories: exit codes, dry run versus `--apply`, file selection,
+//! configuration, suppression, output formats, byte-exact preservation, bad
+//! input (one `error: path: reason` line each, the rest of the run unaffected,
+//! exit 2), the git dirty-tree guard, and SIGKILL during a large `--apply`.
+//! Fixture rewrites use the built-in `blocking-sleep-in-async`.
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const SLEEPY: &str = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
+const FIXED: &str = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n";
+const CLEAN: &str = "def add(a, b):\n    return a + b\n";
+const RULE: &str = "blocking-sleep-in-async";
+
+fn perfmod(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_perfmod"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the perfmod binary runs")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("perfmod exited, not killed")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    fs::read(dir.join(name)).unwrap()
+}
+
+/// The `error:` lines of a run's stderr.
+fn error_lines(output: &Output) -> Vec<String> {
+    stderr(output)
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn is_root() -> bool {
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    probe.as_file().metadata().unwrap().uid() == 0
+}
+
+#[test]
+fn exit_codes() {
+    let clean = tree(&[("a.py", CLEAN)]);
+    assert_eq!(code(&perfmod(clean.path(), &["check"])), 0);
+    assert_eq!(code(&perfmod(clean.path(), &["fix"])), 0);
+
+    let sleepy = tree(&[("a.py", SLEEPY)]);
+    assert_eq!(code(&perfmod(sleepy.path(), &["check"])), 1);
+    assert_eq!(code(&perfmod(sleepy.path(), &["fix"])), 1, "a pending diff exits 1");
+    assert_eq!(code(&perfmod(sleepy.path(), &["fix", "--apply"])), 0);
+
+    // (The broken file mentions `sleep`: files no codemod's literals occur in
+    // are never parsed, so their syntax is never checked.)
+    let bad = tree(&[("a.py", SLEEPY), ("b.py", "x = (sleep\n")]);
+    let output = perfmod(bad.path(), &["check"]);
+    assert_eq!(code(&output), 2, "a bad file wins over findings");
+    assert!(stdout(&output).contains("a.py:5:5: blocking-sleep-in-async"));
+
+    let output = perfmod(clean.path(), &["check", "--select", "no-such-rule"]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("unknown rule `no-such-rule`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(code(&perfmod(clean.path(), &["check", "--ignore", "no-such-rule"])), 2);
+    assert_eq!(code(&perfmod(clean.path(), &["check", "--no-such-flag"])), 2);
+    assert_eq!(code(&perfmod(clean.path(), &["check", "--target-version", "py27"])), 2);
+    assert_eq!(code(&perfmod(clean.path(), &["explain", "no-such-rule"])), 2);
+    assert_eq!(code(&perfmod(clean.path(), &["--help"])), 0);
+}
+
+#[test]
+fn dry_run_prints_a_unified_diff_and_touches_nothing() {
+    let dir = tree(&[("a.py", SLEEPY), ("clean.py", CLEAN)]);
+    let before = fs::metadata(dir.path().join("a.py")).unwrap().modified().unwrap();
+    let output = perfmod(dir.path(), &["fix"]);
+    assert_eq!(code(&output), 1);
+    assert_eq!(read(dir.path(), "a.py"), SLEEPY.as_bytes());
+    assert_eq!(
+        fs::metadata(dir.path().join("a.py")).unwrap().modified().unwrap(),
+        before
+    );
+    let diff = stdout(&output);
+    for line in [
+        "--- a/a.py",
+        "+++ b/a.py",
+        "-import time",
+        "+import asyncio",
+        "-    time.sleep(1)",
+        "+    await asyncio.sleep(1)",
+    ] {
+        assert!(diff.lines().any(|l| l == line), "missing {line:?} in\n{diff}");
+    }
+    assert!(!diff.contains("clean.py"));
+    assert!(!diff.contains('\x1b'), "no colour when piped");
+    assert!(stderr(&output).contains("Would fix 1 finding in 1 file."));
+}
+
+#[test]
+fn apply_writes_and_a_second_run_finds_nothing() {
+    let dir = tree(&[("pkg/a.py", SLEEPY), ("clean.py", CLEAN)]);
+    let output = perfmod(dir.path(), &["fix", "--apply"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("fixed pkg/a.py: blocking-sleep-in-async ×1"));
+    assert_eq!(read(dir.path(), "pkg/a.py"), FIXED.as_bytes());
+    assert_eq!(read(dir.path(), "clean.py"), CLEAN.as_bytes());
+    assert_eq!(code(&perfmod(dir.path(), &["check"])), 0);
+    let again = perfmod(dir.path(), &["fix"]);
+    assert_eq!(code(&again), 0);
+    assert_eq!(stdout(&again), "");
+    assert!(no_temp_files_left(dir.path()));
+}
+
+#[test]
+fn select_and_ignore() {
+    let dir = tree(&[("a.py", SLEEPY)]);
+    assert_eq!(code(&perfmod(dir.path(), &["check", "--select", RULE])), 1);
+    assert_eq!(code(&perfmod(dir.path(), &["check", "--ignore", RULE])), 0);
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply", "--ignore", RULE])), 0);
+    assert_eq!(read(dir.path(), "a.py"), SLEEPY.as_bytes());
+}
+
+#[test]
+fn exclude_skips_walked_paths_but_not_named_files() {
+    let dir = tree(&[("gen/a.py", SLEEPY), ("src/b.py", SLEEPY)]);
+    let output = perfmod(dir.path(), &["check", "--exclude", "gen/**"]);
+    assert!(!stdout(&output).contains("gen/a.py"));
+    assert!(stdout(&output).contains("src/b.py"));
+    let output = perfmod(dir.path(), &["check", "--exclude", "gen/**", "gen/a.py"]);
+    assert_eq!(code(&output), 1, "a file named on the command line is always processed");
+}
+
+#[test]
+fn gitignore_is_respected_when_walking_only() {
+    let dir = tree(&[
+        (".gitignore", "ignored.py\nbuild/\n"),
+        ("ignored.py", SLEEPY),
+        ("build/x.py", SLEEPY),
+        ("kept.py", SLEEPY),
+    ]);
+    let output = perfmod(dir.path(), &["check"]);
+    let text = stdout(&output);
+    assert!(text.contains("kept.py"));
+    assert!(!text.contains("ignored.py") && !text.contains("build/x.py"), "{text}");
+    let output = perfmod(dir.path(), &["check", "ignored.py"]);
+    assert_eq!(code(&output), 1, "named files are processed even when ignored");
+}
+
+#[test]
+fn pyproject_config_and_requires_python() {
+    let dir = tree(&[
+        (
+            "pyproject.toml",
+            "[tool.perfmod]\nignore = [\"blocking-sleep-in-async\"]\n",
+        ),
+        ("a.py", SLEEPY),
+    ]);
+    assert_eq!(code(&perfmod(dir.path(), &["check"])), 0, "config ignore is read");
+
+    // A user codemod that needs Python 3.12 runs only when the project allows it.
+    let codemods = tree(&[(
+        "needs-py312/codemod.toml",
+        "id = \"needs-py312\"\nsummary = \"s\"\nmessage = \"m\"\ncategory = \"test\"\n\
+         min-python = \"3.12\"\nliterals = [\"slow\"]\n\n[[pattern]]\n\
+         query = '(call function: (identifier) @f (#eq? @f \"slow\")) @match'\n",
+    )]);
+    let extra = codemods.path().to_str().unwrap();
+    for (requires, expected) in [(">=3.11", 0), (">=3.12", 1)] {
+        let project = tree(&[
+            (
+                "pyproject.toml",
+                &format!("[project]\nrequires-python = \"{requires}\"\n"),
+            ),
+            ("a.py", "slow()\n"),
+        ]);
+        let output = perfmod(project.path(), &["check", "--codemods", extra]);
+        assert_eq!(
+            code(&output),
+            expected,
+            "requires-python {requires}: {}",
+            stdout(&output)
+        );
+        // The command line wins over pyproject.toml.
+        let output = perfmod(
+            project.path(),
+            &["check", "--codemods", extra, "--target-version", "py313"],
+        );
+        assert_eq!(code(&output), 1);
+    }
+    let bad = tree(&[("pyproject.toml", "[tool.perfmod]\nno-such-key = 1\n"), ("a.py", CLEAN)]);
+    assert_eq!(
+        code(&perfmod(bad.path(), &["check"])),
+        2,
+        "unknown config keys are errors"
+    );
+}
+
+#[test]
+fn suppression_comments() {
+    let with = |comment: &str| format!("import time\n\n\nasync def poll():\n    time.sleep(1)  {comment}\n");
+    for (comment, expected) in [
+        ("# perfmod: ignore", 0),
+        ("# perfmod: ignore[blocking-sleep-in-async]", 0),
+        ("# perfmod: ignore[other-rule, blocking-sleep-in-async]", 0),
+        ("# perfmod: ignore[other-rule]", 1),
+        ("# unrelated", 1),
+    ] {
+        let dir = tree(&[("a.py", &with(comment))]);
+        assert_eq!(code(&perfmod(dir.path(), &["check"])), expected, "{comment}");
+        perfmod(dir.path(), &["fix", "--apply"]);
+        assert_eq!(
+            read(dir.path(), "a.py") == with(comment).as_bytes(),
+            expected == 0,
+            "{comment}"
+        );
+    }
+}
+
+#[test]
+fn json_output_has_every_field() {
+    let dir = tree(&[("a.py", SLEEPY)]);
+    let output = perfmod(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code(&output), 1);
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = parsed.as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!(f["rule"], RULE);
+    assert_eq!(f["path"], "a.py");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(5), Some(5)));
+    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(5), Some(18)));
+    assert!(f["message"].as_str().unwrap().contains("time.sleep()"));
+    assert_eq!(f["fixable"], true);
+    assert_eq!(f["safety"], "safe");
+    let clean = tree(&[("a.py", CLEAN)]);
+    assert_eq!(
+        stdout(&perfmod(clean.path(), &["check", "--format", "json"])).trim(),
+        "[]"
+    );
+}
+
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let names: Vec<String> = (0..40).map(|i| format!("d{}/m{i}.py", i % 7)).collect();
+    let files: Vec<(&str, &str)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), if i % 3 == 0 { CLEAN } else { SLEEPY }))
+        .chain([("broken.py", "def (:\n")])
+        .collect();
+    let dir = tree(&files);
+    for command in [&["check"][..], &["check", "--format", "json"], &["fix"]] {
+        let one = perfmod(dir.path(), &[command, &["--jobs", "1"]].concat());
+        let two = perfmod(dir.path(), &[command, &["--jobs", "2"]].concat());
+        assert_eq!(stdout(&one), stdout(&two), "{command:?}");
+        assert_eq!(stderr(&one), stderr(&two), "{command:?}");
+    }
+}
+
+#[test]
+fn crlf_bom_and_tabs_survive_apply() {
+    let before =
+        "\u{feff}import time\r\n\r\n\r\nasync def poll():\r\n\tx = 1  # keep\r\n\ttime.sleep(1)\r\n\treturn x\r\n";
+    let after = "\u{feff}import asyncio\r\n\r\n\r\nasync def poll():\r\n\tx = 1  # keep\r\n\tawait asyncio.sleep(1)\r\n\treturn x\r\n";
+    let dir = tree(&[("a.py", before)]);
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply"])), 0);
+    assert_eq!(String::from_utf8(read(dir.path(), "a.py")).unwrap(), after);
+    // Mixed CRLF and LF endings: each line keeps its own.
+    let mixed = "import time\r\n\n\nasync def poll():\n    time.sleep(1)\r\n    return 1\n";
+    let dir = tree(&[("a.py", mixed)]);
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply"])), 0);
+    assert_eq!(
+        String::from_utf8(read(dir.path(), "a.py")).unwrap(),
+        "import asyncio\r\n\n\nasync def poll():\n    await asyncio.sleep(1)\r\n    return 1\n"
+    );
+}
+
+#[test]
+fn apply_keeps_permissions_and_ownership() {
+    let dir = tree(&[("a.py", SLEEPY)]);
+    let path = dir.path().join("a.py");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o754)).unwrap();
+    let owner = if is_root() {
+        // Only root may give a file away; then ownership must survive too.
+        std::os::unix::fs::chown(&path, Some(4321), Some(4322)).unwrap();
+        Some((4321, 4322))
+    } else {
+        None
+    };
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply"])), 0);
+    let meta = fs::metadata(&path).unwrap();
+    assert_eq!(read(dir.path(), "a.py"), FIXED.as_bytes());
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o754);
+    if let Some(owner) = owner {
+        assert_eq!((meta.uid(), meta.gid()), owner);
+    }
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = tree(&[]);
+    let output = perfmod(dir.path(), &["rules"]);
+    assert_eq!(code(&output), 0);
+    let line = stdout(&output)
+        .lines()
+        .find(|l| l.starts_with(RULE))
+        .map(str::to_string);
+    let line = line.expect("the built-in codemod is listed");
+    assert!(line.contains("safe") && line.contains("py>=3.7"), "{line}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&perfmod(dir.path(), &["rules", "--format", "json"]).stdout).unwrap();
+    assert!(json.as_array().unwrap().iter().any(|r| r["id"] == RULE));
+    let output = perfmod(dir.path(), &["explain", RULE]);
+    assert_eq!(code(&output), 0);
+    let text = stdout(&output);
+    for part in [
+        "# blocking-sleep-in-async",
+        "## What it does",
+        "## Example",
+        "time.sleep(0.5)",
+        "await asyncio.sleep(0.5)",
+    ] {
+        assert!(text.contains(part), "missing {part:?} in\n{text}");
+    }
+}
+
+/// Every kind of hostile input in one tree: each bad file gets exactly one
+/// `error: path: reason` line, good files are still found and fixed, bad files
+/// are never written, and the run exits 2.
+#[test]
+fn bad_input_gets_one_line_each_and_the_run_goes_on() {
+    let deep = format!("{SLEEPY}x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+    let big = {
+        // Generated code of the kind that reaches such sizes: 20 MiB of it.
+        let chunk = "def f(a, b):\n    return {'k': [a + b * 2 for _ in range(3)]}\n\n";
+        format!("{SLEEPY}{}", chunk.repeat(20 * 1024 * 1024 / chunk.len() + 1))
+    };
+    let dir = tree(&[
+        ("good.py", SLEEPY),
+        ("latin1_ascii.py", &format!("# -*- coding: latin-1 -*-\n{SLEEPY}")),
+        ("bom.py", &format!("\u{feff}{SLEEPY}")),
+        ("crlf.py", &SLEEPY.replace('\n', "\r\n")),
+        ("tabs.py", &SLEEPY.replace("    ", "\t")),
+        (
+            "formfeed.py",
+            &format!("{SLEEPY}\x0c\ndef after_formfeed():\n    pass\n"),
+        ),
+        ("empty.py", ""),
+        ("deep.py", &deep),
+        ("x.py/inner.py", SLEEPY),
+        ("syntax.py", &format!("{SLEEPY}def broken(:\n    pass\n")),
+        ("cr_only.py", &SLEEPY.replace('\n', "\r")),
+        ("nul.py", "import time\x00\n"),
+        ("big.py", &big),
+    ]);
+    let d = dir.path();
+    fs::write(d.join("bad_utf8.py"), [SLEEPY.as_bytes(), b"x = '\xff\xfe'\n"].concat()).unwrap();
+    fs::write(
+        d.join("latin1.py"),
+        [
+            b"# -*- coding: latin-1 -*-\n".as_slice(),
+            SLEEPY.as_bytes(),
+            b"s = '\xe9t\xe9'\n",
+        ]
+        .concat(),
+    )
+    .unwrap();
+    fs::write(
+        d.join("binary.py"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+    )
+    .unwrap();
+    fs::create_dir(d.join("loop")).unwrap();
+    std::os::unix::fs::symlink("..", d.join("loop/up")).unwrap();
+    std::os::unix::fs::symlink("does-not-exist.py", d.join("dangling.py")).unwrap();
+
+    let expected_errors: &[(&str, &str)] = &[
+        ("bad_utf8.py", "not valid UTF-8"),
+        ("latin1.py", "not valid UTF-8"),
+        ("binary.py", "NUL bytes"),
+        ("nul.py", "NUL bytes"),
+        ("syntax.py", "syntax error at 6:12"),
+        ("cr_only.py", "CR-only"),
+        ("big.py", "over the 10 MiB limit"),
+        ("loop/up", "symlink loop"),
+        ("dangling.py", "No such file"),
+    ];
+    let fine = [
+        "good.py",
+        "latin1_ascii.py",
+        "bom.py",
+        "crlf.py",
+        "tabs.py",
+        "formfeed.py",
+        "deep.py",
+        "x.py/inner.py",
+    ];
+    let snapshot = |name: &str| fs::read(d.join(name)).unwrap_or_default();
+    let originals: Vec<(String, Vec<u8>)> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".py"))
+        .map(|n| (n.clone(), snapshot(&n)))
+        .collect();
+
+    let started = Instant::now();
+    let output = perfmod(d, &["check"]);
+    let check_time = started.elapsed();
+    assert_eq!(code(&output), 2);
+    let errors = error_lines(&output);
+    assert_eq!(errors.len(), expected_errors.len(), "{errors:#?}");
+    for (name, reason) in expected_errors {
+        let matching: Vec<&String> = errors
+            .iter()
+            .filter(|l| l.starts_with(&format!("error: {name}: ")))
+            .collect();
+        assert_eq!(matching.len(), 1, "one line for {name}: {errors:#?}");
+        assert!(matching[0].contains(reason), "{name}: {}", matching[0]);
+    }
+    let found = stdout(&output);
+    for name in fine {
+        assert!(found.contains(&format!("{name}:")), "{name} still checked:\n{found}");
+    }
+    assert!(!found.contains("empty.py") && !found.contains("syntax.py"));
+    assert!(check_time < Duration::from_secs(60), "took {check_time:?}");
+
+    let output = perfmod(d, &["fix", "--apply"]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(error_lines(&output).len(), expected_errors.len(), "{}", stderr(&output));
+    for (name, original) in &originals {
+        let now = snapshot(name);
+        if fine.contains(&name.as_str()) {
+            assert_ne!(&now, original, "{name} was fixed");
+            assert!(!String::from_utf8(now).unwrap().contains("time.sleep"), "{name}");
+        } else {
+            assert_eq!(&now, original, "{name} must not be touched");
+        }
+    }
+    assert_eq!(
+        String::from_utf8(snapshot("crlf.py")).unwrap(),
+        FIXED.replace('\n', "\r\n")
+    );
+    assert_eq!(
+        String::from_utf8(snapshot("tabs.py")).unwrap(),
+        FIXED.replace("    ", "\t")
+    );
+    assert!(String::from_utf8(snapshot("formfeed.py"))
+        .unwrap()
+        .contains("\x0c\ndef after_formfeed"));
+    assert!(String::from_utf8(snapshot("deep.py")).unwrap().starts_with(FIXED));
+}
+
+#[test]
+fn unreadable_and_read_only_files() {
+    let dir = tree(&[("locked.py", SLEEPY), ("readonly.py", SLEEPY), ("good.py", SLEEPY)]);
+    let d = dir.path();
+    fs::set_permissions(d.join("locked.py"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(d.join("readonly.py"), fs::Permissions::from_mode(0o444)).unwrap();
+    let output = perfmod(d, &["fix", "--apply"]);
+    assert_eq!(code(&output), 2);
+    let errors = error_lines(&output);
+    assert!(
+        errors
+            .iter()
+            .any(|l| l == "error: readonly.py: file is read-only; left alone"),
+        "{errors:#?}"
+    );
+    assert_eq!(read(d, "readonly.py"), SLEEPY.as_bytes());
+    assert_eq!(read(d, "good.py"), FIXED.as_bytes());
+    if is_root() {
+        // Root reads and writes through permission bits, so a mode-000 file is
+        // readable here; the non-root branch is what a user sees. The mode-000
+        // file has no write bit, so --apply still refuses it as read-only.
+        assert!(
+            errors
+                .iter()
+                .any(|l| l.starts_with("error: locked.py: file is read-only")),
+            "{errors:#?}"
+        );
+        assert_eq!(errors.len(), 2);
+    } else {
+        assert!(
+            errors
+                .iter()
+                .any(|l| l.starts_with("error: locked.py: Permission denied")),
+            "{errors:#?}"
+        );
+    }
+    fs::set_permissions(d.join("locked.py"), fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(read(d, "locked.py"), SLEEPY.as_bytes());
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn apply_refuses_uncommitted_files_unless_allow_dirty() {
+    let dir = tree(&[
+        ("committed.py", SLEEPY),
+        ("modified.py", SLEEPY),
+        ("staged.py", SLEEPY),
+        ("sub dir/committed.py", SLEEPY),
+        ("ignored_by_git.py", SLEEPY),
+    ]);
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "start"]);
+    fs::write(d.join(".git/info/exclude"), "ignored_by_git.py\n").unwrap();
+    git(d, &["rm", "-q", "--cached", "ignored_by_git.py"]);
+    git(d, &["commit", "-qm", "untrack"]);
+    fs::write(d.join("modified.py"), format!("{SLEEPY}# edited\n")).unwrap();
+    fs::write(d.join("staged.py"), format!("{SLEEPY}# staged\n")).unwrap();
+    git(d, &["add", "staged.py"]);
+    fs::write(d.join("untracked.py"), SLEEPY).unwrap();
+
+    let output = perfmod(d, &["fix", "--apply", ".", "ignored_by_git.py"]);
+    assert_eq!(code(&output), 2);
+    let errors = error_lines(&output);
+    for name in ["modified.py", "staged.py", "untracked.py", "ignored_by_git.py"] {
+        assert!(
+            errors
+                .iter()
+                .any(|l| l.starts_with(&format!("error: {name}: has uncommitted changes"))),
+            "{name}: {errors:#?}"
+        );
+    }
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    assert_eq!(read(d, "committed.py"), FIXED.as_bytes());
+    assert_eq!(read(d, "sub dir/committed.py"), FIXED.as_bytes());
+    assert_eq!(read(d, "untracked.py"), SLEEPY.as_bytes());
+    assert!(String::from_utf8(read(d, "modified.py"))
+        .unwrap()
+        .contains("time.sleep"));
+
+    let output = perfmod(d, &["fix", "--apply", "--allow-dirty", ".", "ignored_by_git.py"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(read(d, "untracked.py"), FIXED.as_bytes());
+    assert_eq!(read(d, "ignored_by_git.py"), FIXED.as_bytes());
+
+    // Outside any git work tree there is nothing to check.
+    let plain = tree(&[("a.py", SLEEPY)]);
+    assert_eq!(code(&perfmod(plain.path(), &["fix", "--apply"])), 0);
+}
+
+fn no_temp_files_left(dir: &Path) -> bool {
+    temp_files(dir).is_empty()
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                // The result cache is perfmod's own, not a leftover.
+                if !path.ends_with(".perfmod_cache") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_none_or(|e| e != "py") {
+                found.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    found
+}
+
+/// SIGKILL at pseudo-random points of a 2,000-file `--apply`: afterwards each
+/// file is exactly its old or its new version, never partial; leftover temp
+/// files are only `.perfmod-*.tmp` and are never taken for Python files.
+#[test]
+fn sigkill_during_apply_never_leaves_a_partial_file() {
+    const FILES: usize = 2000;
+    let old = |i: usize| format!("import time\n\n\nasync def f{i}():\n    time.sleep({i})\n    return {i}\n");
+    let new =
+        |i: usize| format!("import asyncio\n\n\nasync def f{i}():\n    await asyncio.sleep({i})\n    return {i}\n");
+    let name = |i: usize| format!("p{}/m{i}.py", i % 20);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let reset = || {
+        for i in 0..FILES {
+            let path = d.join(name(i));
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, old(i)).unwrap();
+        }
+    };
+    reset();
+    // Calibrate: when the first file (in path order) is written, and when the run ends.
+    let first = d.join(name(0));
+    let started = Instant::now();
+    let mut child = spawn_apply(d);
+    let mut first_write = None;
+    while child.try_wait().unwrap().is_none() {
+        if first_write.is_none() && fs::read_to_string(&first).unwrap() == new(0) {
+            first_write = Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let full = started.elapsed();
+    let first_write = first_write.unwrap_or_default();
+    for i in 0..FILES {
+        assert_eq!(fs::read_to_string(d.join(name(i))).unwrap(), new(i));
+    }
+    assert!(no_temp_files_left(d));
+
+    // A fixed linear congruential sequence of kill delays across the run.
+    let mut seed: u64 = 0x5eed;
+    let mut killed_midway = 0;
+    for _ in 0..6 {
+        reset();
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        // Within the writing phase (files are written after all are processed).
+        let delay = (full - first_write).mul_f64((seed >> 33) as f64 / (1u64 << 31) as f64);
+        let mut child = spawn_apply(d);
+        while fs::read_to_string(&first).unwrap() != new(0) && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let (mut olds, mut news) = (0, 0);
+        for i in 0..FILES {
+            let text = fs::read_to_string(d.join(name(i))).unwrap();
+            if text == old(i) {
+                olds += 1;
+            } else if text == new(i) {
+                news += 1;
+            } else {
+                panic!("{} is partial after SIGKILL at {delay:?}:\n{text}", name(i));
+            }
+        }
+        if olds > 0 && news > 0 {
+            killed_midway += 1;
+        }
+        for leftover in temp_files(d) {
+            assert!(
+                leftover.starts_with(".perfmod-") && leftover.ends_with(".tmp"),
+                "unexpected file {leftover}"
+            );
+        }
+    }
+    // Leftover temp files are not Python files: a rerun finishes the job.
+    let output = perfmod(d, &["fix", "--apply"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!stdout(&output).contains(".tmp"));
+    for i in 0..FILES {
+        assert_eq!(fs::read_to_string(d.join(name(i))).unwrap(), new(i));
+    }
+    eprintln!("sigkill: full run {full:?}, writing from {first_write:?}; {killed_midway} of 6 kills landed mid-write");
+    assert!(killed_midway > 0, "no kill landed while files were being written");
+}
+
+fn spawn_apply(dir: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_perfmod"))
+        .args(["fix", "--apply", "--jobs", "2"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
