@@ -18,7 +18,7 @@ use guards::{GuardContext, Verdict};
 use origin::OriginMap;
 pub use origin::{FixFilter, FixId};
 use semantic::{enclosing_statement, Semantic};
-use source::{Position, SourceFile};
+use source::{LineIndex, Position, SourceFile};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::{ControlFlow, Range};
@@ -444,8 +444,7 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool], ranges
             semantic,
             verdict,
         } = m;
-        let (start, end) = (file.position(target.start_byte()), file.position(target.end_byte()));
-        if file.is_suppressed(&codemod.id, start.line, end.line) {
+        if file.is_suppressed(&codemod.id, target.start_byte(), target.end_byte()) {
             return ControlFlow::Continue(());
         }
         let render_ctx = RenderContext {
@@ -494,8 +493,8 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool], ranges
             rule: codemod.id.clone(),
             message,
             range: target.byte_range(),
-            start,
-            end,
+            start: file.node_position(target.start_byte(), target.start_position()),
+            end: file.node_position(target.end_byte(), target.end_position()),
             fix,
         });
         ControlFlow::Continue(())
@@ -595,7 +594,8 @@ fn apply_round(
             .flat_map(|f| f.fix.as_ref().unwrap().edits.clone())
             .collect()
     };
-    let original_line = |finding: &Finding| file.position(origins.to_original(finding.range.clone()).start).line;
+    let lines = LineIndex::new(file.body);
+    let original_line = |finding: &Finding| lines.line_of(origins.to_original(finding.range.clone()).start);
     let attempt = |fixes: &[&Finding], parser: &mut Parser| -> Option<(String, Tree)> {
         let text = apply_edits(current, &edits_of(fixes));
         let tree = parser.parse(&text, None).filter(|t| !t.root_node().has_error())?;

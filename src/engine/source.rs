@@ -10,6 +10,30 @@ pub struct Position {
     pub column: usize,
 }
 
+/// Line numbers of many offsets in one text, each found by binary search.
+pub struct LineIndex {
+    /// Offset of each line's first byte.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let breaks = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i + 1);
+        LineIndex {
+            starts: std::iter::once(0).chain(breaks).collect(),
+        }
+    }
+
+    /// The 1-based line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|start| *start <= offset)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct SourceFile<'a> {
     pub bom: bool,
@@ -65,6 +89,8 @@ impl<'a> SourceFile<'a> {
         out
     }
 
+    /// The position of `offset`, counting lines from the start of the file (for
+    /// the odd error; a node's position is [`SourceFile::node_position`]).
     pub fn position(&self, offset: usize) -> Position {
         let before = &self.body[..offset];
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -72,6 +98,23 @@ impl<'a> SourceFile<'a> {
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
         }
+    }
+
+    /// The position of a node's boundary: tree-sitter already knows the row, so
+    /// only that line is scanned (columns count characters, not bytes).
+    pub fn node_position(&self, offset: usize, point: tree_sitter::Point) -> Position {
+        let line_start = offset - point.column;
+        Position {
+            line: point.row + 1,
+            column: self.body[line_start..offset].chars().count() + 1,
+        }
+    }
+
+    /// The line containing `offset`, without its line break.
+    fn line_at(&self, offset: usize) -> &'a str {
+        let start = self.body[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.body[offset..].find('\n').map_or(self.body.len(), |i| offset + i);
+        &self.body[start..end]
     }
 
     /// The whitespace that starts the line containing `offset`.
@@ -82,13 +125,9 @@ impl<'a> SourceFile<'a> {
         &line[..width]
     }
 
-    fn line(&self, number: usize) -> &'a str {
-        self.body.split('\n').nth(number - 1).unwrap_or("")
-    }
-
     /// `# perfmod: ignore` or `# perfmod: ignore[rule-a, rule-b]` on the first or
-    /// last line of a finding silences it.
-    pub fn is_suppressed(&self, rule: &str, first_line: usize, last_line: usize) -> bool {
+    /// last line of a finding (the lines holding `start` and `end`) silences it.
+    pub fn is_suppressed(&self, rule: &str, start: usize, end: usize) -> bool {
         let silences = |line: &str| {
             let Some(at) = line.find("# perfmod: ignore") else {
                 return false;
@@ -99,7 +138,8 @@ impl<'a> SourceFile<'a> {
                 None => !rest.starts_with('['),
             }
         };
-        silences(self.line(first_line)) || (last_line != first_line && silences(self.line(last_line)))
+        let (first, last) = (self.line_at(start), self.line_at(end));
+        silences(first) || (last != first && silences(last))
     }
 }
 
@@ -136,6 +176,15 @@ mod tests {
     }
 
     #[test]
+    fn line_index_agrees_with_positions() {
+        let file = SourceFile::new("a\nbb\n\nccc");
+        let index = LineIndex::new(file.body);
+        for offset in 0..file.body.len() {
+            assert_eq!(index.line_of(offset), file.position(offset).line, "offset {offset}");
+        }
+    }
+
+    #[test]
     fn positions_count_characters() {
         let file = SourceFile::new("é = 1\nxé = f()\n");
         assert_eq!(
@@ -147,9 +196,14 @@ mod tests {
     #[test]
     fn suppression_comments_name_rules() {
         let file = SourceFile::new("a  # perfmod: ignore\nb  # perfmod: ignore[x-rule, y-rule]\nc\n");
-        assert!(file.is_suppressed("any", 1, 1));
-        assert!(file.is_suppressed("y-rule", 2, 2));
-        assert!(!file.is_suppressed("z-rule", 2, 2));
-        assert!(!file.is_suppressed("any", 3, 3));
+        let line = |n: usize| file.body.split_inclusive('\n').take(n - 1).map(str::len).sum::<usize>();
+        assert!(file.is_suppressed("any", line(1), line(1)));
+        assert!(file.is_suppressed("y-rule", line(2), line(2)));
+        assert!(!file.is_suppressed("z-rule", line(2), line(2)));
+        assert!(!file.is_suppressed("any", line(3), line(3)));
+        assert!(
+            file.is_suppressed("y-rule", line(1) + 1, line(2) + 1),
+            "the last line counts too"
+        );
     }
 }

@@ -2,7 +2,11 @@
 use std::io::{self, Write};
 
 pub fn write_diff(out: &mut impl Write, path: &str, old: &str, new: &str, colour: bool) -> io::Result<()> {
-    let diff = similar::TextDiff::from_lines(old, new);
+    // Patience anchors on unique lines: linear on a batch rewrite's many small
+    // scattered hunks, where Myers' O(N·D) takes seconds.
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_lines(old, new);
     let text = diff
         .unified_diff()
         .context_radius(3)
