@@ -5,7 +5,7 @@
 //! compile, a template that uses a capture the query never makes, a guard or
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
-use crate::engine::{fixers, guards, template::Template};
+use crate::engine::{fixers, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -210,18 +210,13 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     })
 }
 
+/// Checks what can be checked without compiling the query (the rule set
+/// compiles every pattern at once, see [`crate::engine::RuleSet`]): the `@match`
+/// capture, and that templates use only captures the query makes.
 fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) -> Result<Pattern> {
-    let language = tree_sitter_python::LANGUAGE.into();
-    let query = tree_sitter::Query::new(&language, &pattern.query).map_err(|e| anyhow::anyhow!("query: {e}"))?;
-    if query.pattern_count() != 1 {
-        bail!("query must hold exactly one pattern (add another [[pattern]] instead)");
-    }
-    let captures: Vec<&str> = query.capture_names().to_vec();
+    let captures = query_captures(&pattern.query);
     if !captures.contains(&"match") {
         bail!("query must capture the node to report and replace as @match");
-    }
-    for predicate in query.general_predicates(0) {
-        guards::validate(predicate, &captures).map_err(anyhow::Error::msg)?;
     }
     let fix = match (pattern.template.as_deref(), pattern.fixer.as_deref()) {
         (Some(_), Some(_)) => bail!("a pattern has either a `template` or a `fixer`, not both"),
@@ -243,6 +238,39 @@ fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) 
     })
 }
 
+/// The capture names (`@name`) a query's text uses, strings and comments skipped.
+pub fn query_captures(query: &str) -> Vec<&str> {
+    let mut captures = Vec::new();
+    let mut rest = query;
+    while let Some(at) = rest.find(['@', '"', ';']) {
+        let (kind, after) = (rest.as_bytes()[at], &rest[at + 1..]);
+        rest = match kind {
+            b'"' => string_end(after).map_or("", |end| &after[end + 1..]),
+            b';' => after.find('\n').map_or("", |end| &after[end..]),
+            _ => {
+                let end = after
+                    .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+                    .unwrap_or(after.len());
+                captures.push(&after[..end]);
+                &after[end..]
+            }
+        };
+    }
+    captures.sort_unstable();
+    captures.dedup();
+    captures
+}
+
+/// The offset of the quote closing a query string that starts just before `text`.
+fn string_end(text: &str) -> Option<usize> {
+    let mut escaped = false;
+    text.char_indices().find_map(|(at, c)| {
+        let closes = c == '"' && !escaped;
+        escaped = c == '\\' && !escaped;
+        closes.then_some(at)
+    })
+}
+
 /// `examples/<case>.before.py` with an optional `<case>.after.py`.
 fn collect_examples(files: &BTreeMap<String, String>) -> Vec<Example> {
     files
@@ -256,4 +284,16 @@ fn collect_examples(files: &BTreeMap<String, String>) -> Vec<Example> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_are_read_from_query_text() {
+        let query =
+            "((call function: (_) @callee) @match\n ; @not-a-capture in a comment\n (#eq? @callee \"a@b \\\" @c\"))";
+        assert_eq!(query_captures(query), vec!["callee", "match"]);
+    }
 }

@@ -133,7 +133,9 @@ fn cache_dir() -> PathBuf {
 pub fn load_codemods(extra: Option<&Path>) -> Result<Vec<Codemod>> {
     let mut all = codemod::builtin()?;
     if let Some(dir) = extra {
-        for user in codemod::load_dir(dir)? {
+        let users = codemod::load_dir(dir)?;
+        crate::engine::check_queries(&users).with_context(|| format!("in {}", dir.display()))?;
+        for user in users {
             if all.iter().any(|c| c.id == user.id) {
                 bail!(
                     "codemod `{}` in {} has the id of a built-in codemod",

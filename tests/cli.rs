@@ -705,3 +705,31 @@ fn spawn_apply(dir: &Path) -> std::process::Child {
         .spawn()
         .unwrap()
 }
+
+#[test]
+fn a_broken_user_codemod_is_rejected_before_any_file_is_read() {
+    let codemod = |query: &str| {
+        format!(
+            "id = \"broken\"\nsummary = \"s\"\nmessage = \"m\"\ncategory = \"test\"\n\
+             min-python = \"3.8\"\nliterals = [\"slow\"]\n\n[[pattern]]\nquery = '{query}'\n"
+        )
+    };
+    for (query, says) in [
+        (
+            "(call function: (identifier) @f (#no-such-guard? @f)) @match",
+            "unknown guard",
+        ),
+        ("(call function: (no_such_node) @f) @match", "query"),
+        ("(call) @match (string) @match", "exactly one pattern"),
+    ] {
+        let codemods = tree(&[("broken/codemod.toml", &codemod(query))]);
+        let project = tree(&[("a.py", "slow()\n")]);
+        let output = perfmod(
+            project.path(),
+            &["check", "--codemods", codemods.path().to_str().unwrap()],
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(code(&output), 2, "{query}: {stderr}");
+        assert!(stderr.contains("broken") && stderr.contains(says), "{query}: {stderr}");
+    }
+}

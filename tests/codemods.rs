@@ -176,3 +176,11 @@ fn every_codemod_has_complete_docs() {
         }
     }
 }
+
+/// Runs compile the built-in codemods' combined query lazily, trusting that it
+/// compiles: this is where that is checked.
+#[test]
+fn all_builtin_codemods_compile_together() {
+    let all = codemod::builtin().unwrap();
+    engine::check_queries(&all).unwrap();
+}

@@ -76,7 +76,7 @@ fn pre_push(remote: &str, lines: &str) -> anyhow::Result<ExitStatus> {
         .into_iter()
         .filter(|f| f.path.ends_with(".py") && !settings.exclude.is_match(&f.path))
         .collect();
-    let rules = RuleSet::new(settings.codemods, settings.options)?;
+    let rules = RuleSet::deferred(settings.codemods, settings.options)?;
     let mode = Mode {
         fix: false,
         unsafe_fixes: settings.unsafe_fixes,

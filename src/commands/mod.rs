@@ -61,7 +61,7 @@ fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(V
     if let Some(shard) = settings.shard {
         discovered.files.retain(|path| in_shard(path, shard));
     }
-    let rules = RuleSet::new(settings.codemods, settings.options)?;
+    let rules = RuleSet::deferred(settings.codemods, settings.options)?;
     let cache = settings
         .cache_dir
         .as_deref()

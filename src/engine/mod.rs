@@ -22,6 +22,7 @@ use source::{LineIndex, Position, SourceFile};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::{ControlFlow, Range};
+use std::sync::OnceLock;
 use template::RenderContext;
 use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
@@ -32,7 +33,11 @@ const MAX_ROUNDS: usize = 10;
 /// single pass whatever the number of rules.
 pub struct RuleSet {
     pub codemods: Vec<Codemod>,
-    query: Query,
+    /// Every pattern's query, one after the other.
+    query_source: String,
+    /// Compiled on first use: a run the result cache answers whole never pays
+    /// for it (see [`RuleSet::deferred`]).
+    query: OnceLock<Query>,
     /// Pattern index of the combined query -> (codemod, pattern within it).
     patterns: Vec<(usize, usize)>,
     /// Every literal of every codemod; a file none of whose literals occur is never parsed.
@@ -48,15 +53,27 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// A rule set whose combined query is compiled and checked now; errors name
+    /// the codemod.
     pub fn new(codemods: Vec<Codemod>, options: HashMap<String, String>) -> anyhow::Result<Self> {
-        let mut source = String::new();
+        let rules = Self::deferred(codemods, options)?;
+        let query = compile_query(&rules.query_source, &rules.codemods, &rules.patterns)?;
+        let _ = rules.query.set(query);
+        Ok(rules)
+    }
+
+    /// A rule set that compiles its query when a file first needs it. Only for
+    /// codemods whose queries are known to compile: the built-in ones (the test
+    /// suite compiles them all) and user codemods checked by [`check_queries`].
+    pub fn deferred(codemods: Vec<Codemod>, options: HashMap<String, String>) -> anyhow::Result<Self> {
+        let mut query_source = String::new();
         let mut patterns = Vec::new();
         let mut literals = Vec::new();
         let mut literal_owner = Vec::new();
         for (c, codemod) in codemods.iter().enumerate() {
             for (p, pattern) in codemod.patterns.iter().enumerate() {
-                source.push_str(&pattern.query);
-                source.push('\n');
+                query_source.push_str(&pattern.query);
+                query_source.push('\n');
                 patterns.push((c, p));
             }
             for (group, strings) in codemod.literals.iter().enumerate() {
@@ -66,17 +83,22 @@ impl RuleSet {
                 }
             }
         }
-        let query = Query::new(&tree_sitter_python::LANGUAGE.into(), &source)
-            .map_err(|e| anyhow::anyhow!("combining codemod queries: {e}"))?;
-        let literals = AhoCorasick::new(&literals)?;
         Ok(RuleSet {
             codemods,
-            query,
+            query_source,
+            query: OnceLock::new(),
             patterns,
-            literals,
+            literals: AhoCorasick::new(&literals)?,
             literal_owner,
             options,
             max_fragment_share: prefilter::DEFAULT_MAX_SHARE,
+        })
+    }
+
+    fn query(&self) -> &Query {
+        self.query.get_or_init(|| {
+            compile_query(&self.query_source, &self.codemods, &self.patterns)
+                .expect("deferred rule sets hold only codemods whose queries compile")
         })
     }
 
@@ -135,6 +157,50 @@ impl RuleSet {
             statements,
         })
     }
+}
+
+/// Checks that these codemods' queries compile together, each [[pattern]] one
+/// pattern using only known guards, before a [`RuleSet::deferred`] relies on it.
+pub fn check_queries(codemods: &[Codemod]) -> anyhow::Result<()> {
+    let source: String = codemods
+        .iter()
+        .flat_map(|c| &c.patterns)
+        .map(|p| format!("{}\n", p.query))
+        .collect();
+    let patterns: Vec<(usize, usize)> = codemods
+        .iter()
+        .enumerate()
+        .flat_map(|(c, codemod)| (0..codemod.patterns.len()).map(move |p| (c, p)))
+        .collect();
+    compile_query(&source, codemods, &patterns).map(|_| ())
+}
+
+/// Compiles every pattern into one query and checks each pattern's guards. On
+/// failure the patterns are compiled one by one to name the culprit.
+fn compile_query(source: &str, codemods: &[Codemod], patterns: &[(usize, usize)]) -> anyhow::Result<Query> {
+    let language = tree_sitter_python::LANGUAGE.into();
+    let blame = |c: usize, p: usize| format!("codemod `{}`, pattern {}", codemods[c].id, p + 1);
+    if let Ok(query) = Query::new(&language, source) {
+        if query.pattern_count() == patterns.len() {
+            let captures = query.capture_names();
+            for (index, &(c, p)) in patterns.iter().enumerate() {
+                for predicate in query.general_predicates(index) {
+                    guards::validate(predicate, captures).map_err(|e| anyhow::anyhow!("{}: {e}", blame(c, p)))?;
+                }
+            }
+            return Ok(query);
+        }
+    }
+    for &(c, p) in patterns {
+        match Query::new(&language, &codemods[c].patterns[p].query) {
+            Err(e) => anyhow::bail!("{}: query: {e}", blame(c, p)),
+            Ok(single) if single.pattern_count() != 1 => {
+                anyhow::bail!("{}: a [[pattern]] query must hold exactly one pattern", blame(c, p))
+            }
+            Ok(_) => {}
+        }
+    }
+    anyhow::bail!("the codemods' queries do not compile together")
 }
 
 /// What the literal scan found in a file.
@@ -360,11 +426,12 @@ fn for_each_match<'t>(
     mut visit: impl FnMut(Match<'_, 't>) -> ControlFlow<()>,
 ) {
     let semantic = OnceCell::new();
-    let names = rules.query.capture_names();
+    let query = rules.query();
+    let names = query.capture_names();
     let mut cursor = QueryCursor::new();
     for range in ranges {
         cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(&rules.query, tree.root_node(), source.as_bytes());
+        let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
         while let Some(m) = matches.next() {
             let (c, p) = rules.patterns[m.pattern_index];
             if !active[c] {
@@ -387,7 +454,7 @@ fn for_each_match<'t>(
                 captures: &captures,
             };
             let mut verdict = Verdict::Pass;
-            for predicate in rules.query.general_predicates(m.pattern_index) {
+            for predicate in query.general_predicates(m.pattern_index) {
                 if pass == Pass::Fragment && !guards::exact_on_fragment(predicate) {
                     continue;
                 }
