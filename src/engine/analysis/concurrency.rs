@@ -4,7 +4,7 @@
 //! Task, whether code is already bounded by a semaphore, and the sites the
 //! bounded rewrites change. Like every analysis here, each answers on the side
 //! that makes a rule skip when it cannot tell.
-use super::{contains_kind, fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk};
+use super::{append_loop, contains_kind, fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk};
 use crate::engine::semantic::{enclosing_function, enclosing_statement, is_async_def, text, Semantic};
 use tree_sitter::Node;
 
@@ -337,42 +337,9 @@ pub struct AwaitLoop<'t> {
 /// reads neither the list nor anything an earlier iteration wrote, and the loop
 /// variables are not read after the loop (a comprehension does not leak them).
 pub fn independent_await_loop<'t>(for_statement: Node<'t>, semantic: &Semantic, source: &str) -> Option<AwaitLoop<'t>> {
-    if for_statement.kind() != "for_statement"
-        || for_statement.child(0)?.kind() == "async"
-        || for_statement.child_by_field_name("alternative").is_some()
-    {
-        return None;
-    }
     let function = enclosing_function(for_statement).filter(|f| is_async_def(*f))?;
-    let body = for_statement.child_by_field_name("body")?;
-    let statements: Vec<Node> = body
-        .named_children(&mut body.walk())
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let [statement] = statements[..] else {
-        return None;
-    };
-    let append = statement
-        .named_child(0)
-        .filter(|_| statement.kind() == "expression_statement" && statement.named_child_count() == 1)
-        .filter(|c| c.kind() == "call")?;
-    let method = append
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")?;
-    let list = method
-        .child_by_field_name("object")
-        .filter(|o| o.kind() == "identifier")?;
-    if method.child_by_field_name("attribute").map(|a| text(a, source)) != Some("append") {
-        return None;
-    }
-    let arguments = append.child_by_field_name("arguments")?;
-    let args: Vec<Node> = arguments
-        .named_children(&mut arguments.walk())
-        .filter(|a| a.kind() != "comment")
-        .collect();
-    let [awaited] = args[..] else {
-        return None;
-    };
+    let parts = append_loop(for_statement, source).filter(|parts| parts.condition.is_none())?;
+    let (list, awaited) = (parts.list, parts.value);
     let call = awaited
         .named_child(0)
         .filter(|c| awaited.kind() == "await" && c.kind() == "call")?;
@@ -381,8 +348,7 @@ pub fn independent_await_loop<'t>(for_statement: Node<'t>, semantic: &Semantic, 
     if text(name, source) != list_name {
         return None;
     }
-    let iterable = for_statement.child_by_field_name("right")?;
-    let target = for_statement.child_by_field_name("left")?;
+    let (iterable, target) = (parts.iterable, parts.target);
     let independent = identifiers_named(call, source, list_name).is_empty()
         && identifiers_named(iterable, source, list_name).is_empty()
         && !contains_kind(call, &["await", "named_expression", "yield"]);
