@@ -52,9 +52,16 @@ impl Semantic {
                 "future_import_statement" => descend = false,
                 "assignment" => model.record_logger(node, source),
                 "identifier" => {
-                    *model.references.entry(text(node, source).to_string()).or_default() += 1;
-                    if binds_name(&ancestors, cursor.field_name()) {
-                        model.other_bindings.insert(text(node, source).to_string());
+                    // Most names recur: allocate a key only for the first occurrence.
+                    let name = text(node, source);
+                    match model.references.get_mut(name) {
+                        Some(count) => *count += 1,
+                        None => {
+                            model.references.insert(name.to_string(), 1);
+                        }
+                    }
+                    if !model.other_bindings.contains(name) && binds_name(&ancestors, cursor.field_name()) {
+                        model.other_bindings.insert(name.to_string());
                     }
                 }
                 _ => {}
