@@ -4,7 +4,9 @@
 //! Task, whether code is already bounded by a semaphore, and the sites the
 //! bounded rewrites change. Like every analysis here, each answers on the side
 //! that makes a rule skip when it cannot tell.
-use super::{append_loop, contains_kind, fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk};
+use super::{
+    append_loop, contains_kind, fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk,
+};
 use crate::engine::semantic::{enclosing_function, enclosing_statement, is_async_def, text, Semantic};
 use std::collections::HashMap;
 use tree_sitter::Node;
