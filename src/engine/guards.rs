@@ -116,6 +116,8 @@ pub struct GuardContext<'a, 't> {
     pub source: &'a str,
     pub semantic: &'a Semantic,
     pub captures: &'a HashMap<&'a str, Vec<Node<'t>>>,
+    /// The codemod options (`concurrency-limit`, ...).
+    pub options: &'a HashMap<String, String>,
 }
 
 /// Evaluates one guard predicate on the node its capture names.
@@ -177,7 +179,15 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
                 .count();
             pass(positional == wanted && !args.iter().any(|a| a.kind() == "list_splat"))
         }
-        "unbounded-coroutines?" => pass(concurrency::unbounded_site(node, ctx.semantic, ctx.source).is_some()),
+        "unbounded-coroutines?" => pass(
+            concurrency::unbounded_site(
+                node,
+                ctx.semantic,
+                ctx.source,
+                concurrency::concurrency_limit(ctx.options),
+            )
+            .is_some(),
+        ),
         "independent-await-loop?" => {
             pass(concurrency::independent_await_loop(node, ctx.semantic, ctx.source).is_some())
         }
@@ -841,10 +851,12 @@ mod tests {
             node = parent;
         }
         let captures = HashMap::new();
+        let options = HashMap::new();
         let ctx = GuardContext {
             source,
             semantic: &semantic,
             captures: &captures,
+            options: &options,
         };
         guard(node, &ctx)
     }

@@ -452,6 +452,7 @@ fn for_each_match<'t>(
                 source,
                 semantic,
                 captures: &captures,
+                options: &rules.options,
             };
             let mut verdict = Verdict::Pass;
             for predicate in query.general_predicates(m.pattern_index) {

@@ -4,8 +4,11 @@
 //! Task, whether code is already bounded by a semaphore, and the sites the
 //! bounded rewrites change. Like every analysis here, each answers on the side
 //! that makes a rule skip when it cannot tell.
-use super::{append_loop, contains_kind, fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk};
+use super::{
+    append_loop, contains_kind, fresh_empty_list, identifiers_named, in_nested_scope, previous_statement, walk,
+};
 use crate::engine::semantic::{enclosing_function, enclosing_statement, is_async_def, text, Semantic};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// Classes whose instances bound concurrency when entered with `async with`.
@@ -239,7 +242,16 @@ pub struct UnboundedSite<'t> {
 
 /// `call` is `gather(...)` or `<task group>.create_task(...)` (the query has
 /// checked which); the coroutine it starts per item, when nothing bounds it.
-pub fn unbounded_site<'t>(call: Node<'t>, semantic: &Semantic, source: &str) -> Option<UnboundedSite<'t>> {
+/// `limit` is the semaphore's size (`--concurrency-limit`): a site whose items
+/// are counted by literals (`for _ in range(10)`) and never exceed it is left
+/// alone, since the semaphore would never make a coroutine wait.
+pub fn unbounded_site<'t>(
+    call: Node<'t>,
+    semantic: &Semantic,
+    source: &str,
+    limit: Option<u64>,
+) -> Option<UnboundedSite<'t>> {
+    let within_limit = |count: Option<u64>| count.zip(limit).is_some_and(|(count, limit)| count <= limit);
     let function = enclosing_function(call).filter(|f| is_async_def(*f))?;
     let arguments = call.child_by_field_name("arguments")?;
     let positional: Vec<Node> = arguments
@@ -252,6 +264,14 @@ pub fn unbounded_site<'t>(call: Node<'t>, semantic: &Semantic, source: &str) -> 
         .is_some_and(|a| text(a, source) == "create_task");
     let coroutine = if creates_task {
         // `tg.create_task(work(x))` in a loop: the coroutine is the first argument.
+        let for_statement = ancestors(call).find(|n| n.kind() == "for_statement")?;
+        if within_limit(literal_range_len(
+            for_statement.child_by_field_name("right")?,
+            semantic,
+            source,
+        )) {
+            return None;
+        }
         *positional.first()?
     } else {
         // `await gather(*items)` and nothing else positional.
@@ -267,6 +287,20 @@ pub fn unbounded_site<'t>(call: Node<'t>, semantic: &Semantic, source: &str) -> 
             "identifier" => built_just_before(call, items, function, source)?,
             _ => return None,
         };
+        let mut cursor = collection.walk();
+        let count = collection
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "for_in_clause")
+            .try_fold(1u64, |count, clause| {
+                count.checked_mul(literal_range_len(
+                    clause.child_by_field_name("right")?,
+                    semantic,
+                    source,
+                )?)
+            });
+        if within_limit(count) {
+            return None;
+        }
         collection.child_by_field_name("body")?
     };
     needs_bound(coroutine, call, semantic, source).then_some(UnboundedSite { function, coroutine })
@@ -296,6 +330,51 @@ pub fn gathered_calls<'t>(gather: Node<'t>, source: &str) -> Option<Vec<Node<'t>
         _ => positional,
     };
     (!elements.is_empty() && elements.iter().all(|e| e.kind() == "call")).then_some(elements)
+}
+
+/// The `--concurrency-limit` option as a number.
+pub fn concurrency_limit(options: &HashMap<String, String>) -> Option<u64> {
+    options.get("concurrency-limit")?.parse().ok()
+}
+
+/// How many items `range(...)` of integer literals yields (`range(10)`,
+/// `range(0, 9, 3)`), as Python computes it; `None` for anything else.
+fn literal_range_len(iterable: Node, semantic: &Semantic, source: &str) -> Option<u64> {
+    let function = iterable.child_by_field_name("function")?;
+    let arguments = iterable.child_by_field_name("arguments")?;
+    if iterable.kind() != "call"
+        || function.kind() != "identifier"
+        || text(function, source) != "range"
+        || !semantic.is_builtin("range")
+    {
+        return None;
+    }
+    let mut cursor = arguments.walk();
+    let values = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .map(|a| integer_literal(a, source))
+        .collect::<Option<Vec<i128>>>()?;
+    let (start, stop, step) = match values[..] {
+        [stop] => (0, stop, 1),
+        [start, stop] => (start, stop, 1),
+        [start, stop, step] if step != 0 => (start, stop, step),
+        _ => return None,
+    };
+    let span = if step > 0 { stop - start } else { start - stop };
+    let step = step.abs();
+    u64::try_from(((span + step - 1) / step).max(0)).ok()
+}
+
+/// A decimal integer literal, possibly negated (`10`, `-3`, `1_000`).
+fn integer_literal(node: Node, source: &str) -> Option<i128> {
+    match node.kind() {
+        "integer" => text(node, source).replace('_', "").parse().ok(),
+        "unary_operator" if text(node, source).starts_with('-') => {
+            integer_literal(node.child_by_field_name("argument")?, source)?.checked_neg()
+        }
+        _ => None,
+    }
 }
 
 /// For `gather(*tasks)`: the comprehension in `tasks = [...]` when that is the

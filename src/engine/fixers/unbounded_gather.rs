@@ -6,10 +6,15 @@
 //! arguments (`return_exceptions=True`) stay as they are.
 use super::{bounded::bounded_helper, FixContext, FixOutput};
 use crate::edit::Edit;
-use crate::engine::analysis::concurrency::unbounded_site;
+use crate::engine::analysis::concurrency::{concurrency_limit, unbounded_site};
 
 pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
-    let site = unbounded_site(ctx.target, ctx.render.semantic, ctx.render.source)?;
+    let site = unbounded_site(
+        ctx.target,
+        ctx.render.semantic,
+        ctx.render.source,
+        concurrency_limit(ctx.render.options),
+    )?;
     let coroutine = site.coroutine.byte_range();
     let helper = bounded_helper(ctx, site.function, coroutine.start)?;
     let mut edits = helper.edits;
