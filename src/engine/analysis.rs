@@ -42,17 +42,6 @@ pub fn attributes_named<'t>(scope: Node<'t>, source: &str, attribute: &str) -> V
         .collect()
 }
 
-/// Every `self.<attribute>` (or `<receiver>.<attribute>`) node inside `scope`.
-pub fn attribute_uses<'t>(scope: Node<'t>, source: &str, receiver: &str, attribute: &str) -> Vec<Node<'t>> {
-    attributes_named(scope, source, attribute)
-        .into_iter()
-        .filter(|node| {
-            node.child_by_field_name("object")
-                .is_some_and(|o| o.kind() == "identifier" && text(o, source) == receiver)
-        })
-        .collect()
-}
-
 /// `scope` and every node below it, in source order (iterative walk).
 pub fn descendants(scope: Node) -> Vec<Node> {
     let mut found = Vec::new();

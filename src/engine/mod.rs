@@ -20,7 +20,7 @@ pub use origin::{FixFilter, FixId};
 use semantic::{enclosing_statement, Semantic};
 use source::{LineIndex, Position, SourceFile};
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::{ControlFlow, Range};
 use std::sync::OnceLock;
 use template::RenderContext;
@@ -120,11 +120,14 @@ impl RuleSet {
             .find_overlapping_iter(text)
             .map(|m| (m.start(), self.literal_owner[m.pattern().as_usize()]))
             .collect();
-        let complete = |hits: &[(usize, (usize, usize))], codemod: usize| {
-            let groups = self.codemods[codemod].literals.len();
-            (0..groups).all(|g| hits.iter().any(|(_, owner)| *owner == (codemod, g)))
+        // Whether the hits, as their set of (codemod, literal group), hold every
+        // group of `codemod`: one set per scope, so the check is linear in the hits.
+        let groups_in = |hits: &[(usize, (usize, usize))]| hits.iter().map(|(_, owner)| *owner).collect::<HashSet<_>>();
+        let complete = |present: &HashSet<(usize, usize)>, codemod: usize| {
+            (0..self.codemods[codemod].literals.len()).all(|g| present.contains(&(codemod, g)))
         };
-        if !(0..self.codemods.len()).any(|c| complete(&found, c)) {
+        let in_file = groups_in(&found);
+        if !(0..self.codemods.len()).any(|c| complete(&in_file, c)) {
             return None;
         }
         let statements = prefilter::top_level_statements(text);
@@ -144,8 +147,9 @@ impl RuleSet {
             let end = rest.partition_point(|(offset, _)| *offset < range.end);
             let (inside, after) = rest.split_at(end);
             rest = after;
+            let present = groups_in(inside);
             for (offset, (codemod, _)) in inside {
-                if complete(inside, *codemod) {
+                if complete(&present, *codemod) {
                     active[*codemod] = true;
                     offsets.push(*offset);
                 }

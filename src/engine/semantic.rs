@@ -222,6 +222,18 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
     &source[node.byte_range()]
 }
 
+/// Target shapes that pass "is this name bound?" up to their parent
+/// (`a, b = ...`, `for (x, y) in ...`).
+const PASS_THROUGH: &[&str] = &[
+    "pattern_list",
+    "tuple_pattern",
+    "list_pattern",
+    "parenthesized_expression",
+    "expression_list",
+    "tuple",
+    "list",
+];
+
 /// Whether an identifier is a name being bound (assigned, defined, a
 /// parameter...), from its ancestors' kinds and the fields linking them.
 fn binds_name(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {
@@ -235,13 +247,7 @@ fn binds_name(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => return field == Some("left"),
             "named_expression" => return field == Some("name"),
             "as_pattern_target" | "global_statement" | "nonlocal_statement" => return true,
-            "pattern_list"
-            | "tuple_pattern"
-            | "list_pattern"
-            | "parenthesized_expression"
-            | "expression_list"
-            | "tuple"
-            | "list" => field = kind_field,
+            _ if PASS_THROUGH.contains(&kind) => field = kind_field,
             _ => return false,
         }
     }
@@ -252,15 +258,30 @@ fn binds_name(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {
 /// parameter...). For one node; [`Semantic::build`] decides it for every
 /// identifier during its walk instead, since `Node::parent` walks from the root.
 pub fn is_binding_position(identifier: Node) -> bool {
-    let field = identifier.parent().and_then(|parent| field_name_of(parent, identifier));
+    let Some(parent) = identifier.parent() else {
+        return false;
+    };
+    let field = field_name_of(parent, identifier);
+    // Only tuple-like targets pass the question up, so the path stops at the
+    // first ancestor that decides (`Node::parent` walks from the root each time).
+    const PASS_THROUGH: &[&str] = &[
+        "pattern_list",
+        "tuple_pattern",
+        "list_pattern",
+        "parenthesized_expression",
+        "expression_list",
+        "tuple",
+        "list",
+    ];
     let mut ancestors = Vec::new();
-    let mut child = identifier;
-    while let Some(parent) = child.parent() {
-        ancestors.push((
-            parent.kind(),
-            parent.parent().and_then(|grand| field_name_of(grand, parent)),
-        ));
-        child = parent;
+    let mut current = Some(parent);
+    while let Some(node) = current {
+        let up = node.parent();
+        ancestors.push((node.kind(), up.and_then(|p| field_name_of(p, node))));
+        if !PASS_THROUGH.contains(&node.kind()) {
+            break;
+        }
+        current = up;
     }
     ancestors.reverse();
     binds_name(&ancestors, field)
@@ -344,6 +365,24 @@ mod tests {
             Some("os.path.join")
         );
         assert_eq!(resolve_all("sorted\n", "sorted").as_deref(), Some("builtins.sorted"));
+    }
+
+    #[test]
+    fn binding_positions_from_a_node() {
+        let source = "(aa, [bb]) = ff(cc)\nfor dd in ee: pass\ndef gg(hh, *kk): jj\n";
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let binds = |name: &str| {
+            let at = source.find(name).unwrap();
+            is_binding_position(tree.root_node().descendant_for_byte_range(at, at + 1).unwrap())
+        };
+        for bound in ["aa", "bb", "dd", "gg", "hh", "kk"] {
+            assert!(binds(bound), "{bound} is bound");
+        }
+        for read in ["ff", "cc", "ee", "jj"] {
+            assert!(!binds(read), "{read} is only read");
+        }
     }
 
     #[test]
