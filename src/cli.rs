@@ -144,6 +144,10 @@ pub struct CommonArgs {
     /// Neither read nor write the result cache (`.perfmod_cache/`).
     #[arg(long)]
     pub no_cache: bool,
+    /// Parse and match every file whole, skipping no statement (for checking
+    /// that the prefilter never changes a result).
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
     #[command(flatten)]
     pub codemods: CodemodSource,
     /// Only files changed since this git revision (committed, staged or not), plus untracked ones.

@@ -5,7 +5,7 @@
 //! compile, a template that uses a capture the query never makes, a guard or
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
-use crate::engine::{fixers, template::Template};
+use crate::engine::{fixers, prefilter::LiteralScope, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -24,6 +24,9 @@ struct CodemodFile {
     min_python: String,
     /// Text every match must contain (see [`Literals`]).
     literals: Literals,
+    /// Where the literals must occur together; a top-level statement by default.
+    #[serde(default)]
+    literal_scope: LiteralScope,
     /// Absent for flags (findings without a rewrite).
     safety: Option<Safety>,
     #[serde(rename = "pattern")]
@@ -106,9 +109,10 @@ pub struct Codemod {
     pub summary: String,
     pub category: String,
     pub min_python: PythonVersion,
-    /// Groups of strings: the top-level statement holding a match contains a
+    /// Groups of strings: the code around a match (its `literal_scope`) holds a
     /// string of each group, so a statement lacking one is never parsed or queried.
     pub literals: Vec<Vec<String>>,
+    pub literal_scope: LiteralScope,
     pub patterns: Vec<Pattern>,
     pub docs: String,
     pub examples: Vec<Example>,
@@ -204,6 +208,7 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
         category: file.category,
         min_python,
         literals,
+        literal_scope: file.literal_scope,
         patterns,
         docs: files.get("docs.md").cloned().unwrap_or_default(),
         examples,

@@ -50,6 +50,8 @@ pub struct Settings {
     pub jobs: Option<usize>,
     /// Where results are cached; `None` with `--no-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// `--no-prefilter`: every file is parsed and matched whole.
+    pub prefilter: bool,
     /// Values templates read as `${option:name}`.
     pub options: HashMap<String, String>,
     /// `--changed-since`: the files (and lines) a run is narrowed to.
@@ -111,7 +113,8 @@ impl Settings {
             target_version,
             exclude: exclude.build()?,
             jobs: args.jobs,
-            cache_dir: (!args.no_cache).then(cache_dir),
+            cache_dir: (!args.no_cache && !args.no_prefilter).then(cache_dir),
+            prefilter: !args.no_prefilter,
             options: HashMap::from([("concurrency-limit".to_string(), limit.to_string())]),
             changes: match &args.changed_since {
                 Some(rev) => Some(Changes::since(rev, args.changed_lines_only)?),

@@ -21,9 +21,10 @@ fn rules_for(codemod: Codemod) -> RuleSet {
     .unwrap()
 }
 
-/// (rule, range) of every finding, with the prefilter fragment forced on or off:
-/// the fragment pass may skip work, never a finding.
-fn findings_with_fragments(rules: &mut RuleSet, source: &str, share: f64) -> Vec<(String, std::ops::Range<usize>)> {
+/// Every finding (rule, range, positions, fixability and safety), with the
+/// prefilter off (0) or a fragment always tried (1): the prefilter may skip
+/// work, never change a finding, also where the fragment alone answers.
+fn findings_with_fragments(rules: &mut RuleSet, source: &str, share: f64) -> Vec<String> {
     rules.max_fragment_share = share;
     let check = Mode {
         fix: false,
@@ -31,8 +32,16 @@ fn findings_with_fragments(rules: &mut RuleSet, source: &str, share: f64) -> Vec
     };
     let outcome = engine::process(source, rules, check, &mut engine::python_parser());
     rules.max_fragment_share = engine::prefilter::DEFAULT_MAX_SHARE;
+    let describe = |f: engine::Finding| {
+        let (start, end) = (f.start, f.end);
+        let fix = f.fix.map(|fix| fix.safety);
+        format!(
+            "{} {:?} {}:{}-{}:{} {fix:?}",
+            f.rule, f.range, start.line, start.column, end.line, end.column
+        )
+    };
     outcome
-        .map(|o| o.findings.into_iter().map(|f| (f.rule, f.range)).collect())
+        .map(|o| o.findings.into_iter().map(describe).collect())
         .unwrap_or_default()
 }
 
@@ -120,6 +129,40 @@ fn compare_runs(name: &str, before: &str, after: &str) -> Option<String> {
     (status_before != status_after || out_before != out_after).then(|| {
         format!("{name}: behaviour changed\nbefore ({status_before:?}):\n{out_before}\nafter ({status_after:?}):\n{out_after}{err_after}")
     })
+}
+
+/// The same with every codemod active at once: which statements a fragment
+/// keeps depends on every active codemod's literals.
+#[test]
+fn the_prefilter_changes_no_finding_with_every_codemod_active() {
+    let mut rules = RuleSet::new(
+        codemod::builtin().unwrap(),
+        HashMap::from([("concurrency-limit".to_string(), "10".to_string())]),
+    )
+    .unwrap();
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for codemod in &rules.codemods {
+        for example in &codemod.examples {
+            sources.push((format!("{}/{}", codemod.id, example.name), example.before.clone()));
+        }
+    }
+    for dir in ["examples/seed_app", "examples/runnable", "examples/profile"] {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            sources.push((
+                entry.path().display().to_string(),
+                std::fs::read_to_string(entry.path()).unwrap(),
+            ));
+        }
+    }
+    let mut differences = Vec::new();
+    for (name, source) in &sources {
+        let whole = findings_with_fragments(&mut rules, source, 0.0);
+        let fragmented = findings_with_fragments(&mut rules, source, 1.0);
+        if whole != fragmented {
+            differences.push(format!("{name}: {whole:#?} vs {fragmented:#?}"));
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
 
 #[test]

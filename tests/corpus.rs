@@ -376,3 +376,51 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The prefilter (literal scopes, fragments, answers from a fragment) never
+/// changes a finding: every file of the standard library, checked with the
+/// prefilter on and off, gives the same findings (rule, range, positions,
+/// fixability and safety).
+#[test]
+fn stdlib_findings_do_not_depend_on_the_prefilter() {
+    let files = python_files(&stdlib_dir());
+    let mut rules = all_rules();
+    let on: Vec<_> = files.par_iter().map(|path| described_findings(path, &rules)).collect();
+    rules.max_fragment_share = 0.0;
+    let off: Vec<_> = files.par_iter().map(|path| described_findings(path, &rules)).collect();
+    let differences: Vec<String> = files
+        .iter()
+        .zip(on.iter().zip(&off))
+        .filter(|(_, (on, off))| on != off)
+        .map(|(path, (on, off))| format!("{}:\n  with the prefilter {on:?}\n  without {off:?}", path.display()))
+        .collect();
+    let total: usize = on.iter().map(Vec::len).sum();
+    eprintln!(
+        "prefilter: {} files, {total} findings, {} differ",
+        files.len(),
+        differences.len()
+    );
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+fn described_findings(path: &Path, rules: &perfmod::engine::RuleSet) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let check = perfmod::engine::Mode {
+        fix: false,
+        unsafe_fixes: true,
+    };
+    let Ok(outcome) = common::process_with(&text, rules, check) else {
+        return Vec::new();
+    };
+    let describe = |f: perfmod::engine::Finding| {
+        let fix = f.fix.map(|fix| fix.safety);
+        let (start, end) = (f.start, f.end);
+        format!(
+            "{} {:?} {}:{}-{}:{} {fix:?}",
+            f.rule, f.range, start.line, start.column, end.line, end.column
+        )
+    };
+    outcome.findings.into_iter().map(describe).collect()
+}

@@ -61,7 +61,10 @@ fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(V
     if let Some(shard) = settings.shard {
         discovered.files.retain(|path| in_shard(path, shard));
     }
-    let rules = RuleSet::deferred(settings.codemods, settings.options)?;
+    let mut rules = RuleSet::deferred(settings.codemods, settings.options)?;
+    if !settings.prefilter {
+        rules.max_fragment_share = 0.0;
+    }
     let cache = settings
         .cache_dir
         .as_deref()

@@ -14,9 +14,10 @@ pub mod template;
 use crate::codemod::{Codemod, FixSpec};
 use crate::edit::{apply_edits, Edit, Fix, ImportRequest, Safety};
 use aho_corasick::AhoCorasick;
-use guards::{GuardContext, Verdict};
+use guards::{GuardContext, OnFragment, Verdict};
 use origin::OriginMap;
 pub use origin::{FixFilter, FixId};
+use prefilter::Binding;
 use semantic::{enclosing_statement, Semantic};
 use source::{LineIndex, Position, SourceFile};
 use std::cell::OnceCell;
@@ -102,6 +103,11 @@ impl RuleSet {
         })
     }
 
+    /// Whether files are prefiltered at all (see [`RuleSet::max_fragment_share`]).
+    fn prefilter_on(&self) -> bool {
+        self.max_fragment_share > 0.0
+    }
+
     /// What the results of this rule set depend on besides a file's bytes and
     /// perfmod's build: the codemods' definitions and the options.
     pub fn fingerprint(&self) -> String {
@@ -111,26 +117,33 @@ impl RuleSet {
     }
 
     /// Which codemods could match `text`, and where their literals are. A
-    /// codemod is a candidate in a top-level statement that holds a string of
-    /// each of its literal groups; `None` when no codemod is, before any scan of
-    /// the statements.
+    /// codemod is a candidate where its literals occur in code (not in a
+    /// comment or a plain string), one of each group, together in its
+    /// [`prefilter::LiteralScope`]; `None` when no codemod is. With the prefilter
+    /// off every codemod is a candidate everywhere.
     fn candidates(&self, text: &str) -> Option<Candidates> {
+        if !self.prefilter_on() {
+            return Some(Candidates {
+                active: vec![true; self.codemods.len()],
+                offsets: Vec::new(),
+                statements: Vec::new(),
+                layout: prefilter::Layout::default(),
+            });
+        }
         let mut found: Vec<(usize, (usize, usize))> = self
             .literals
             .find_overlapping_iter(text)
             .map(|m| (m.start(), self.literal_owner[m.pattern().as_usize()]))
             .collect();
-        // Whether the hits, as their set of (codemod, literal group), hold every
-        // group of `codemod`: one set per scope, so the check is linear in the hits.
-        let groups_in = |hits: &[(usize, (usize, usize))]| hits.iter().map(|(_, owner)| *owner).collect::<HashSet<_>>();
-        let complete = |present: &HashSet<(usize, usize)>, codemod: usize| {
-            (0..self.codemods[codemod].literals.len()).all(|g| present.contains(&(codemod, g)))
-        };
-        let in_file = groups_in(&found);
-        if !(0..self.codemods.len()).any(|c| complete(&in_file, c)) {
+        // A cheap first answer for most files: no codemod has all its groups anywhere.
+        let present: HashSet<(usize, usize)> = found.iter().map(|(_, owner)| *owner).collect();
+        let complete_in_file =
+            |codemod: usize| (0..self.codemods[codemod].literals.len()).all(|g| present.contains(&(codemod, g)));
+        if !(0..self.codemods.len()).any(complete_in_file) {
             return None;
         }
-        let statements = prefilter::top_level_statements(text);
+        let layout = prefilter::Layout::scan(text);
+        let statements = layout.top_level_statements(text);
         // A use of an imported literal under its alias counts as the literal.
         let offsets: Vec<usize> = found.iter().map(|(offset, _)| *offset).collect();
         let aliased: Vec<(usize, (usize, usize))> = prefilter::alias_uses(text, &statements, &offsets)
@@ -138,27 +151,30 @@ impl RuleSet {
             .map(|(offset, hit)| (offset, found[hit].1))
             .collect();
         found.extend(aliased);
+        found.retain(|(offset, _)| layout.is_code(*offset));
         found.sort_unstable();
         let mut active = vec![false; self.codemods.len()];
         let mut offsets = Vec::new();
-        let mut rest = &found[..];
-        for statement in &statements {
-            let range = statement.range();
-            let end = rest.partition_point(|(offset, _)| *offset < range.end);
-            let (inside, after) = rest.split_at(end);
-            rest = after;
-            let present = groups_in(inside);
-            for (offset, (codemod, _)) in inside {
-                if complete(&present, *codemod) {
-                    active[*codemod] = true;
-                    offsets.push(*offset);
-                }
+        for (c, codemod) in self.codemods.iter().enumerate() {
+            let hits: Vec<(usize, usize)> = found
+                .iter()
+                .filter(|(_, (owner, _))| *owner == c)
+                .map(|&(offset, (_, group))| (offset, group))
+                .collect();
+            if hits.is_empty() {
+                continue;
             }
+            let scope = codemod.literal_scope;
+            let kept = prefilter::hits_in_scope(scope, codemod.literals.len(), &hits, text, &layout, &statements);
+            active[c] = !kept.is_empty();
+            offsets.extend(kept);
         }
+        offsets.sort_unstable();
         active.contains(&true).then_some(Candidates {
             active,
             offsets,
             statements,
+            layout,
         })
     }
 }
@@ -214,6 +230,7 @@ struct Candidates {
     /// Where those literals (and aliases of imported ones) are.
     offsets: Vec<usize>,
     statements: Vec<prefilter::Statement>,
+    layout: prefilter::Layout,
 }
 
 /// One reported anti-pattern.
@@ -289,18 +306,22 @@ pub fn process_filtered(
         active,
         offsets: hits,
         statements,
+        layout,
     }) = rules.candidates(file.body)
     else {
         return Ok(outcome);
     };
-    let fragment = prefilter::fragment(file.body, &statements, &hits, rules.max_fragment_share);
+    let fragment = rules
+        .prefilter_on()
+        .then(|| prefilter::fragment(file.body, &statements, &hits, rules.max_fragment_share))
+        .flatten();
     if let Some(fragment) = fragment {
-        let tree = parser.parse(&fragment, None);
-        if tree.is_some_and(|t| {
-            let everything = [t.root_node().byte_range()];
-            !t.root_node().has_error() && !fragment_has_candidates(&t, &fragment, rules, &active, &everything)
-        }) {
-            return Ok(outcome);
+        match answer_from_fragment(&fragment, &layout, &file, rules, &active, mode, parser) {
+            FragmentAnswer::Findings(findings) => {
+                outcome.findings = findings;
+                return Ok(outcome);
+            }
+            FragmentAnswer::WholeFileDecides => {}
         }
     }
     let tree = parse(parser, file.body)?;
@@ -308,11 +329,11 @@ pub fn process_filtered(
         let at = file.position(error.start_byte());
         return Err(format!("syntax error at {}:{}, file left alone", at.line, at.column));
     }
-    let ranges = match rules.max_fragment_share > 0.0 {
+    let ranges = match rules.prefilter_on() {
         true => prefilter::relevant_ranges(tree.root_node(), &hits),
         false => vec![tree.root_node().byte_range()],
     };
-    outcome.findings = find(&tree, &file, rules, &active, &ranges);
+    outcome.findings = find(&tree, &file, rules, &active, Pass::Full, &ranges).findings;
     if !mode.fix || !outcome.findings.iter().any(|f| applicable(f, mode)) {
         return Ok(outcome);
     }
@@ -354,8 +375,10 @@ pub fn process_filtered(
             &rules
                 .candidates(&current)
                 .map_or_else(|| vec![false; rules.codemods.len()], |c| c.active),
+            Pass::Full,
             &[current_tree.root_node().byte_range()],
-        );
+        )
+        .findings;
     }
     if current != file.body {
         outcome.fixed = Some(file.with_body(&current));
@@ -416,10 +439,16 @@ struct Match<'m, 't> {
     target: Node<'t>,
     semantic: &'m Semantic,
     verdict: Verdict,
+    /// Whether every guard decided as it would on the whole file (always, but
+    /// on a fragment; see [`guards::OnFragment`]).
+    decided: bool,
+    /// The semantic model's [`Semantic::lookups`] before the guards ran.
+    lookups_from: usize,
 }
 
 /// Runs every active pattern in one query pass and calls `visit` for each match
-/// its guards let through, until `visit` breaks.
+/// its guards let through, until `visit` breaks. Returns the semantic model, if
+/// a match needed one.
 fn for_each_match<'t>(
     tree: &'t Tree,
     source: &str,
@@ -428,8 +457,8 @@ fn for_each_match<'t>(
     pass: Pass,
     ranges: &[Range<usize>],
     mut visit: impl FnMut(Match<'_, 't>) -> ControlFlow<()>,
-) {
-    let semantic = OnceCell::new();
+) -> Option<Semantic> {
+    let model = OnceCell::new();
     let query = rules.query();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
@@ -451,17 +480,26 @@ fn for_each_match<'t>(
             let Some(&target) = captures.get("match").and_then(|n| n.first()) else {
                 continue;
             };
-            let semantic = semantic.get_or_init(|| Semantic::build(tree, source));
+            let semantic = model.get_or_init(|| Semantic::build(tree, source));
             let guard_ctx = GuardContext {
                 source,
                 semantic,
                 captures: &captures,
                 options: &rules.options,
             };
+            let lookups_from = semantic.lookups();
             let mut verdict = Verdict::Pass;
+            let mut decided = true;
             for predicate in query.general_predicates(m.pattern_index) {
-                if pass == Pass::Fragment && !guards::exact_on_fragment(predicate) {
-                    continue;
+                if pass == Pass::Fragment {
+                    match guards::on_fragment(predicate) {
+                        OnFragment::Exact => {}
+                        OnFragment::Permissive => decided = false,
+                        OnFragment::Unknown => {
+                            decided = false;
+                            continue;
+                        }
+                    }
                 }
                 verdict = verdict.max(guards::check(predicate, names, &guard_ctx));
                 if verdict == Verdict::Skip {
@@ -479,35 +517,113 @@ fn for_each_match<'t>(
                 target,
                 semantic,
                 verdict,
+                decided,
+                lookups_from,
             };
             if visit(found).is_break() {
-                return;
+                return model.into_inner();
             }
         }
     }
+    model.into_inner()
 }
 
-/// Whether a prefilter fragment holds anything that could be a finding.
-fn fragment_has_candidates(
-    tree: &Tree,
-    source: &str,
+/// What the prefilter fragment of a file says about it.
+enum FragmentAnswer {
+    /// The file's findings (in check mode; in fix mode only when there are none).
+    Findings(Vec<Finding>),
+    /// Something may be a finding: parse and match the whole file.
+    WholeFileDecides,
+}
+
+/// Matches the fragment. No match survives: the file has no findings. In check
+/// mode the fragment's findings are the file's when every guard decided
+/// exactly and the statements left out bind no name the guards resolved; the
+/// fixes are then only known to exist ([`Fix::known`]), as from the cache.
+fn answer_from_fragment(
+    fragment: &prefilter::Fragment,
+    layout: &prefilter::Layout,
+    file: &SourceFile,
     rules: &RuleSet,
     active: &[bool],
-    ranges: &[Range<usize>],
-) -> bool {
-    let mut found = false;
-    for_each_match(tree, source, rules, active, Pass::Fragment, ranges, |_| {
-        found = true;
-        ControlFlow::Break(())
-    });
-    found
+    mode: Mode,
+    parser: &mut Parser,
+) -> FragmentAnswer {
+    let Some(tree) = parser
+        .parse(&fragment.text, None)
+        .filter(|t| !t.root_node().has_error())
+    else {
+        return FragmentAnswer::WholeFileDecides;
+    };
+    let fragment_file = SourceFile {
+        body: &fragment.text,
+        ..*file
+    };
+    let everything = [tree.root_node().byte_range()];
+    let found = find(&tree, &fragment_file, rules, active, Pass::Fragment, &everything);
+    if found.findings.is_empty() {
+        return FragmentAnswer::Findings(Vec::new());
+    }
+    // The guards' names resolve as in the whole file when the statements left
+    // out bind none of those a finding needed, and import none of those any
+    // match needed (only an import could make a rejected match pass: every
+    // guard that resolves names passes only on a particular import or builtin).
+    let names_agree = || {
+        found.semantic.as_ref().is_none_or(|semantic| {
+            let all = semantic.free_names_looked_up_since(0);
+            !fragment.may_bind_any(file.body, layout, &found.names_of_findings, Binding::Any)
+                && !fragment.may_bind_any(file.body, layout, &all, Binding::Import)
+        })
+    };
+    if mode.fix || !found.decided || !names_agree() {
+        return FragmentAnswer::WholeFileDecides;
+    }
+    let (fragment_lines, file_lines) = (LineIndex::new(&fragment.text), LineIndex::new(file.body));
+    let findings = found
+        .findings
+        .into_iter()
+        .map(|finding| {
+            let range = fragment.file_range(finding.range.clone());
+            let moved = |position: Position, from: usize, to: usize| Position {
+                line: position.line + file_lines.line_of(to) - fragment_lines.line_of(from),
+                ..position
+            };
+            Finding {
+                start: moved(finding.start, finding.range.start, range.start),
+                end: moved(finding.end, finding.range.end, range.end),
+                fix: finding.fix.map(|fix| Fix::known(fix.safety)),
+                range,
+                ..finding
+            }
+        })
+        .collect();
+    FragmentAnswer::Findings(findings)
 }
 
-/// The findings of a whole file, with their rendered fixes.
-fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool], ranges: &[Range<usize>]) -> Vec<Finding> {
+/// What [`find`] found, and how sure it is.
+struct Found {
+    findings: Vec<Finding>,
+    /// Every match was decided as on the whole file (see [`Match::decided`]).
+    decided: bool,
+    /// The names the guards of the findings resolved (not bound in the file).
+    names_of_findings: HashSet<String>,
+    semantic: Option<Semantic>,
+}
+
+/// The findings of a file (or a fragment), with their rendered fixes.
+fn find(
+    tree: &Tree,
+    file: &SourceFile,
+    rules: &RuleSet,
+    active: &[bool],
+    pass: Pass,
+    ranges: &[Range<usize>],
+) -> Found {
     let source = file.body;
     let mut findings = Vec::new();
-    for_each_match(tree, source, rules, active, Pass::Full, ranges, |m| {
+    let mut decided = true;
+    let mut names_of_findings = HashSet::new();
+    let semantic = for_each_match(tree, source, rules, active, pass, ranges, |m| {
         let Match {
             codemod,
             pattern,
@@ -515,7 +631,13 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool], ranges
             target,
             semantic,
             verdict,
+            decided: match_decided,
+            lookups_from,
         } = m;
+        decided &= match_decided;
+        if pass == Pass::Fragment {
+            names_of_findings.extend(semantic.free_names_looked_up_since(lookups_from));
+        }
         if file.is_suppressed(&codemod.id, target.start_byte(), target.end_byte()) {
             return ControlFlow::Continue(());
         }
@@ -573,7 +695,12 @@ fn find(tree: &Tree, file: &SourceFile, rules: &RuleSet, active: &[bool], ranges
     });
     findings.sort_by_key(|f| (f.range.start, f.range.end));
     findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
-    findings
+    Found {
+        findings,
+        decided,
+        names_of_findings,
+        semantic,
+    }
 }
 
 /// Comments inside a replaced range that the replacement drops are moved onto

@@ -5,6 +5,7 @@
 //! else, and how often each identifier is referenced. Matching is then by
 //! qualified name: `import asyncio as aio; aio.gather` resolves to
 //! `asyncio.gather`, and a local `def gather()` resolves to nothing.
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 
@@ -31,6 +32,10 @@ pub struct Semantic {
     pub has_star_import: bool,
     /// Names assigned from `....getLogger(...)`.
     pub loggers: HashSet<String>,
+    /// Every name [`Semantic::resolve_name`] was asked about, in order. A model
+    /// of a prefilter fragment answers like the whole file's as long as the
+    /// statements left out bind none of these.
+    looked_up: RefCell<Vec<String>>,
 }
 
 impl Semantic {
@@ -160,6 +165,21 @@ impl Semantic {
         }
     }
 
+    /// How many names were resolved so far: a mark for [`Semantic::looked_up_since`].
+    pub fn lookups(&self) -> usize {
+        self.looked_up.borrow().len()
+    }
+
+    /// The names resolved since `mark` that the file binds other than by an
+    /// import nowhere the model saw (see the field).
+    pub fn free_names_looked_up_since(&self, mark: usize) -> HashSet<String> {
+        self.looked_up.borrow()[mark..]
+            .iter()
+            .filter(|name| !self.other_bindings.contains(*name))
+            .cloned()
+            .collect()
+    }
+
     /// Whether a bare `name` here means the builtin of that name (nothing in the
     /// file binds or star-imports over it), so a rewrite may write `min` or `max`.
     pub fn is_builtin(&self, name: &str) -> bool {
@@ -169,6 +189,7 @@ impl Semantic {
 
     /// What a bare name refers to at module scope (`builtins.len` when nothing rebinds it).
     pub fn resolve_name(&self, name: &str) -> Option<String> {
+        self.looked_up.borrow_mut().push(name.to_string());
         if self.other_bindings.contains(name) {
             return None;
         }

@@ -27,7 +27,11 @@ pub fn all_rules() -> RuleSet {
 }
 
 pub fn process(text: &str, rules: &RuleSet) -> Result<FileOutcome, String> {
-    PARSER.with(|p| engine::process(text, rules, FIX_ALL, &mut p.borrow_mut()))
+    process_with(text, rules, FIX_ALL)
+}
+
+pub fn process_with(text: &str, rules: &RuleSet, mode: Mode) -> Result<FileOutcome, String> {
+    PARSER.with(|p| engine::process(text, rules, mode, &mut p.borrow_mut()))
 }
 
 /// Whether tree-sitter parses `text` without an error node.

@@ -70,10 +70,25 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("sync-wrapping-decorator?", Some(0)),
 ];
 
-/// Guards whose verdict on a prefilter fragment (some top-level statements and
-/// every import) is never stricter than on the whole file: they look only at
-/// the match and its ancestors, or (`qualname?`) can only resolve more names
-/// when other statements are missing. Any other guard passes on a fragment.
+/// How far a guard's verdict on a prefilter fragment (some top-level
+/// statements or methods, each whole, with the statement before each, and
+/// every import) can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnFragment {
+    /// The same as on the whole file, provided the statements left out bind
+    /// none of the names the semantic model resolved (see
+    /// [`Semantic::looked_up`]): the guard looks only at the match, its
+    /// ancestors and its enclosing function, which a fragment holds whole.
+    Exact,
+    /// Never stricter than on the whole file, so a fragment where it fails
+    /// holds no finding; where it passes, only the whole file decides.
+    Permissive,
+    /// Unknown: not evaluated on a fragment (as if it passed).
+    Unknown,
+}
+
+/// Guards [`OnFragment::Exact`]; the others are [`OnFragment::Unknown`] but
+/// for [`PERMISSIVE_ON_FRAGMENT`].
 const EXACT_ON_FRAGMENT: &[&str] = &[
     "qualname?",
     "in-async-function?",
@@ -88,10 +103,30 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
     "no-await?",
     "stringified?",
     "cache-key?",
+    "comprehension-loop?",
+    "fresh-accumulator?",
+    "queue-list?",
+    "duration-start?",
+    "varies-in-loop?",
+    "in-annotation?",
+    "typing-builtin-alias?",
+    "union-convertible?",
 ];
 
-pub fn exact_on_fragment(predicate: &QueryPredicate) -> bool {
-    EXACT_ON_FRAGMENT.contains(&&*predicate.operator)
+/// `lru-list-class?` needs the list's init, appends, removes and evictions,
+/// which hold the codemod's literals, so a fragment keeps their methods; the
+/// methods it leaves out can only add uses that make the rewrite unsafe.
+const PERMISSIVE_ON_FRAGMENT: &[&str] = &["lru-list-class?"];
+
+pub fn on_fragment(predicate: &QueryPredicate) -> OnFragment {
+    let name = &*predicate.operator;
+    if EXACT_ON_FRAGMENT.contains(&name) {
+        OnFragment::Exact
+    } else if PERMISSIVE_ON_FRAGMENT.contains(&name) {
+        OnFragment::Permissive
+    } else {
+        OnFragment::Unknown
+    }
 }
 
 /// Load-time check: a known guard whose first argument is a capture of this query.

@@ -1,0 +1,488 @@
+//! Work proportional to what can match. Before anything is parsed, one
+//! multi-pattern scan finds the literals the active codemods declare. A file
+//! with none is done. Otherwise only the statements holding a literal (plus the
+//! statement before each, for patterns over consecutive statements, and every
+//! module-level import, for name resolution; inside a large class only the
+//! methods holding one, under the class header) are parsed as a fragment and
+//! matched with the guards that are exact or permissive on a fragment. When
+//! nothing survives, the file has no findings and is never parsed whole.
+//!
+//! The fragment pass may only over-approximate: a guard that needs the whole
+//! file passes there, and a fragment that does not parse sends the file to the
+//! full pass.
+mod layout;
+
+pub use layout::{Layout, Statement};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::ops::Range;
+
+/// A fragment is only worth it when it is clearly smaller than the file.
+pub const DEFAULT_MAX_SHARE: f64 = 0.6;
+
+/// Where the literals of a codemod's groups must occur together for a match
+/// to be possible there (`literal-scope` in `codemod.toml`). The narrower, the
+/// fewer statements are parsed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LiteralScope {
+    /// In one top-level statement.
+    #[default]
+    Statement,
+    /// In one logical line: a call with its arguments, a decorator, a condition.
+    Line,
+    /// A fresh accumulator filled by a loop: the last group on the line right
+    /// before a `for` loop at the same indentation, the others in that loop.
+    LoopAfterInit,
+}
+
+/// The offsets of the hits that could belong to a match of a codemod with
+/// `groups` literal groups and this scope. `hits` are (offset, group), in code
+/// only, sorted by offset.
+pub fn hits_in_scope(
+    scope: LiteralScope,
+    groups: usize,
+    hits: &[(usize, usize)],
+    source: &str,
+    layout: &Layout,
+    statements: &[Statement],
+) -> Vec<usize> {
+    match scope {
+        LiteralScope::Statement => hits_within(groups, hits, statements.iter().map(|s| s.range.clone())),
+        LiteralScope::Line => hits_within(groups, hits, layout.lines.iter().map(|l| l.range())),
+        LiteralScope::LoopAfterInit => {
+            let accumulator = groups - 1;
+            let mut kept = Vec::new();
+            for &(offset, _) in hits.iter().filter(|(_, group)| *group == accumulator) {
+                let Some(init) = layout.line_at(offset) else { continue };
+                let Some(next) = layout.lines.get(init + 1) else {
+                    continue;
+                };
+                if next.indent != layout.lines[init].indent || !opens_for_loop(next.code(source)) {
+                    continue;
+                }
+                let block = layout.block(source, init + 1);
+                let in_loop =
+                    &hits[hits.partition_point(|h| h.0 < block.start)..hits.partition_point(|h| h.0 < block.end)];
+                let uses: Vec<(usize, usize)> = in_loop.iter().copied().filter(|h| h.1 != accumulator).collect();
+                if complete(groups - 1, &uses) {
+                    kept.push(offset);
+                    kept.extend(uses.iter().map(|h| h.0));
+                }
+            }
+            kept
+        }
+    }
+}
+
+/// The hits in the windows (sorted, disjoint) that hold a literal of every group.
+fn hits_within(groups: usize, hits: &[(usize, usize)], windows: impl Iterator<Item = Range<usize>>) -> Vec<usize> {
+    let mut kept = Vec::new();
+    let mut rest = hits;
+    for window in windows {
+        rest = &rest[rest.partition_point(|h| h.0 < window.start)..];
+        let (inside, after) = rest.split_at(rest.partition_point(|h| h.0 < window.end));
+        if complete(groups, inside) {
+            kept.extend(inside.iter().map(|h| h.0));
+        }
+        rest = after;
+    }
+    kept
+}
+
+/// Whether `hits` hold a literal of each of the groups `0..groups`.
+fn complete(groups: usize, hits: &[(usize, usize)]) -> bool {
+    let mut seen = vec![false; groups];
+    for &(_, group) in hits {
+        seen[group] = true;
+    }
+    seen.iter().all(|s| *s)
+}
+
+/// `for ...` or `async for ...`.
+fn opens_for_loop(code: &str) -> bool {
+    let code = code.strip_prefix("async").map_or(code, str::trim_start);
+    code.strip_prefix("for")
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+/// Which bindings [`Fragment::may_bind_any`] looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    Any,
+    Import,
+}
+
+/// Some statements of a file, parsed on their own before (and often instead
+/// of) the whole file.
+pub struct Fragment {
+    pub text: String,
+    /// (offset in `text`, range in the file) of each statement kept, in order.
+    pieces: Vec<(usize, Range<usize>)>,
+}
+
+impl Fragment {
+    /// Where a range of the fragment's text (within one statement) is in the file.
+    pub fn file_range(&self, range: Range<usize>) -> Range<usize> {
+        let index = self.pieces.partition_point(|(start, _)| *start <= range.start) - 1;
+        let (start, piece) = &self.pieces[index];
+        let map = |offset: usize| (piece.start + offset - start).min(piece.end);
+        map(range.start)..map(range.end)
+    }
+
+    /// Whether the file text the fragment leaves out may bind any of `names`
+    /// (with an import only, or any way). An occurrence surely binds nothing when it is an attribute (`x.name`),
+    /// is called, subscripted or has an attribute taken (`name(`, `name[`,
+    /// `name.`, but for `def name(`), or sits on a logical line that binds
+    /// nothing before it: no `def`, `class`, `for`, `import`, `global`, `del`,
+    /// `with`, `except`, `case`, `lambda` or ` as `, and no `=` after it.
+    pub fn may_bind_any(&self, source: &str, layout: &Layout, names: &HashSet<String>, binding: Binding) -> bool {
+        let mut omitted = Vec::new();
+        let mut at = 0;
+        for (_, range) in &self.pieces {
+            omitted.push(at..range.start);
+            at = range.end;
+        }
+        omitted.push(at..source.len());
+        let is_word = |c: char| c.is_alphanumeric() || c == '_';
+        let may_bind = |offset: usize, name: &str| {
+            let end = offset + name.len();
+            if source[..offset].ends_with(is_word) || source[end..].starts_with(is_word) {
+                return false; // a longer word
+            }
+            let Some(line) = layout.line_at(offset).map(|l| &layout.lines[l]) else {
+                return false; // a comment
+            };
+            let code = line.code(source);
+            if code.starts_with("import") || code.starts_with("from") {
+                return true;
+            }
+            if binding == Binding::Import {
+                return false;
+            }
+            let before = source[..offset].trim_end_matches([' ', '\t']);
+            let after = source[end..].trim_start_matches([' ', '\t']);
+            let defined = before.ends_with("def") || before.ends_with("class");
+            if before.ends_with('.') || !defined && after.starts_with(['(', '[', '.']) {
+                return false;
+            }
+            let binding_statement = [
+                "def", "async", "class", "for", "global", "nonlocal", "del", "with", "except", "case",
+            ]
+            .iter()
+            .any(|keyword| code.starts_with(keyword));
+            binding_statement
+                || [" for ", "lambda", " as "].iter().any(|word| code.contains(word))
+                || source[end..line.end].contains('=')
+        };
+        omitted.into_iter().filter(|r| !r.is_empty()).any(|range| {
+            names.iter().any(|name| {
+                source[range.clone()]
+                    .match_indices(name.as_str())
+                    .any(|(offset, _)| may_bind(range.start + offset, name))
+            })
+        })
+    }
+}
+
+/// The fragment to parse first: module-level imports, and each statement a
+/// literal occurs in with the statement before it; inside a class, only the
+/// methods holding a literal (with the class header and the statement before
+/// each). So a pattern must match within what its literals keep: a class header
+/// and the methods holding its literals (`tests/codemods.rs` checks every
+/// example with and without fragments). `None` when the fragment would be over
+/// `max_share` of the file.
+pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_share: f64) -> Option<Fragment> {
+    let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
+    let relevant = relevant(&ranges, hits);
+    let mut fragment = Fragment {
+        text: String::new(),
+        pieces: Vec::new(),
+    };
+    let push = |fragment: &mut Fragment, range: Range<usize>| {
+        fragment.pieces.push((fragment.text.len(), range.clone()));
+        fragment.text.push_str(&source[range]);
+        if !fragment.text.ends_with('\n') {
+            fragment.text.push('\n');
+        }
+    };
+    for (index, statement) in statements.iter().enumerate() {
+        let code = &source[statement.range.clone()];
+        let is_definition = code.starts_with("def ") || code.starts_with("class ") || code.starts_with('@');
+        // Imports anywhere at module level, also under `try:` or `if TYPE_CHECKING:`.
+        let holds_imports = !is_definition && code.contains("import ");
+        if !relevant[index] && !holds_imports {
+            continue;
+        }
+        match &statement.class {
+            Some((header, body)) if !hits.iter().any(|h| header.contains(h)) => {
+                push(&mut fragment, header.clone());
+                let in_body = self::relevant(body, hits);
+                for (range, _) in body.iter().zip(&in_body).filter(|(_, keep)| **keep) {
+                    push(&mut fragment, range.clone());
+                }
+            }
+            _ => push(&mut fragment, statement.range.clone()),
+        }
+    }
+    (fragment.text.len() as f64 <= max_share * source.len() as f64).then_some(fragment)
+}
+
+/// Where a literal that an import renames (`from m import Literal as Alias`) is
+/// used under its alias: those uses hold no literal, yet may match. Returns each
+/// use's offset with the index (in `hits`) of the literal its import renamed, so
+/// the use counts as that literal.
+pub fn alias_uses(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<(usize, usize)> {
+    let mut aliases: Vec<(&str, usize)> = Vec::new();
+    for range in statements.iter().map(|s| &s.range) {
+        let code = &source[range.clone()];
+        if !code.contains(" as ") || !code.contains("import ") {
+            continue;
+        }
+        let mut at = range.start;
+        for piece in code.split([',', '(', ')', '\n', ';']) {
+            if let Some((name, alias)) = piece.split_once(" as ") {
+                let name_span = at..at + name.len();
+                // Every literal in the name: `Thread` in `ThreadPoolExecutor` may be another codemod's.
+                for (hit, _) in hits.iter().enumerate().filter(|(_, h)| name_span.contains(h)) {
+                    aliases.push((alias.trim(), hit));
+                }
+            }
+            at += piece.len() + 1;
+        }
+    }
+    let is_identifier = |c: char| c.is_alphanumeric() || c == '_';
+    let mut uses = Vec::new();
+    for (alias, hit) in aliases.into_iter().filter(|(a, _)| !a.is_empty()) {
+        for (offset, _) in source.match_indices(alias) {
+            let before = source[..offset].chars().next_back();
+            let after = source[offset + alias.len()..].chars().next();
+            if !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier) {
+                uses.push((offset, hit));
+            }
+        }
+    }
+    uses
+}
+
+/// The byte ranges to match in a parsed file: its top-level statements that
+/// hold a literal (adjacent ones merged). Every match contains a literal, so no
+/// match lies elsewhere, and the query never visits the rest of the file.
+pub fn relevant_ranges(root: tree_sitter::Node, hits: &[usize]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut cursor = root.walk();
+    let mut sorted = hits.to_vec();
+    sorted.sort_unstable();
+    for statement in root.children(&mut cursor) {
+        let range = statement.byte_range();
+        let first = sorted.partition_point(|h| *h < range.start);
+        if sorted.get(first).is_some_and(|h| *h < range.end) {
+            match ranges.last_mut() {
+                Some(last) if last.end >= range.start => last.end = range.end,
+                _ => ranges.push(range),
+            }
+        }
+    }
+    ranges
+}
+
+/// Which statements a literal occurs in, each with the one before it (patterns
+/// may span two consecutive statements).
+fn relevant(statements: &[Range<usize>], hits: &[usize]) -> Vec<bool> {
+    let mut relevant = vec![false; statements.len()];
+    for &offset in hits {
+        let index = statements.partition_point(|s| s.end <= offset);
+        if index < statements.len() && statements[index].contains(&offset) {
+            relevant[index] = true;
+            if index > 0 {
+                relevant[index - 1] = true;
+            }
+        }
+    }
+    relevant
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fragment(source: &str, hits: &[usize], share: f64) -> Option<String> {
+        let statements = Layout::scan(source).top_level_statements(source);
+        let mut hits = hits.to_vec();
+        let aliases = alias_uses(source, &statements, &hits);
+        hits.extend(aliases.into_iter().map(|(offset, _)| offset));
+        super::fragment(source, &statements, &hits, share).map(|f| f.text)
+    }
+
+    fn statements(source: &str) -> Vec<&str> {
+        Layout::scan(source)
+            .top_level_statements(source)
+            .into_iter()
+            .map(|s| source[s.range].trim_end())
+            .collect()
+    }
+
+    /// The hits `hits_in_scope` keeps, as the literal text at each.
+    fn kept<'s>(scope: LiteralScope, source: &'s str, groups: &[&[&str]]) -> Vec<&'s str> {
+        let layout = Layout::scan(source);
+        let statements = layout.top_level_statements(source);
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for (group, literals) in groups.iter().enumerate() {
+            for literal in *literals {
+                hits.extend(source.match_indices(literal).map(|(offset, _)| (offset, group)));
+            }
+        }
+        hits.sort_unstable();
+        hits_in_scope(scope, groups.len(), &hits, source, &layout, &statements)
+            .into_iter()
+            .map(|offset| &source[offset..offset + 3])
+            .collect()
+    }
+
+    #[test]
+    fn line_scope_wants_every_group_on_one_logical_line() {
+        let source = "a = sum(\n    [x for x in y])\nb = sum(y)\nfor x in y: pass\n";
+        assert_eq!(
+            kept(LiteralScope::Line, source, &[&["sum("], &["for"]]),
+            vec!["sum", "for"]
+        );
+        let statement = "def f():\n    sum(y)\n    for x in y: pass\n";
+        assert_eq!(
+            kept(LiteralScope::Statement, statement, &[&["sum("], &["for"]]),
+            vec!["sum", "for"]
+        );
+    }
+
+    #[test]
+    fn loop_after_init_scope_wants_the_init_right_before_a_loop_holding_the_rest() {
+        let groups: &[&[&str]] = &[&["append"], &["= []"]];
+        let source =
+            "def f():\n    out = []\n    # comment\n    for x in y:\n        if x:\n            out.append(x)\n";
+        assert_eq!(kept(LiteralScope::LoopAfterInit, source, groups), vec!["= [", "app"]);
+        let between = "def f():\n    out = []\n    n = 0\n    for x in y:\n        out.append(x)\n";
+        assert!(kept(LiteralScope::LoopAfterInit, between, groups).is_empty());
+        let after = "def f():\n    out = []\n    for x in y:\n        pass\n    out.append(1)\n";
+        assert!(kept(LiteralScope::LoopAfterInit, after, groups).is_empty());
+        let deeper = "def f():\n    out = []\n    if y:\n        for x in y:\n            out.append(x)\n";
+        assert!(kept(LiteralScope::LoopAfterInit, deeper, groups).is_empty());
+        let async_for = "async def f():\n    out = []\n    async for x in y:\n        out.append(x)\n";
+        assert_eq!(kept(LiteralScope::LoopAfterInit, async_for, groups), vec!["= [", "app"]);
+    }
+
+    #[test]
+    fn names_left_out_of_a_fragment_bind_unless_surely_used() {
+        let mut source = String::from("import os\n");
+        for i in 0..20 {
+            source.push_str(&format!("def f{i}():\n    return {i}\n"));
+        }
+        source.push_str("def hot():\n    time.sleep(1)\n");
+        source.push_str("def g(a):\n    if isinstance(a, list):\n        return sorted(a)\n    x.sum = len(a)\n");
+        source.push_str("def h(dict):\n    for str in a: pass\n    from m import set\n    y = tuple\n");
+        let layout = Layout::scan(&source);
+        let statements = layout.top_level_statements(&source);
+        let fragment = super::fragment(&source, &statements, &[source.find("sleep").unwrap()], 1.0).unwrap();
+        assert!(!fragment.text.contains("def g"), "{}", fragment.text);
+        let binds = |name: &str, binding: Binding| {
+            fragment.may_bind_any(&source, &layout, &HashSet::from([name.to_string()]), binding)
+        };
+        for used in ["list", "sorted", "sum", "len", "os", "time"] {
+            assert!(!binds(used, Binding::Any), "{used} is only used");
+        }
+        for bound in ["dict", "str", "set", "y", "f3", "g"] {
+            assert!(binds(bound, Binding::Any), "{bound} is bound");
+        }
+        assert!(binds("set", Binding::Import));
+        assert!(!binds("str", Binding::Import));
+    }
+
+    #[test]
+    fn aliases_of_literal_names_are_hits() {
+        let source = "from time import sleep as nap\n\nasync def f():\n    nap(1)\n";
+        let statements = Layout::scan(source).top_level_statements(source);
+        let uses = alias_uses(source, &statements, &[source.find("sleep").unwrap()]);
+        assert_eq!(
+            uses,
+            vec![(source.find("nap").unwrap(), 0), (source.rfind("nap").unwrap(), 0)]
+        );
+        assert!(alias_uses(
+            "sleep(1)\n",
+            &Layout::scan("sleep(1)\n").top_level_statements("sleep(1)\n"),
+            &[0]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn splits_at_top_level_statements_only() {
+        let source = r#"import os
+@deco
+
+def f():
+    x = '''
+not = a statement
+'''
+    return (1,
+2)
+if a:
+    pass
+else:
+    pass
+y = \
+  3
+# comment
+z = 'it''s'  # "
+"#;
+        assert_eq!(
+            statements(source),
+            vec![
+                "import os",
+                "@deco\n\ndef f():\n    x = '''\nnot = a statement\n'''\n    return (1,\n2)",
+                "if a:\n    pass\nelse:\n    pass",
+                "y = \\\n  3\n# comment",
+                "z = 'it''s'  # \"",
+            ]
+        );
+    }
+
+    #[test]
+    fn fragments_keep_imports_and_neighbours() {
+        let mut source = String::from("import time\n");
+        for i in 0..20 {
+            source.push_str(&format!("def f{i}():\n    return {i}\n"));
+        }
+        source.push_str("out = []\nfor x in y:\n    out.append(x)\n");
+        let at = source.find("append").unwrap();
+        assert_eq!(
+            fragment(&source, &[at], DEFAULT_MAX_SHARE).unwrap(),
+            "import time\nout = []\nfor x in y:\n    out.append(x)\n"
+        );
+    }
+
+    #[test]
+    fn fragments_follow_aliased_imports() {
+        let mut source =
+            String::from("from concurrent.futures import (\n    as_completed,\n    ThreadPoolExecutor as TPE,\n)\n");
+        for i in 0..20 {
+            source.push_str(&format!("def f{i}():\n    return {i}\n"));
+        }
+        source.push_str("def run():\n    with TPE(2) as pool:\n        pass\n");
+        let at = source.find("ThreadPoolExecutor").unwrap();
+        let fragment = fragment(&source, &[at], DEFAULT_MAX_SHARE).unwrap();
+        assert!(
+            fragment.ends_with("def run():\n    with TPE(2) as pool:\n        pass\n"),
+            "{fragment}"
+        );
+    }
+
+    #[test]
+    fn fragments_keep_only_the_relevant_methods_of_a_class() {
+        let mut source = String::from("class Big(Base):\n    \"\"\"Doc.\"\"\"\n\n");
+        for i in 0..20 {
+            source.push_str(&format!("    def m{i}(self):\n        return {i}\n\n"));
+        }
+        source.push_str("    @property\n    def hot(self):\n        time.sleep(1)\n");
+        let at = source.find("sleep").unwrap();
+        let expected = "class Big(Base):\n    def m19(self):\n        return 19\n\n    @property\n    def hot(self):\n        time.sleep(1)\n";
+        assert_eq!(fragment(&source, &[at], DEFAULT_MAX_SHARE).unwrap(), expected);
+    }
+}
