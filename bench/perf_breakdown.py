@@ -18,7 +18,7 @@ STAGES = [  # (stage, frame substrings)
     ("re-parse after a fix round", ["apply_round"]),
     ("parse, whole file", ["parse (inlined)"]),
     ("parse, prefilter fragment", ["ts_parser_parse"]),
-    ("query on the fragment", ["fragment_has_candidates"]),
+    ("query on the fragment", ["answer_from_fragment"]),
     ("semantic model (Semantic::build)", ["Semantic::build"]),
     ("guards", ["guards::check"]),
     ("query matching", ["ts_query_cursor", "QueryMatches"]),

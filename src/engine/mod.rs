@@ -153,19 +153,17 @@ impl RuleSet {
         found.extend(aliased);
         found.retain(|(offset, _)| layout.is_code(*offset));
         found.sort_unstable();
+        // (offset, literal group) of each codemod's hits, in order.
+        let mut hits_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.codemods.len()];
+        for &(offset, (codemod, group)) in &found {
+            hits_of[codemod].push((offset, group));
+        }
         let mut active = vec![false; self.codemods.len()];
         let mut offsets = Vec::new();
-        for (c, codemod) in self.codemods.iter().enumerate() {
-            let hits: Vec<(usize, usize)> = found
-                .iter()
-                .filter(|(_, (owner, _))| *owner == c)
-                .map(|&(offset, (_, group))| (offset, group))
-                .collect();
-            if hits.is_empty() {
-                continue;
-            }
+        for (c, hits) in hits_of.iter().enumerate().filter(|(c, _)| complete_in_file(*c)) {
+            let codemod = &self.codemods[c];
             let scope = codemod.literal_scope;
-            let kept = prefilter::hits_in_scope(scope, codemod.literals.len(), &hits, text, &layout, &statements);
+            let kept = prefilter::hits_in_scope(scope, codemod.literals.len(), hits, text, &layout, &statements);
             active[c] = !kept.is_empty();
             offsets.extend(kept);
         }

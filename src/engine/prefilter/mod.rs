@@ -194,7 +194,7 @@ impl Fragment {
 /// `max_share` of the file.
 pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_share: f64) -> Option<Fragment> {
     let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
-    let relevant = relevant(&ranges, hits);
+    let relevant = relevant(source, &ranges, hits);
     let mut fragment = Fragment {
         text: String::new(),
         pieces: Vec::new(),
@@ -208,16 +208,15 @@ pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_shar
     };
     for (index, statement) in statements.iter().enumerate() {
         let code = &source[statement.range.clone()];
-        let is_definition = code.starts_with("def ") || code.starts_with("class ") || code.starts_with('@');
         // Imports anywhere at module level, also under `try:` or `if TYPE_CHECKING:`.
-        let holds_imports = !is_definition && code.contains("import ");
+        let holds_imports = !is_definition(code) && code.contains("import ");
         if !relevant[index] && !holds_imports {
             continue;
         }
         match &statement.class {
             Some((header, body)) if !hits.iter().any(|h| header.contains(h)) => {
                 push(&mut fragment, header.clone());
-                let in_body = self::relevant(body, hits);
+                let in_body = self::relevant(source, body, hits);
                 for (range, _) in body.iter().zip(&in_body).filter(|(_, keep)| **keep) {
                     push(&mut fragment, range.clone());
                 }
@@ -286,20 +285,28 @@ pub fn relevant_ranges(root: tree_sitter::Node, hits: &[usize]) -> Vec<Range<usi
     ranges
 }
 
-/// Which statements a literal occurs in, each with the one before it (patterns
-/// may span two consecutive statements).
-fn relevant(statements: &[Range<usize>], hits: &[usize]) -> Vec<bool> {
+/// Which statements a literal occurs in, each with the one before it unless
+/// that is a definition (patterns may span two consecutive statements, such as
+/// `tasks = [...]` and `await gather(*tasks)`, never a `def` or `class` and the
+/// statement after it).
+fn relevant(source: &str, statements: &[Range<usize>], hits: &[usize]) -> Vec<bool> {
     let mut relevant = vec![false; statements.len()];
     for &offset in hits {
         let index = statements.partition_point(|s| s.end <= offset);
         if index < statements.len() && statements[index].contains(&offset) {
             relevant[index] = true;
-            if index > 0 {
+            if index > 0 && !is_definition(source[statements[index - 1].clone()].trim_start()) {
                 relevant[index - 1] = true;
             }
         }
     }
     relevant
+}
+
+fn is_definition(code: &str) -> bool {
+    ["def ", "class ", "async def ", "@"]
+        .iter()
+        .any(|k| code.starts_with(k))
 }
 
 #[cfg(test)]
@@ -482,7 +489,7 @@ z = 'it''s'  # "
         }
         source.push_str("    @property\n    def hot(self):\n        time.sleep(1)\n");
         let at = source.find("sleep").unwrap();
-        let expected = "class Big(Base):\n    def m19(self):\n        return 19\n\n    @property\n    def hot(self):\n        time.sleep(1)\n";
+        let expected = "class Big(Base):\n    @property\n    def hot(self):\n        time.sleep(1)\n";
         assert_eq!(fragment(&source, &[at], DEFAULT_MAX_SHARE).unwrap(), expected);
     }
 }
