@@ -186,6 +186,9 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     {
         bail!("`literals` must list non-empty strings every match contains (or groups of them)");
     }
+    if literals.len() > 64 {
+        bail!("`literals` holds at most 64 groups");
+    }
     let min_python: PythonVersion = file.min_python.parse().map_err(anyhow::Error::msg)?;
     let mut patterns = Vec::new();
     for (index, pattern) in file.patterns.into_iter().enumerate() {

@@ -75,9 +75,9 @@ fn exit_codes() {
     assert_eq!(code(&perfmod(sleepy.path(), &["fix"])), 1, "a pending diff exits 1");
     assert_eq!(code(&perfmod(sleepy.path(), &["fix", "--apply"])), 0);
 
-    // (The broken file mentions `sleep`: files no codemod's literals occur in
-    // are never parsed, so their syntax is never checked.)
-    let bad = tree(&[("a.py", SLEEPY), ("b.py", "x = (sleep\n")]);
+    // (The broken file calls `sleep` in an `async def`: files where no codemod's
+    // literals occur as they must are never parsed, so their syntax is never checked.)
+    let bad = tree(&[("a.py", SLEEPY), ("b.py", "async def f():\n    x = (sleep\n")]);
     let output = perfmod(bad.path(), &["check"]);
     assert_eq!(code(&output), 2, "a bad file wins over findings");
     assert!(stdout(&output).contains("a.py:5:5: blocking-sleep-in-async"));

@@ -184,7 +184,7 @@ fn stdin_filename_reads_the_source_and_applies_that_paths_config() {
     let (code, out, _) = perfmod_stdin(dir.path(), &["fix", "--stdin-filename", "lax/new.py"], BAD);
     assert_eq!((code, out.as_str()), (0, BAD));
     // A file that does not parse comes back unchanged, so an editor keeps its buffer.
-    let broken = "def f(:\n    time.sleep(1)\n";
+    let broken = "async def f(:\n    time.sleep(1)\n";
     let (code, out, err) = perfmod_stdin(dir.path(), &["fix", "--stdin-filename", "x.py"], broken);
     assert_eq!((code, out.as_str()), (2, broken), "{err}");
     assert!(!dir.path().join("strict/new.py").exists());

@@ -145,8 +145,9 @@ impl RuleSet {
         let layout = prefilter::Layout::scan(text);
         let statements = layout.top_level_statements(text);
         // A use of an imported literal under its alias counts as the literal.
+        found.sort_unstable();
         let offsets: Vec<usize> = found.iter().map(|(offset, _)| *offset).collect();
-        let aliased: Vec<(usize, (usize, usize))> = prefilter::alias_uses(text, &statements, &offsets)
+        let aliased: Vec<(usize, (usize, usize))> = prefilter::alias_uses(text, &layout, &offsets)
             .into_iter()
             .map(|(offset, hit)| (offset, found[hit].1))
             .collect();
@@ -442,6 +443,9 @@ struct Match<'m, 't> {
     decided: bool,
     /// The semantic model's [`Semantic::lookups`] before the guards ran.
     lookups_from: usize,
+    /// Words the text a fragment leaves out must not hold for the match to be
+    /// decided (see [`OnFragment::ExactUnlessLeftOut`]).
+    words_to_be_kept: Vec<&'static str>,
 }
 
 /// Runs every active pattern in one query pass and calls `visit` for each match
@@ -486,12 +490,18 @@ fn for_each_match<'t>(
                 options: &rules.options,
             };
             let lookups_from = semantic.lookups();
+            let mut words_to_be_kept = Vec::new();
             let mut verdict = Verdict::Pass;
             let mut decided = true;
             for predicate in query.general_predicates(m.pattern_index) {
                 if pass == Pass::Fragment {
                     match guards::on_fragment(predicate) {
                         OnFragment::Exact => {}
+                        OnFragment::ExactUnlessLeftOut(word) => {
+                            if !words_to_be_kept.contains(&word) {
+                                words_to_be_kept.push(word);
+                            }
+                        }
                         OnFragment::Permissive => decided = false,
                         OnFragment::Unknown => {
                             decided = false;
@@ -517,6 +527,7 @@ fn for_each_match<'t>(
                 verdict,
                 decided,
                 lookups_from,
+                words_to_be_kept,
             };
             if visit(found).is_break() {
                 return model.into_inner();
@@ -573,7 +584,13 @@ fn answer_from_fragment(
                 && !fragment.may_bind_any(file.body, layout, &all, Binding::Import)
         })
     };
-    if mode.fix || !found.decided || !names_agree() {
+    let words_kept = || {
+        found
+            .words_in_fragment
+            .iter()
+            .all(|w| !fragment.leaves_out_word(file.body, w))
+    };
+    if mode.fix || !found.decided || !names_agree() || !words_kept() {
         return FragmentAnswer::WholeFileDecides;
     }
     let (fragment_lines, file_lines) = (LineIndex::new(&fragment.text), LineIndex::new(file.body));
@@ -605,6 +622,8 @@ struct Found {
     decided: bool,
     /// The names the guards of the findings resolved (not bound in the file).
     names_of_findings: HashSet<String>,
+    /// Words a fragment must keep all of for its matches to be decided.
+    words_in_fragment: Vec<&'static str>,
     semantic: Option<Semantic>,
 }
 
@@ -621,6 +640,7 @@ fn find(
     let mut findings = Vec::new();
     let mut decided = true;
     let mut names_of_findings = HashSet::new();
+    let mut words_in_fragment = Vec::new();
     let semantic = for_each_match(tree, source, rules, active, pass, ranges, |m| {
         let Match {
             codemod,
@@ -631,8 +651,14 @@ fn find(
             verdict,
             decided: match_decided,
             lookups_from,
+            words_to_be_kept,
         } = m;
         decided &= match_decided;
+        for word in words_to_be_kept {
+            if !words_in_fragment.contains(&word) {
+                words_in_fragment.push(word);
+            }
+        }
         if pass == Pass::Fragment {
             names_of_findings.extend(semantic.free_names_looked_up_since(lookups_from));
         }
@@ -697,6 +723,7 @@ fn find(
         findings,
         decided,
         names_of_findings,
+        words_in_fragment,
         semantic,
     }
 }

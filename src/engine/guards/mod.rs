@@ -80,6 +80,10 @@ pub enum OnFragment {
     /// [`Semantic::looked_up`]): the guard looks only at the match, its
     /// ancestors and its enclosing function, which a fragment holds whole.
     Exact,
+    /// [`OnFragment::Exact`] when the text the fragment leaves out does not
+    /// hold this word (`getLogger` for `logger?`, which knows the names bound
+    /// from `getLogger(...)` anywhere in the file).
+    ExactUnlessLeftOut(&'static str),
     /// Never stricter than on the whole file, so a fragment where it fails
     /// holds no finding; where it passes, only the whole file decides.
     Permissive,
@@ -122,6 +126,8 @@ pub fn on_fragment(predicate: &QueryPredicate) -> OnFragment {
     let name = &*predicate.operator;
     if EXACT_ON_FRAGMENT.contains(&name) {
         OnFragment::Exact
+    } else if name == "logger?" {
+        OnFragment::ExactUnlessLeftOut("getLogger")
     } else if PERMISSIVE_ON_FRAGMENT.contains(&name) {
         OnFragment::Permissive
     } else {

@@ -138,6 +138,28 @@ impl Layout {
             .map(|_| index)
     }
 
+    /// For each logical line, the header line of the innermost `def` it is in
+    /// (a header counts as in its own function).
+    pub fn enclosing_functions(&self, source: &str) -> Vec<Option<usize>> {
+        let mut functions = Vec::with_capacity(self.lines.len());
+        // (indentation, function) of the lines that may open a block around the next one.
+        let mut open: Vec<(usize, Option<usize>)> = Vec::new();
+        for (index, line) in self.lines.iter().enumerate() {
+            while open.last().is_some_and(|(indent, _)| *indent >= line.indent) {
+                open.pop();
+            }
+            let code = line.code(source);
+            let code = code.strip_prefix("async").map_or(code, str::trim_start);
+            let function = match code.starts_with("def ") {
+                true => Some(index),
+                false => open.last().and_then(|(_, function)| *function),
+            };
+            functions.push(function);
+            open.push((line.indent, function));
+        }
+        functions
+    }
+
     /// The logical lines after `header` (a line opening a block) that belong to
     /// its block, with the `else`/`elif`/`except`/`finally` clauses that follow
     /// it at its indentation: the range of text they cover, from `header` on.

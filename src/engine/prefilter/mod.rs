@@ -12,9 +12,9 @@
 //! full pass.
 mod layout;
 
-pub use layout::{Layout, Statement};
+pub use layout::{Layout, LogicalLine, Statement};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 /// A fragment is only worth it when it is clearly smaller than the file.
@@ -34,6 +34,11 @@ pub enum LiteralScope {
     /// A fresh accumulator filled by a loop: the last group on the line right
     /// before a `for` loop at the same indentation, the others in that loop.
     LoopAfterInit,
+    /// In the body of one `async def` (not in a plain `def` nested in it).
+    InAsyncDef,
+    /// The last group on the header of a decorated `def` or `class`, the
+    /// others in its decorators.
+    DecoratedDefinition,
 }
 
 /// The offsets of the hits that could belong to a match of a codemod with
@@ -48,8 +53,8 @@ pub fn hits_in_scope(
     statements: &[Statement],
 ) -> Vec<usize> {
     match scope {
-        LiteralScope::Statement => hits_within(groups, hits, statements.iter().map(|s| s.range.clone())),
-        LiteralScope::Line => hits_within(groups, hits, layout.lines.iter().map(|l| l.range())),
+        LiteralScope::Statement => hits_within(groups, hits, statements, |s| s.range.clone()),
+        LiteralScope::Line => hits_within(groups, hits, &layout.lines, LogicalLine::range),
         LiteralScope::LoopAfterInit => {
             let accumulator = groups - 1;
             let mut kept = Vec::new();
@@ -72,15 +77,68 @@ pub fn hits_in_scope(
             }
             kept
         }
+        LiteralScope::InAsyncDef => {
+            let functions = layout.enclosing_functions(source);
+            let mut by_function: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+            for &hit in hits {
+                let function = layout.line_at(hit.0).and_then(|line| functions[line]);
+                if let Some(header) = function.filter(|h| layout.lines[*h].code(source).starts_with("async")) {
+                    by_function.entry(header).or_default().push(hit);
+                }
+            }
+            by_function
+                .into_values()
+                .filter(|hits| complete(groups, hits))
+                .flatten()
+                .map(|hit| hit.0)
+                .collect()
+        }
+        LiteralScope::DecoratedDefinition => {
+            let header_group = groups - 1;
+            let mut kept = Vec::new();
+            for &(offset, _) in hits.iter().filter(|(_, group)| *group == header_group) {
+                let Some(header) = layout.line_at(offset) else { continue };
+                let line = &layout.lines[header];
+                let code = line.code(source);
+                if !["def ", "async ", "class "].iter().any(|k| code.starts_with(k)) {
+                    continue;
+                }
+                let decorators = layout.lines[..header]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.indent == line.indent && l.code(source).starts_with('@'))
+                    .last();
+                let Some(first) = decorators else { continue };
+                let in_decorators: Vec<(usize, usize)> = hits
+                    .iter()
+                    .copied()
+                    .filter(|h| h.1 != header_group && (first.start..line.start).contains(&h.0))
+                    .collect();
+                if complete(header_group, &in_decorators) {
+                    kept.push(offset);
+                    kept.extend(in_decorators.iter().map(|h| h.0));
+                }
+            }
+            kept
+        }
     }
 }
 
 /// The hits in the windows (sorted, disjoint) that hold a literal of every group.
-fn hits_within(groups: usize, hits: &[(usize, usize)], windows: impl Iterator<Item = Range<usize>>) -> Vec<usize> {
+fn hits_within<W>(
+    groups: usize,
+    hits: &[(usize, usize)],
+    windows: &[W],
+    range: impl Fn(&W) -> Range<usize>,
+) -> Vec<usize> {
     let mut kept = Vec::new();
     let mut rest = hits;
-    for window in windows {
-        rest = &rest[rest.partition_point(|h| h.0 < window.start)..];
+    while let Some(&(offset, _)) = rest.first() {
+        let index = windows.partition_point(|w| range(w).end <= offset);
+        let Some(window) = windows.get(index).map(&range).filter(|w| w.start <= offset) else {
+            rest = &rest[1..];
+            continue;
+        };
         let (inside, after) = rest.split_at(rest.partition_point(|h| h.0 < window.end));
         if complete(groups, inside) {
             kept.extend(inside.iter().map(|h| h.0));
@@ -92,11 +150,8 @@ fn hits_within(groups: usize, hits: &[(usize, usize)], windows: impl Iterator<It
 
 /// Whether `hits` hold a literal of each of the groups `0..groups`.
 fn complete(groups: usize, hits: &[(usize, usize)]) -> bool {
-    let mut seen = vec![false; groups];
-    for &(_, group) in hits {
-        seen[group] = true;
-    }
-    seen.iter().all(|s| *s)
+    let seen = hits.iter().fold(0u64, |seen, (_, group)| seen | 1 << group);
+    seen.count_ones() as usize == groups
 }
 
 /// `for ...` or `async for ...`.
@@ -130,6 +185,21 @@ impl Fragment {
         map(range.start)..map(range.end)
     }
 
+    /// Whether the file text the fragment leaves out holds `word`.
+    pub fn leaves_out_word(&self, source: &str, word: &str) -> bool {
+        self.omitted(source).any(|range| source[range].contains(word))
+    }
+
+    /// The ranges of the file the fragment leaves out.
+    fn omitted<'a>(&'a self, source: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+        let starts = std::iter::once(0).chain(self.pieces.iter().map(|(_, piece)| piece.end));
+        let ends = self.pieces.iter().map(|(_, piece)| piece.start).chain([source.len()]);
+        starts
+            .zip(ends)
+            .map(|(start, end)| start..end)
+            .filter(|range| !range.is_empty())
+    }
+
     /// Whether the file text the fragment leaves out may bind any of `names`
     /// (with an import only, or any way). An occurrence surely binds nothing when it is an attribute (`x.name`),
     /// is called, subscripted or has an attribute taken (`name(`, `name[`,
@@ -137,13 +207,6 @@ impl Fragment {
     /// nothing before it: no `def`, `class`, `for`, `import`, `global`, `del`,
     /// `with`, `except`, `case`, `lambda` or ` as `, and no `=` after it.
     pub fn may_bind_any(&self, source: &str, layout: &Layout, names: &HashSet<String>, binding: Binding) -> bool {
-        let mut omitted = Vec::new();
-        let mut at = 0;
-        for (_, range) in &self.pieces {
-            omitted.push(at..range.start);
-            at = range.end;
-        }
-        omitted.push(at..source.len());
         let is_word = |c: char| c.is_alphanumeric() || c == '_';
         let may_bind = |offset: usize, name: &str| {
             let end = offset + name.len();
@@ -175,7 +238,7 @@ impl Fragment {
                 || [" for ", "lambda", " as "].iter().any(|word| code.contains(word))
                 || source[end..line.end].contains('=')
         };
-        omitted.into_iter().filter(|r| !r.is_empty()).any(|range| {
+        self.omitted(source).any(|range| {
             names.iter().any(|name| {
                 source[range.clone()]
                     .match_indices(name.as_str())
@@ -208,8 +271,9 @@ pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_shar
     };
     for (index, statement) in statements.iter().enumerate() {
         let code = &source[statement.range.clone()];
-        // Imports anywhere at module level, also under `try:` or `if TYPE_CHECKING:`.
-        let holds_imports = !is_definition(code) && code.contains("import ");
+        // What binds the names guards resolve: imports anywhere at module level,
+        // also under `try:` or `if TYPE_CHECKING:`, and loggers.
+        let holds_imports = !is_definition(code) && (code.contains("import ") || code.contains("getLogger"));
         if !relevant[index] && !holds_imports {
             continue;
         }
@@ -229,23 +293,23 @@ pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_shar
 
 /// Where a literal that an import renames (`from m import Literal as Alias`) is
 /// used under its alias: those uses hold no literal, yet may match. Returns each
-/// use's offset with the index (in `hits`) of the literal its import renamed, so
-/// the use counts as that literal.
-pub fn alias_uses(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<(usize, usize)> {
+/// use's offset with the index (in `hits`, sorted) of the literal its import
+/// renamed, so the use counts as that literal.
+pub fn alias_uses(source: &str, layout: &Layout, hits: &[usize]) -> Vec<(usize, usize)> {
+    debug_assert!(hits.is_sorted());
     let mut aliases: Vec<(&str, usize)> = Vec::new();
-    for range in statements.iter().map(|s| &s.range) {
-        let code = &source[range.clone()];
-        if !code.contains(" as ") || !code.contains("import ") {
+    for line in &layout.lines {
+        let code = line.code(source);
+        if !(code.starts_with("import ") || code.starts_with("from ")) || !code.contains(" as ") {
             continue;
         }
-        let mut at = range.start;
+        let mut at = line.start + line.indent;
         for piece in code.split([',', '(', ')', '\n', ';']) {
             if let Some((name, alias)) = piece.split_once(" as ") {
-                let name_span = at..at + name.len();
                 // Every literal in the name: `Thread` in `ThreadPoolExecutor` may be another codemod's.
-                for (hit, _) in hits.iter().enumerate().filter(|(_, h)| name_span.contains(h)) {
-                    aliases.push((alias.trim(), hit));
-                }
+                let first = hits.partition_point(|h| *h < at);
+                let end = hits.partition_point(|h| *h < at + name.len());
+                aliases.extend((first..end).map(|hit| (alias.trim(), hit)));
             }
             at += piece.len() + 1;
         }
@@ -316,7 +380,8 @@ mod tests {
     fn fragment(source: &str, hits: &[usize], share: f64) -> Option<String> {
         let statements = Layout::scan(source).top_level_statements(source);
         let mut hits = hits.to_vec();
-        let aliases = alias_uses(source, &statements, &hits);
+        hits.sort_unstable();
+        let aliases = alias_uses(source, &Layout::scan(source), &hits);
         hits.extend(aliases.into_iter().map(|(offset, _)| offset));
         super::fragment(source, &statements, &hits, share).map(|f| f.text)
     }
@@ -377,6 +442,34 @@ mod tests {
     }
 
     #[test]
+    fn in_async_def_scope_wants_the_innermost_function_async() {
+        let groups: &[&[&str]] = &[&["sleep"]];
+        let source = "async def f():\n    time.sleep(1)\n    def g():\n        time.sleep(2)\n    sleep(3)\ndef h():\n    sleep(4)\n";
+        let kept = kept(LiteralScope::InAsyncDef, source, groups);
+        assert_eq!(kept.len(), 2);
+        let layout = Layout::scan(source);
+        let functions = layout.enclosing_functions(source);
+        let header = |line: usize| functions[line].map(|h| layout.lines[h].code(source));
+        assert_eq!(header(1), Some("async def f():"));
+        assert_eq!(header(3), Some("def g():"));
+        assert_eq!(header(4), Some("async def f():"));
+        assert_eq!(header(6), Some("def h():"));
+    }
+
+    #[test]
+    fn decorated_definition_scope_wants_the_header_under_decorators() {
+        let groups: &[&[&str]] = &[&["async"]];
+        let source = "@timed\n@other(1)\nasync def f():\n    pass\nasync def g():\n    pass\n";
+        assert_eq!(kept(LiteralScope::DecoratedDefinition, source, groups), vec!["asy"]);
+        let groups: &[&[&str]] = &[&["cache"], &["def"]];
+        let source = "class C:\n    @lru_cache\n    def f(self):\n        pass\n    @property\n    def g(self):\n        cache = 1\n";
+        assert_eq!(
+            kept(LiteralScope::DecoratedDefinition, source, groups),
+            vec!["def", "cac"]
+        );
+    }
+
+    #[test]
     fn names_left_out_of_a_fragment_bind_unless_surely_used() {
         let mut source = String::from("import os\n");
         for i in 0..20 {
@@ -405,18 +498,12 @@ mod tests {
     #[test]
     fn aliases_of_literal_names_are_hits() {
         let source = "from time import sleep as nap\n\nasync def f():\n    nap(1)\n";
-        let statements = Layout::scan(source).top_level_statements(source);
-        let uses = alias_uses(source, &statements, &[source.find("sleep").unwrap()]);
+        let uses = alias_uses(source, &Layout::scan(source), &[source.find("sleep").unwrap()]);
         assert_eq!(
             uses,
             vec![(source.find("nap").unwrap(), 0), (source.rfind("nap").unwrap(), 0)]
         );
-        assert!(alias_uses(
-            "sleep(1)\n",
-            &Layout::scan("sleep(1)\n").top_level_statements("sleep(1)\n"),
-            &[0]
-        )
-        .is_empty());
+        assert!(alias_uses("sleep(1)\n", &Layout::scan("sleep(1)\n"), &[0]).is_empty());
     }
 
     #[test]
