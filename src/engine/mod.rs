@@ -18,9 +18,8 @@ use guards::{GuardContext, OnFragment, Verdict};
 use origin::OriginMap;
 pub use origin::{FixFilter, FixId};
 use prefilter::Binding;
-use semantic::{enclosing_statement, Semantic};
+use semantic::{enclosing_statement, LazySemantic, Semantic};
 use source::{LineIndex, Position, SourceFile};
-use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::{ControlFlow, Range};
 use std::sync::OnceLock;
@@ -436,7 +435,7 @@ struct Match<'m, 't> {
     pattern: &'m crate::codemod::Pattern,
     captures: &'m HashMap<&'m str, Vec<Node<'t>>>,
     target: Node<'t>,
-    semantic: &'m Semantic,
+    semantic: &'m LazySemantic<'m>,
     verdict: Verdict,
     /// Whether every guard decided as it would on the whole file (always, but
     /// on a fragment; see [`guards::OnFragment`]).
@@ -460,7 +459,7 @@ fn for_each_match<'t>(
     ranges: &[Range<usize>],
     mut visit: impl FnMut(Match<'_, 't>) -> ControlFlow<()>,
 ) -> Option<Semantic> {
-    let model = OnceCell::new();
+    let semantic = LazySemantic::new(tree, source, pass == Pass::Fragment);
     let query = rules.query();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
@@ -482,10 +481,9 @@ fn for_each_match<'t>(
             let Some(&target) = captures.get("match").and_then(|n| n.first()) else {
                 continue;
             };
-            let semantic = model.get_or_init(|| Semantic::build(tree, source));
             let guard_ctx = GuardContext {
                 source,
-                semantic,
+                semantic: &semantic,
                 captures: &captures,
                 options: &rules.options,
             };
@@ -523,18 +521,18 @@ fn for_each_match<'t>(
                 pattern: &codemod.patterns[p],
                 captures: &captures,
                 target,
-                semantic,
+                semantic: &semantic,
                 verdict,
                 decided,
                 lookups_from,
                 words_to_be_kept,
             };
             if visit(found).is_break() {
-                return model.into_inner();
+                return semantic.into_built();
             }
         }
     }
-    model.into_inner()
+    semantic.into_built()
 }
 
 /// What the prefilter fragment of a file says about it.

@@ -5,9 +5,10 @@
 //! else, and how often each identifier is referenced. Matching is then by
 //! qualified name: `import asyncio as aio; aio.gather` resolves to
 //! `asyncio.gather`, and a local `def gather()` resolves to nothing.
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
-use tree_sitter::{Node, Tree};
+use std::sync::OnceLock;
+use tree_sitter::{Language, Node, Tree, TreeCursor};
 
 /// One name bound by an import statement.
 #[derive(Clone, Debug)]
@@ -32,10 +33,61 @@ pub struct Semantic {
     pub has_star_import: bool,
     /// Names assigned from `....getLogger(...)`.
     pub loggers: HashSet<String>,
-    /// Every name [`Semantic::resolve_name`] was asked about, in order. A model
-    /// of a prefilter fragment answers like the whole file's as long as the
-    /// statements left out bind none of these.
-    looked_up: RefCell<Vec<String>>,
+    /// Every name [`Semantic::resolve_name`] was asked about, in order, when
+    /// recording (a model of a prefilter fragment, which answers like the whole
+    /// file's as long as the statements left out bind none of these).
+    looked_up: Option<RefCell<Vec<String>>>,
+}
+
+/// A file's [`Semantic`] model, built the first time a guard, template or
+/// fixer asks it something: many matches need none (`.keys()`, `in [...]`).
+pub struct LazySemantic<'t> {
+    tree: &'t Tree,
+    source: &'t str,
+    /// Whether the model records the names it resolves (see [`Semantic::lookups`]).
+    record_lookups: bool,
+    model: OnceCell<Semantic>,
+}
+
+impl<'t> LazySemantic<'t> {
+    pub fn new(tree: &'t Tree, source: &'t str, record_lookups: bool) -> Self {
+        LazySemantic {
+            tree,
+            source,
+            record_lookups,
+            model: OnceCell::new(),
+        }
+    }
+
+    /// [`Semantic::lookups`], without building the model.
+    pub fn lookups(&self) -> usize {
+        self.model.get().map_or(0, Semantic::lookups)
+    }
+
+    /// [`Semantic::free_names_looked_up_since`], without building the model.
+    pub fn free_names_looked_up_since(&self, mark: usize) -> HashSet<String> {
+        self.model
+            .get()
+            .map(|model| model.free_names_looked_up_since(mark))
+            .unwrap_or_default()
+    }
+
+    /// The model, if anything asked for it.
+    pub fn into_built(self) -> Option<Semantic> {
+        self.model.into_inner()
+    }
+}
+
+impl std::ops::Deref for LazySemantic<'_> {
+    type Target = Semantic;
+
+    fn deref(&self) -> &Semantic {
+        self.model.get_or_init(|| {
+            let mut model = Semantic::build(self.tree, self.source);
+            model.looked_up = self.record_lookups.then(RefCell::default);
+            model
+        })
+    }
 }
 
 impl Semantic {
@@ -48,7 +100,7 @@ impl Semantic {
         'walk: loop {
             let node = cursor.node();
             let mut descend = true;
-            match node.kind() {
+            match kind_of(node) {
                 "import_statement" | "import_from_statement" => {
                     let top_level = ancestors.last().is_some_and(|(kind, _)| *kind == "module");
                     model.record_import(node, source, top_level);
@@ -65,16 +117,16 @@ impl Semantic {
                             model.references.insert(name.to_string(), 1);
                         }
                     }
-                    if !model.other_bindings.contains(name) && binds_name(&ancestors, cursor.field_name()) {
+                    if !model.other_bindings.contains(name) && binds_name(&ancestors, field_of(&cursor)) {
                         model.other_bindings.insert(name.to_string());
                     }
                 }
                 _ => {}
             }
             if descend {
-                let field = cursor.field_name();
+                let field = field_of(&cursor);
                 if cursor.goto_first_child() {
-                    ancestors.push((node.kind(), field));
+                    ancestors.push((kind_of(node), field));
                     continue;
                 }
             }
@@ -165,15 +217,19 @@ impl Semantic {
         }
     }
 
-    /// How many names were resolved so far: a mark for [`Semantic::looked_up_since`].
+    /// How many names were resolved so far, if recording: a mark for
+    /// [`Semantic::free_names_looked_up_since`].
     pub fn lookups(&self) -> usize {
-        self.looked_up.borrow().len()
+        self.looked_up.as_ref().map_or(0, |names| names.borrow().len())
     }
 
     /// The names resolved since `mark` that the file binds other than by an
     /// import nowhere the model saw (see the field).
     pub fn free_names_looked_up_since(&self, mark: usize) -> HashSet<String> {
-        self.looked_up.borrow()[mark..]
+        let Some(looked_up) = &self.looked_up else {
+            return HashSet::new();
+        };
+        looked_up.borrow()[mark..]
             .iter()
             .filter(|name| !self.other_bindings.contains(*name))
             .cloned()
@@ -189,7 +245,9 @@ impl Semantic {
 
     /// What a bare name refers to at module scope (`builtins.len` when nothing rebinds it).
     pub fn resolve_name(&self, name: &str) -> Option<String> {
-        self.looked_up.borrow_mut().push(name.to_string());
+        if let Some(looked_up) = &self.looked_up {
+            looked_up.borrow_mut().push(name.to_string());
+        }
         if self.other_bindings.contains(name) {
             return None;
         }
@@ -254,6 +312,31 @@ const PASS_THROUGH: &[&str] = &[
     "tuple",
     "list",
 ];
+
+/// `node.kind()` from a table: `Node::kind` measures and checks the grammar's
+/// C string on every call, which a walk over every node of a file feels.
+pub fn kind_of(node: Node) -> &'static str {
+    static KINDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let language: Language = tree_sitter_python::LANGUAGE.into();
+        (0..language.node_kind_count())
+            .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
+            .collect()
+    });
+    kinds.get(node.kind_id() as usize).copied().unwrap_or("")
+}
+
+/// `cursor.field_name()` from a table, as [`kind_of`].
+fn field_of(cursor: &TreeCursor) -> Option<&'static str> {
+    static FIELDS: OnceLock<Vec<Option<&'static str>>> = OnceLock::new();
+    let fields = FIELDS.get_or_init(|| {
+        let language: Language = tree_sitter_python::LANGUAGE.into();
+        (0..=language.field_count())
+            .map(|id| language.field_name_for_id(id as u16))
+            .collect()
+    });
+    fields.get(cursor.field_id()?.get() as usize).copied().flatten()
+}
 
 /// Whether an identifier is a name being bound (assigned, defined, a
 /// parameter...), from its ancestors' kinds and the fields linking them.

@@ -15,7 +15,7 @@
 //! spaces per level; they are re-indented with the file's own unit (tabs or
 //! spaces) under the line where the match starts.
 use super::filters;
-use super::semantic::Semantic;
+use super::semantic::{LazySemantic, Semantic};
 use crate::edit::ImportRequest;
 use anyhow::{bail, Result};
 use std::collections::HashMap;
@@ -41,7 +41,7 @@ pub struct Template {
 pub struct RenderContext<'a, 't> {
     pub source: &'a str,
     pub captures: &'a HashMap<&'a str, Vec<Node<'t>>>,
-    pub semantic: &'a Semantic,
+    pub semantic: &'a LazySemantic<'a>,
     pub options: &'a HashMap<String, String>,
     /// Indentation of the line the match starts on.
     pub site_indent: &'a str,

@@ -12,7 +12,7 @@
 //! so no codemod re-implements an analysis another one already has.
 use super::analysis::{self, concurrency, ExceptionObserver};
 use super::fixers::{dataclass_slots, lru_ordered_dict};
-use super::semantic::{self, text, Semantic};
+use super::semantic::{self, text, LazySemantic, Semantic};
 use std::collections::HashMap;
 use tree_sitter::{Node, QueryPredicate, QueryPredicateArg};
 
@@ -164,7 +164,7 @@ pub fn validate(predicate: &QueryPredicate, captures: &[&str]) -> Result<(), Str
 /// What a guard sees of one match.
 pub struct GuardContext<'a, 't> {
     pub source: &'a str,
-    pub semantic: &'a Semantic,
+    pub semantic: &'a LazySemantic<'a>,
     pub captures: &'a HashMap<&'a str, Vec<Node<'t>>>,
     /// The codemod options (`concurrency-limit`, ...).
     pub options: &'a HashMap<String, String>,
@@ -300,7 +300,7 @@ mod tests {
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
         let tree = parser.parse(source, None).unwrap();
-        let semantic = Semantic::build(&tree, source);
+        let semantic = LazySemantic::new(&tree, source, false);
         let at = source.find(target).unwrap();
         let mut node = tree
             .root_node()
