@@ -18,7 +18,7 @@ use guards::{GuardContext, OnFragment, Verdict};
 use origin::OriginMap;
 pub use origin::{FixFilter, FixId};
 use prefilter::Binding;
-use semantic::{enclosing_statement, LazySemantic, Semantic};
+use semantic::{enclosing_statement, LazySemantic, Lookup, Semantic};
 use source::{LineIndex, Position, SourceFile};
 use std::collections::{HashMap, HashSet};
 use std::ops::{ControlFlow, Range};
@@ -571,16 +571,28 @@ fn answer_from_fragment(
     if found.findings.is_empty() {
         return FragmentAnswer::Findings(Vec::new());
     }
-    // The guards' names resolve as in the whole file when the statements left
-    // out bind none of those a finding needed, and import none of those any
-    // match needed (only an import could make a rejected match pass: every
-    // guard that resolves names passes only on a particular import or builtin).
+    // Names resolve as in the whole file when the statements left out bind none
+    // of those a finding's guards and fix resolved, and import none of those any
+    // match resolved (only an import could make a rejected match pass: every
+    // guard that resolves names passes only on a particular import or builtin);
+    // a name a fix checked is free must occur nowhere in them.
     let names_agree = || {
-        found.semantic.as_ref().is_none_or(|semantic| {
-            let all = semantic.free_names_looked_up_since(0);
-            !fragment.may_bind_any(file.body, layout, &found.names_of_findings, Binding::Any)
-                && !fragment.may_bind_any(file.body, layout, &all, Binding::Import)
-        })
+        let resolved = |lookups: &[Lookup]| -> HashSet<String> {
+            lookups
+                .iter()
+                .filter_map(|l| match l {
+                    Lookup::Resolved(name) => Some(name.clone()),
+                    Lookup::Spelled(_) => None,
+                })
+                .collect()
+        };
+        let all = found.semantic.as_ref().map_or_else(Vec::new, |s| s.lookups_since(0));
+        !fragment.may_bind_any(file.body, layout, &resolved(&found.lookups_of_findings), Binding::Any)
+            && !fragment.may_bind_any(file.body, layout, &resolved(&all), Binding::Import)
+            && found.lookups_of_findings.iter().all(|l| match l {
+                Lookup::Spelled(name) => !fragment.leaves_out_word(file.body, name),
+                Lookup::Resolved(_) => true,
+            })
     };
     let words_kept = || {
         found
@@ -618,8 +630,9 @@ struct Found {
     findings: Vec<Finding>,
     /// Every match was decided as on the whole file (see [`Match::decided`]).
     decided: bool,
-    /// The names the guards of the findings resolved (not bound in the file).
-    names_of_findings: HashSet<String>,
+    /// What the guards and fixes of the findings asked the semantic model
+    /// (when recording, see [`Semantic::lookups_since`]).
+    lookups_of_findings: Vec<Lookup>,
     /// Words a fragment must keep all of for its matches to be decided.
     words_in_fragment: Vec<&'static str>,
     semantic: Option<Semantic>,
@@ -637,7 +650,7 @@ fn find(
     let source = file.body;
     let mut findings = Vec::new();
     let mut decided = true;
-    let mut names_of_findings = HashSet::new();
+    let mut lookups_of_findings = Vec::new();
     let mut words_in_fragment = Vec::new();
     let semantic = for_each_match(tree, source, rules, active, pass, ranges, |m| {
         let Match {
@@ -656,9 +669,6 @@ fn find(
             if !words_in_fragment.contains(&word) {
                 words_in_fragment.push(word);
             }
-        }
-        if pass == Pass::Fragment {
-            names_of_findings.extend(semantic.free_names_looked_up_since(lookups_from));
         }
         if file.is_suppressed(&codemod.id, target.start_byte(), target.end_byte()) {
             return ControlFlow::Continue(());
@@ -713,6 +723,7 @@ fn find(
             end: file.node_position(target.end_byte(), target.end_position()),
             fix,
         });
+        lookups_of_findings.extend(semantic.lookups_since(lookups_from));
         ControlFlow::Continue(())
     });
     findings.sort_by_key(|f| (f.range.start, f.range.end));
@@ -720,7 +731,7 @@ fn find(
     Found {
         findings,
         decided,
-        names_of_findings,
+        lookups_of_findings,
         words_in_fragment,
         semantic,
     }

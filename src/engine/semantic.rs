@@ -36,7 +36,19 @@ pub struct Semantic {
     /// Every name [`Semantic::resolve_name`] was asked about, in order, when
     /// recording (a model of a prefilter fragment, which answers like the whole
     /// file's as long as the statements left out bind none of these).
-    looked_up: Option<RefCell<Vec<String>>>,
+    looked_up: Option<RefCell<Vec<Lookup>>>,
+}
+
+/// A question to the model whose answer the statements a prefilter fragment
+/// leaves out could change.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Lookup {
+    /// What a name refers to ([`Semantic::resolve_name`]): a binding of it
+    /// elsewhere could change the answer.
+    Resolved(String),
+    /// Whether a name occurs in the file ([`Semantic::is_name_taken`]): any
+    /// occurrence elsewhere could change the answer.
+    Spelled(String),
 }
 
 /// A file's [`Semantic`] model, built the first time a guard, template or
@@ -64,11 +76,11 @@ impl<'t> LazySemantic<'t> {
         self.model.get().map_or(0, Semantic::lookups)
     }
 
-    /// [`Semantic::free_names_looked_up_since`], without building the model.
-    pub fn free_names_looked_up_since(&self, mark: usize) -> HashSet<String> {
+    /// [`Semantic::lookups_since`], without building the model.
+    pub fn lookups_since(&self, mark: usize) -> Vec<Lookup> {
         self.model
             .get()
-            .map(|model| model.free_names_looked_up_since(mark))
+            .map(|model| model.lookups_since(mark))
             .unwrap_or_default()
     }
 
@@ -217,23 +229,31 @@ impl Semantic {
         }
     }
 
-    /// How many names were resolved so far, if recording: a mark for
-    /// [`Semantic::free_names_looked_up_since`].
+    /// How many lookups were recorded so far: a mark for [`Semantic::lookups_since`].
     pub fn lookups(&self) -> usize {
         self.looked_up.as_ref().map_or(0, |names| names.borrow().len())
     }
 
     /// The names resolved since `mark` that the file binds other than by an
     /// import nowhere the model saw (see the field).
-    pub fn free_names_looked_up_since(&self, mark: usize) -> HashSet<String> {
+    /// The lookups recorded since `mark`, but for names the model itself saw
+    /// bound other than by an import (they resolve to nothing however many
+    /// more bindings the file holds).
+    pub fn lookups_since(&self, mark: usize) -> Vec<Lookup> {
         let Some(looked_up) = &self.looked_up else {
-            return HashSet::new();
+            return Vec::new();
         };
         looked_up.borrow()[mark..]
             .iter()
-            .filter(|name| !self.other_bindings.contains(*name))
+            .filter(|lookup| !matches!(lookup, Lookup::Resolved(name) if self.other_bindings.contains(name)))
             .cloned()
             .collect()
+    }
+
+    fn record(&self, lookup: impl FnOnce() -> Lookup) {
+        if let Some(looked_up) = &self.looked_up {
+            looked_up.borrow_mut().push(lookup());
+        }
     }
 
     /// Whether a bare `name` here means the builtin of that name (nothing in the
@@ -245,9 +265,7 @@ impl Semantic {
 
     /// What a bare name refers to at module scope (`builtins.len` when nothing rebinds it).
     pub fn resolve_name(&self, name: &str) -> Option<String> {
-        if let Some(looked_up) = &self.looked_up {
-            looked_up.borrow_mut().push(name.to_string());
-        }
+        self.record(|| Lookup::Resolved(name.to_string()));
         if self.other_bindings.contains(name) {
             return None;
         }
@@ -286,12 +304,14 @@ impl Semantic {
 
     /// Whether `name` is used or bound anywhere, so binding it anew would clash.
     pub fn is_name_taken(&self, name: &str) -> bool {
+        self.record(|| Lookup::Spelled(name.to_string()));
         self.references.contains_key(name)
             || self.other_bindings.contains(name)
             || self.imports.iter().any(|i| i.local == name)
     }
 
     pub fn reference_count(&self, name: &str) -> usize {
+        self.record(|| Lookup::Spelled(name.to_string()));
         self.references.get(name).copied().unwrap_or(0)
     }
 }

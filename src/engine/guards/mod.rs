@@ -115,6 +115,9 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
     "in-annotation?",
     "typing-builtin-alias?",
     "union-convertible?",
+    // Reads the handlers around the match in its function; never rejects, only
+    // marks unsafe.
+    "handlers-agree?",
 ];
 
 /// `lru-list-class?` needs the list's init, appends, removes and evictions,
