@@ -328,7 +328,7 @@ pub fn process_filtered(
         return Err(format!("syntax error at {}:{}, file left alone", at.line, at.column));
     }
     let ranges = match rules.prefilter_on() {
-        true => prefilter::relevant_ranges(tree.root_node(), &hits),
+        true => prefilter::ranges_to_match(file.body, &statements, &hits),
         false => vec![tree.root_node().byte_range()],
     };
     outcome.findings = find(&tree, &file, rules, &active, Pass::Full, &ranges).findings;
@@ -566,8 +566,8 @@ fn answer_from_fragment(
         body: &fragment.text,
         ..*file
     };
-    let everything = [tree.root_node().byte_range()];
-    let found = find(&tree, &fragment_file, rules, active, Pass::Fragment, &everything);
+    let ranges = fragment.ranges_to_match();
+    let found = find(&tree, &fragment_file, rules, active, Pass::Fragment, &ranges);
     if found.findings.is_empty() {
         return FragmentAnswer::Findings(Vec::new());
     }

@@ -172,17 +172,28 @@ pub enum Binding {
 /// of) the whole file.
 pub struct Fragment {
     pub text: String,
-    /// (offset in `text`, range in the file) of each statement kept, in order.
-    pieces: Vec<(usize, Range<usize>)>,
+    /// (offset in `text`, range in the file, whether it holds a hit) of each
+    /// piece kept, in order.
+    pieces: Vec<(usize, Range<usize>, bool)>,
 }
 
 impl Fragment {
     /// Where a range of the fragment's text (within one statement) is in the file.
     pub fn file_range(&self, range: Range<usize>) -> Range<usize> {
-        let index = self.pieces.partition_point(|(start, _)| *start <= range.start) - 1;
-        let (start, piece) = &self.pieces[index];
+        let index = self.pieces.partition_point(|(start, _, _)| *start <= range.start) - 1;
+        let (start, piece, _) = &self.pieces[index];
         let map = |offset: usize| (piece.start + offset - start).min(piece.end);
         map(range.start)..map(range.end)
+    }
+
+    /// Where in the fragment's text the one query runs: the pieces holding a hit.
+    pub fn ranges_to_match(&self) -> Vec<Range<usize>> {
+        merged(
+            self.pieces
+                .iter()
+                .filter(|(_, _, holds_hit)| *holds_hit)
+                .map(|(start, piece, _)| *start..start + piece.len()),
+        )
     }
 
     /// Whether the file text the fragment leaves out holds `word`.
@@ -192,8 +203,12 @@ impl Fragment {
 
     /// The ranges of the file the fragment leaves out.
     fn omitted<'a>(&'a self, source: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-        let starts = std::iter::once(0).chain(self.pieces.iter().map(|(_, piece)| piece.end));
-        let ends = self.pieces.iter().map(|(_, piece)| piece.start).chain([source.len()]);
+        let starts = std::iter::once(0).chain(self.pieces.iter().map(|(_, piece, _)| piece.end));
+        let ends = self
+            .pieces
+            .iter()
+            .map(|(_, piece, _)| piece.start)
+            .chain([source.len()]);
         starts
             .zip(ends)
             .map(|(start, end)| start..end)
@@ -256,18 +271,52 @@ impl Fragment {
 /// example with and without fragments). `None` when the fragment would be over
 /// `max_share` of the file.
 pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_share: f64) -> Option<Fragment> {
-    let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
-    let relevant = relevant(source, &ranges, hits);
     let mut fragment = Fragment {
         text: String::new(),
         pieces: Vec::new(),
     };
-    let push = |fragment: &mut Fragment, range: Range<usize>| {
-        fragment.pieces.push((fragment.text.len(), range.clone()));
-        fragment.text.push_str(&source[range]);
+    for piece in pieces(source, statements, hits) {
+        fragment
+            .pieces
+            .push((fragment.text.len(), piece.range.clone(), piece.holds_hit));
+        fragment.text.push_str(&source[piece.range]);
         if !fragment.text.ends_with('\n') {
             fragment.text.push('\n');
         }
+    }
+    (fragment.text.len() as f64 <= max_share * source.len() as f64).then_some(fragment)
+}
+
+/// Where in a whole file the one query runs: the pieces a fragment keeps that
+/// hold a hit (adjacent ones merged). Every match lies in one (see [`fragment`]).
+pub fn ranges_to_match(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<Range<usize>> {
+    merged(
+        pieces(source, statements, hits)
+            .into_iter()
+            .filter(|p| p.holds_hit)
+            .map(|p| p.range),
+    )
+}
+
+/// A piece of a file a fragment keeps, and whether it holds a hit (the others
+/// are context: imports, a class header, the statement before a hit).
+struct Piece {
+    range: Range<usize>,
+    holds_hit: bool,
+}
+
+/// What a fragment keeps (see [`fragment`]); `hits` sorted.
+fn pieces(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<Piece> {
+    let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
+    let relevant = relevant(source, &ranges, hits);
+    let holds_hit = |range: &Range<usize>| {
+        hits.get(hits.partition_point(|h| *h < range.start))
+            .is_some_and(|h| *h < range.end)
+    };
+    let mut pieces = Vec::new();
+    let mut push = |range: Range<usize>| {
+        let holds_hit = holds_hit(&range);
+        pieces.push(Piece { range, holds_hit });
     };
     for (index, statement) in statements.iter().enumerate() {
         let code = &source[statement.range.clone()];
@@ -278,17 +327,29 @@ pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_shar
             continue;
         }
         match &statement.class {
-            Some((header, body)) if !hits.iter().any(|h| header.contains(h)) => {
-                push(&mut fragment, header.clone());
+            Some((header, body)) if !holds_hit(header) => {
+                push(header.clone());
                 let in_body = self::relevant(source, body, hits);
                 for (range, _) in body.iter().zip(&in_body).filter(|(_, keep)| **keep) {
-                    push(&mut fragment, range.clone());
+                    push(range.clone());
                 }
             }
-            _ => push(&mut fragment, statement.range.clone()),
+            _ => push(statement.range.clone()),
         }
     }
-    (fragment.text.len() as f64 <= max_share * source.len() as f64).then_some(fragment)
+    pieces
+}
+
+/// Sorted ranges with the touching ones merged.
+fn merged(ranges: impl Iterator<Item = Range<usize>>) -> Vec<Range<usize>> {
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if last.end >= range.start => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
 }
 
 /// Where a literal that an import renames (`from m import Literal as Alias`) is
@@ -326,27 +387,6 @@ pub fn alias_uses(source: &str, layout: &Layout, hits: &[usize]) -> Vec<(usize, 
         }
     }
     uses
-}
-
-/// The byte ranges to match in a parsed file: its top-level statements that
-/// hold a literal (adjacent ones merged). Every match contains a literal, so no
-/// match lies elsewhere, and the query never visits the rest of the file.
-pub fn relevant_ranges(root: tree_sitter::Node, hits: &[usize]) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut cursor = root.walk();
-    let mut sorted = hits.to_vec();
-    sorted.sort_unstable();
-    for statement in root.children(&mut cursor) {
-        let range = statement.byte_range();
-        let first = sorted.partition_point(|h| *h < range.start);
-        if sorted.get(first).is_some_and(|h| *h < range.end) {
-            match ranges.last_mut() {
-                Some(last) if last.end >= range.start => last.end = range.end,
-                _ => ranges.push(range),
-            }
-        }
-    }
-    ranges
 }
 
 /// Which statements a literal occurs in, each with the one before it unless
