@@ -27,6 +27,17 @@ impl LogicalLine {
     }
 }
 
+/// The bytes that change the scan's state outside strings.
+const CODE_SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut i = 0;
+    while i < 10 {
+        special[b"#'\"([{)]}\\"[i] as usize] = true;
+        i += 1;
+    }
+    special
+};
+
 #[derive(Default)]
 pub struct Layout {
     /// Every logical line that holds code, in order.
@@ -66,6 +77,13 @@ impl Layout {
             continued = false;
             let mut i = at;
             while i < line_end {
+                // Jump to the next byte that can change the state.
+                let skip = match string {
+                    Some((quote, ..)) => bytes[i..line_end].iter().position(|b| *b == quote || *b == b'\\'),
+                    None => bytes[i..line_end].iter().position(|b| CODE_SPECIAL[*b as usize]),
+                };
+                let Some(skip) = skip else { break };
+                i += skip;
                 let c = bytes[i];
                 match string {
                     Some((quote, triple, contents, formatted)) => {
