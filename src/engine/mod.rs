@@ -298,17 +298,18 @@ pub fn process_filtered(
     filter: &FixFilter,
     parser: &mut Parser,
 ) -> Result<FileOutcome, String> {
-    let file = SourceFile::new(text);
     let mut outcome = FileOutcome::default();
+    // Most files hold no candidate: look before measuring the file's indentation.
     let Some(Candidates {
         active,
         offsets: hits,
         statements,
         layout,
-    }) = rules.candidates(file.body)
+    }) = rules.candidates(text.strip_prefix('\u{feff}').unwrap_or(text))
     else {
         return Ok(outcome);
     };
+    let file = SourceFile::new(text);
     let fragment = rules
         .prefilter_on()
         .then(|| prefilter::fragment(file.body, &statements, &hits, rules.max_fragment_share))

@@ -119,6 +119,11 @@ impl Semantic {
                     descend = false;
                 }
                 "future_import_statement" => descend = false,
+                // Only an f-string holds names.
+                "string" => {
+                    let prefix = text(node, source).split(['\'', '"']).next().unwrap_or("");
+                    descend = prefix.contains(['f', 'F']);
+                }
                 "assignment" => model.record_logger(node, source),
                 "identifier" => {
                     // Most names recur: allocate a key only for the first occurrence.
