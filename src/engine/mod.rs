@@ -310,9 +310,10 @@ pub fn process_filtered(
         return Ok(outcome);
     };
     let file = SourceFile::new(text);
+    let pieces = prefilter::pieces(file.body, &statements, &hits);
     let fragment = rules
         .prefilter_on()
-        .then(|| prefilter::fragment(file.body, &statements, &hits, rules.max_fragment_share))
+        .then(|| prefilter::fragment(file.body, &pieces, rules.max_fragment_share))
         .flatten();
     if let Some(fragment) = fragment {
         match answer_from_fragment(&fragment, &layout, &file, rules, &active, mode, parser) {
@@ -329,7 +330,7 @@ pub fn process_filtered(
         return Err(format!("syntax error at {}:{}, file left alone", at.line, at.column));
     }
     let ranges = match rules.prefilter_on() {
-        true => prefilter::ranges_to_match(file.body, &statements, &hits),
+        true => prefilter::ranges_to_match(&pieces),
         false => vec![tree.root_node().byte_range()],
     };
     outcome.findings = find(&tree, &file, rules, &active, Pass::Full, &ranges).findings;
@@ -445,7 +446,7 @@ struct Match<'m, 't> {
     lookups_from: usize,
     /// Words the text a fragment leaves out must not hold for the match to be
     /// decided (see [`OnFragment::ExactUnlessLeftOut`]).
-    words_to_be_kept: Vec<&'static str>,
+    words_to_keep: Vec<&'static str>,
 }
 
 /// Runs every active pattern in one query pass and calls `visit` for each match
@@ -489,18 +490,14 @@ fn for_each_match<'t>(
                 options: &rules.options,
             };
             let lookups_from = semantic.lookups();
-            let mut words_to_be_kept = Vec::new();
+            let mut words_to_keep = Vec::new();
             let mut verdict = Verdict::Pass;
             let mut decided = true;
             for predicate in query.general_predicates(m.pattern_index) {
                 if pass == Pass::Fragment {
                     match guards::on_fragment(predicate) {
                         OnFragment::Exact => {}
-                        OnFragment::ExactUnlessLeftOut(word) => {
-                            if !words_to_be_kept.contains(&word) {
-                                words_to_be_kept.push(word);
-                            }
-                        }
+                        OnFragment::ExactUnlessLeftOut(word) => words_to_keep.push(word),
                         OnFragment::Permissive => decided = false,
                         OnFragment::Unknown => {
                             decided = false;
@@ -526,7 +523,7 @@ fn for_each_match<'t>(
                 verdict,
                 decided,
                 lookups_from,
-                words_to_be_kept,
+                words_to_keep,
             };
             if visit(found).is_break() {
                 return semantic.into_built();
@@ -546,8 +543,9 @@ enum FragmentAnswer {
 
 /// Matches the fragment. No match survives: the file has no findings. In check
 /// mode the fragment's findings are the file's when every guard decided
-/// exactly and the statements left out bind no name the guards resolved; the
-/// fixes are then only known to exist ([`Fix::known`]), as from the cache.
+/// exactly and the statements left out change no name the guards and fixes
+/// asked about; the fixes are then only known to exist ([`Fix::known`]), as
+/// from the cache.
 fn answer_from_fragment(
     fragment: &prefilter::Fragment,
     layout: &prefilter::Layout,
@@ -568,6 +566,18 @@ fn answer_from_fragment(
         ..*file
     };
     let ranges = fragment.ranges_to_match();
+    if mode.fix {
+        // Fixes need the whole tree: only whether anything survives matters.
+        let mut survives = false;
+        for_each_match(&tree, &fragment.text, rules, active, Pass::Fragment, &ranges, |_| {
+            survives = true;
+            ControlFlow::Break(())
+        });
+        return match survives {
+            true => FragmentAnswer::WholeFileDecides,
+            false => FragmentAnswer::Findings(Vec::new()),
+        };
+    }
     let found = find(&tree, &fragment_file, rules, active, Pass::Fragment, &ranges);
     if found.findings.is_empty() {
         return FragmentAnswer::Findings(Vec::new());
@@ -597,11 +607,11 @@ fn answer_from_fragment(
     };
     let words_kept = || {
         found
-            .words_in_fragment
+            .words_to_keep
             .iter()
             .all(|w| !fragment.leaves_out_word(file.body, w))
     };
-    if mode.fix || !found.decided || !names_agree() || !words_kept() {
+    if !found.decided || !names_agree() || !words_kept() {
         return FragmentAnswer::WholeFileDecides;
     }
     let (fragment_lines, file_lines) = (LineIndex::new(&fragment.text), LineIndex::new(file.body));
@@ -634,8 +644,9 @@ struct Found {
     /// What the guards and fixes of the findings asked the semantic model
     /// (when recording, see [`Semantic::lookups_since`]).
     lookups_of_findings: Vec<Lookup>,
-    /// Words a fragment must keep all of for its matches to be decided.
-    words_in_fragment: Vec<&'static str>,
+    /// Words the text a fragment leaves out must not hold for its matches to
+    /// be decided.
+    words_to_keep: Vec<&'static str>,
     semantic: Option<Semantic>,
 }
 
@@ -652,7 +663,7 @@ fn find(
     let mut findings = Vec::new();
     let mut decided = true;
     let mut lookups_of_findings = Vec::new();
-    let mut words_in_fragment = Vec::new();
+    let mut words_to_keep = Vec::new();
     let semantic = for_each_match(tree, source, rules, active, pass, ranges, |m| {
         let Match {
             codemod,
@@ -663,14 +674,10 @@ fn find(
             verdict,
             decided: match_decided,
             lookups_from,
-            words_to_be_kept,
+            words_to_keep: match_words,
         } = m;
         decided &= match_decided;
-        for word in words_to_be_kept {
-            if !words_in_fragment.contains(&word) {
-                words_in_fragment.push(word);
-            }
-        }
+        words_to_keep.extend(match_words);
         if file.is_suppressed(&codemod.id, target.start_byte(), target.end_byte()) {
             return ControlFlow::Continue(());
         }
@@ -733,7 +740,7 @@ fn find(
         findings,
         decided,
         lookups_of_findings,
-        words_in_fragment,
+        words_to_keep,
         semantic,
     }
 }
@@ -930,4 +937,79 @@ pub fn python_parser() -> Parser {
         .set_language(&tree_sitter_python::LANGUAGE.into())
         .expect("tree-sitter-python matches the tree-sitter version");
     parser
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(source: &str, mode: Mode) -> FragmentAnswer {
+        let rules = RuleSet::new(crate::codemod::builtin().unwrap(), HashMap::new()).unwrap();
+        let candidates = rules.candidates(source).expect("a candidate");
+        let file = SourceFile::new(source);
+        let pieces = prefilter::pieces(source, &candidates.statements, &candidates.offsets);
+        let fragment = prefilter::fragment(source, &pieces, prefilter::DEFAULT_MAX_SHARE).expect("a fragment");
+        let mut parser = python_parser();
+        answer_from_fragment(
+            &fragment,
+            &candidates.layout,
+            &file,
+            &rules,
+            &candidates.active,
+            mode,
+            &mut parser,
+        )
+    }
+
+    /// Twenty functions the fragment leaves out, then `tail`.
+    fn file_ending_with(tail: &str) -> String {
+        let mut source = String::from("import os\n\n");
+        for i in 0..20 {
+            source.push_str(&format!("def f{i}(x):\n    return x + {i}\n\n"));
+        }
+        source + tail
+    }
+
+    #[test]
+    fn a_fragment_answers_check_with_positions_in_the_file() {
+        let source = file_ending_with("def last(d, k):\n    return sorted(d)[0] if k in d.keys() else None\n");
+        let FragmentAnswer::Findings(findings) = answer(&source, Mode::default()) else {
+            panic!("the fragment decides");
+        };
+        let found: Vec<(&str, usize, usize)> = findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.start.line, f.start.column))
+            .collect();
+        assert_eq!(
+            found,
+            vec![("sorted-for-extreme", 64, 12), ("dict-keys-membership", 64, 33)]
+        );
+        assert_eq!(&source[findings[1].range.clone()], "d.keys()");
+        let file = SourceFile::new(&source);
+        for finding in &findings {
+            assert_eq!(finding.start, file.position(finding.range.start));
+            assert_eq!(finding.end, file.position(finding.range.end));
+        }
+        assert!(findings
+            .iter()
+            .all(|f| f.fix.as_ref().is_some_and(|fix| fix.edits.is_empty())));
+    }
+
+    #[test]
+    fn the_whole_file_decides_when_a_left_out_statement_rebinds_a_name_or_in_fix_mode() {
+        let tail = "def last(d):\n    return sorted(d)[0]\n";
+        let shadowed = file_ending_with(tail).replacen("def f3(x)", "def sorted(x)", 1);
+        assert!(matches!(
+            answer(&shadowed, Mode::default()),
+            FragmentAnswer::WholeFileDecides
+        ));
+        let fix = Mode {
+            fix: true,
+            unsafe_fixes: false,
+        };
+        assert!(matches!(
+            answer(&file_ending_with(tail), fix),
+            FragmentAnswer::WholeFileDecides
+        ));
+    }
 }

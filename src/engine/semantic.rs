@@ -41,7 +41,7 @@ pub struct Semantic {
 
 /// A question to the model whose answer the statements a prefilter fragment
 /// leaves out could change.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub enum Lookup {
     /// What a name refers to ([`Semantic::resolve_name`]): a binding of it
     /// elsewhere could change the answer.
@@ -239,8 +239,6 @@ impl Semantic {
         self.looked_up.as_ref().map_or(0, |names| names.borrow().len())
     }
 
-    /// The names resolved since `mark` that the file binds other than by an
-    /// import nowhere the model saw (see the field).
     /// The lookups recorded since `mark`, but for names the model itself saw
     /// bound other than by an import (they resolve to nothing however many
     /// more bindings the file holds).
@@ -340,7 +338,7 @@ const PASS_THROUGH: &[&str] = &[
 
 /// `node.kind()` from a table: `Node::kind` measures and checks the grammar's
 /// C string on every call, which a walk over every node of a file feels.
-pub fn kind_of(node: Node) -> &'static str {
+fn kind_of(node: Node) -> &'static str {
     static KINDS: OnceLock<Vec<&'static str>> = OnceLock::new();
     let kinds = KINDS.get_or_init(|| {
         let language: Language = tree_sitter_python::LANGUAGE.into();

@@ -71,13 +71,13 @@ const GUARDS: &[(&str, Option<usize>)] = &[
 ];
 
 /// How far a guard's verdict on a prefilter fragment (some top-level
-/// statements or methods, each whole, with the statement before each, and
+/// statements or methods, each whole, the simple statement before each, and
 /// every import) can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OnFragment {
-    /// The same as on the whole file, provided the statements left out bind
-    /// none of the names the semantic model resolved (see
-    /// [`Semantic::looked_up`]): the guard looks only at the match, its
+    /// The same as on the whole file, provided the statements left out change
+    /// none of the names the semantic model was asked about (see
+    /// [`Semantic::lookups_since`]): the guard looks only at the match, its
     /// ancestors and its enclosing function, which a fragment holds whole.
     Exact,
     /// [`OnFragment::Exact`] when the text the fragment leaves out does not

@@ -1,6 +1,7 @@
 //! A file's shape without a parse: its logical lines, where its comments and
 //! string contents are, its top-level statements. One light scan that follows
 //! strings, comments, brackets and line continuations.
+use std::cell::OnceCell;
 use std::ops::Range;
 
 /// One logical line: a line of code with its bracketed or backslash-continued
@@ -45,6 +46,8 @@ pub struct Layout {
     /// Comments and the contents of string literals, in order. An f-string is
     /// not among them: its replacement fields are code.
     not_code: Vec<Range<usize>>,
+    /// See [`Layout::enclosing_functions`]; found once, for the codemods that ask.
+    functions: OnceCell<Vec<Option<usize>>>,
 }
 
 impl Layout {
@@ -137,7 +140,11 @@ impl Layout {
         if let Some((_, _, contents, false)) = string {
             not_code.push(contents..source.len());
         }
-        Layout { lines, not_code }
+        Layout {
+            lines,
+            not_code,
+            functions: OnceCell::new(),
+        }
     }
 
     /// Whether `offset` is in code: not in a comment, nor inside a string
@@ -158,7 +165,11 @@ impl Layout {
 
     /// For each logical line, the header line of the innermost `def` it is in
     /// (a header counts as in its own function).
-    pub fn enclosing_functions(&self, source: &str) -> Vec<Option<usize>> {
+    pub fn enclosing_functions(&self, source: &str) -> &[Option<usize>] {
+        self.functions.get_or_init(|| self.find_enclosing_functions(source))
+    }
+
+    fn find_enclosing_functions(&self, source: &str) -> Vec<Option<usize>> {
         let mut functions = Vec::with_capacity(self.lines.len());
         // (indentation, function) of the lines that may open a block around the next one.
         let mut open: Vec<(usize, Option<usize>)> = Vec::new();

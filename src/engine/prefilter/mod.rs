@@ -1,11 +1,14 @@
 //! Work proportional to what can match. Before anything is parsed, one
 //! multi-pattern scan finds the literals the active codemods declare. A file
-//! with none is done. Otherwise only the statements holding a literal (plus the
-//! statement before each, for patterns over consecutive statements, and every
-//! module-level import, for name resolution; inside a large class only the
-//! methods holding one, under the class header) are parsed as a fragment and
-//! matched with the guards that are exact or permissive on a fragment. When
-//! nothing survives, the file has no findings and is never parsed whole.
+//! with none is done. Otherwise a light scan of its layout drops the hits in
+//! comments and plain strings and keeps, per codemod, those that occur together
+//! in its [`LiteralScope`]. Only the statements holding kept hits (inside a
+//! class, only its methods holding them, under the class header), the simple
+//! statement before each (for patterns over consecutive statements) and every
+//! module-level import (for name resolution) are parsed, as a fragment, and the
+//! one query runs only over the pieces holding hits. When nothing survives
+//! there, the file has no findings and is never parsed whole; `check` may even
+//! take the fragment's findings as the file's (see `answer_from_fragment`).
 //!
 //! The fragment pass may only over-approximate: a guard that needs the whole
 //! file passes there, and a fragment that does not parse sends the file to the
@@ -109,11 +112,10 @@ pub fn hits_in_scope(
                     .take_while(|l| l.indent == line.indent && l.code(source).starts_with('@'))
                     .last();
                 let Some(first) = decorators else { continue };
-                let in_decorators: Vec<(usize, usize)> = hits
-                    .iter()
-                    .copied()
-                    .filter(|h| h.1 != header_group && (first.start..line.start).contains(&h.0))
-                    .collect();
+                let decorated =
+                    &hits[hits.partition_point(|h| h.0 < first.start)..hits.partition_point(|h| h.0 < line.start)];
+                let in_decorators: Vec<(usize, usize)> =
+                    decorated.iter().copied().filter(|h| h.1 != header_group).collect();
                 if complete(header_group, &in_decorators) {
                     kept.push(offset);
                     kept.extend(in_decorators.iter().map(|h| h.0));
@@ -158,7 +160,12 @@ fn complete(groups: usize, hits: &[(usize, usize)]) -> bool {
 fn opens_for_loop(code: &str) -> bool {
     let code = code.strip_prefix("async").map_or(code, str::trim_start);
     code.strip_prefix("for")
-        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        .is_some_and(|rest| !rest.starts_with(is_word_char))
+}
+
+/// A character of a Python name.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
 }
 
 /// Which bindings [`Fragment::may_bind_any`] looks for.
@@ -216,16 +223,16 @@ impl Fragment {
     }
 
     /// Whether the file text the fragment leaves out may bind any of `names`
-    /// (with an import only, or any way). An occurrence surely binds nothing when it is an attribute (`x.name`),
-    /// is called, subscripted or has an attribute taken (`name(`, `name[`,
-    /// `name.`, but for `def name(`), or sits on a logical line that binds
-    /// nothing before it: no `def`, `class`, `for`, `import`, `global`, `del`,
-    /// `with`, `except`, `case`, `lambda` or ` as `, and no `=` after it.
+    /// (with an import only, or any way). An occurrence surely binds nothing
+    /// when it is an attribute (`x.name`), is called, subscripted or has an
+    /// attribute taken (`name(`, `name[`, `name.`, but for `def name(`), or sits
+    /// on a logical line that binds nothing before it: no `def`, `class`, `for`,
+    /// `import`, `global`, `del`, `with`, `except`, `case`, `lambda` or ` as `,
+    /// and no `=` after it.
     pub fn may_bind_any(&self, source: &str, layout: &Layout, names: &HashSet<String>, binding: Binding) -> bool {
-        let is_word = |c: char| c.is_alphanumeric() || c == '_';
         let may_bind = |offset: usize, name: &str| {
             let end = offset + name.len();
-            if source[..offset].ends_with(is_word) || source[end..].starts_with(is_word) {
+            if source[..offset].ends_with(is_word_char) || source[end..].starts_with(is_word_char) {
                 return false; // a longer word
             }
             let Some(line) = layout.line_at(offset).map(|l| &layout.lines[l]) else {
@@ -263,50 +270,50 @@ impl Fragment {
     }
 }
 
-/// The fragment to parse first: module-level imports, and each statement a
-/// literal occurs in with the statement before it; inside a class, only the
-/// methods holding a literal (with the class header and the statement before
-/// each). So a pattern must match within what its literals keep: a class header
-/// and the methods holding its literals (`tests/codemods.rs` checks every
-/// example with and without fragments). `None` when the fragment would be over
-/// `max_share` of the file.
-pub fn fragment(source: &str, statements: &[Statement], hits: &[usize], max_share: f64) -> Option<Fragment> {
+/// The fragment to parse first, from the [`pieces`] a file's hits keep. So a
+/// pattern must match within what its literals keep: a class header and the
+/// methods holding its literals (`tests/codemods.rs` and `tests/corpus.rs`
+/// check the findings with and without the prefilter). `None` when the fragment
+/// would be over `max_share` of the file.
+pub fn fragment(source: &str, pieces: &[Piece], max_share: f64) -> Option<Fragment> {
+    let ends_line = |p: &Piece| source[p.range.clone()].ends_with('\n');
+    let length: usize = pieces.iter().map(|p| p.range.len() + usize::from(!ends_line(p))).sum();
+    if length as f64 > max_share * source.len() as f64 {
+        return None;
+    }
     let mut fragment = Fragment {
-        text: String::new(),
-        pieces: Vec::new(),
+        text: String::with_capacity(length),
+        pieces: Vec::with_capacity(pieces.len()),
     };
-    for piece in pieces(source, statements, hits) {
+    for piece in pieces {
         fragment
             .pieces
             .push((fragment.text.len(), piece.range.clone(), piece.holds_hit));
-        fragment.text.push_str(&source[piece.range]);
+        fragment.text.push_str(&source[piece.range.clone()]);
         if !fragment.text.ends_with('\n') {
             fragment.text.push('\n');
         }
     }
-    (fragment.text.len() as f64 <= max_share * source.len() as f64).then_some(fragment)
+    Some(fragment)
 }
 
-/// Where in a whole file the one query runs: the pieces a fragment keeps that
-/// hold a hit (adjacent ones merged). Every match lies in one (see [`fragment`]).
-pub fn ranges_to_match(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<Range<usize>> {
-    merged(
-        pieces(source, statements, hits)
-            .into_iter()
-            .filter(|p| p.holds_hit)
-            .map(|p| p.range),
-    )
+/// Where in a whole file the one query runs: the pieces holding a hit
+/// (adjacent ones merged). Every match lies in one (see [`fragment`]).
+pub fn ranges_to_match(pieces: &[Piece]) -> Vec<Range<usize>> {
+    merged(pieces.iter().filter(|p| p.holds_hit).map(|p| p.range.clone()))
 }
 
 /// A piece of a file a fragment keeps, and whether it holds a hit (the others
 /// are context: imports, a class header, the statement before a hit).
-struct Piece {
+pub struct Piece {
     range: Range<usize>,
     holds_hit: bool,
 }
 
-/// What a fragment keeps (see [`fragment`]); `hits` sorted.
-fn pieces(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<Piece> {
+/// What a fragment keeps: module-level imports (and loggers), each statement a
+/// hit is in with the simple statement before it; inside a class, only the
+/// methods holding a hit, with the class header. `hits` sorted.
+pub fn pieces(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<Piece> {
     let ranges: Vec<Range<usize>> = statements.iter().map(|s| s.range.clone()).collect();
     let relevant = relevant(source, &ranges, hits);
     let holds_hit = |range: &Range<usize>| {
@@ -375,13 +382,12 @@ pub fn alias_uses(source: &str, layout: &Layout, hits: &[usize]) -> Vec<(usize, 
             at += piece.len() + 1;
         }
     }
-    let is_identifier = |c: char| c.is_alphanumeric() || c == '_';
     let mut uses = Vec::new();
     for (alias, hit) in aliases.into_iter().filter(|(a, _)| !a.is_empty()) {
         for (offset, _) in source.match_indices(alias) {
             let before = source[..offset].chars().next_back();
             let after = source[offset + alias.len()..].chars().next();
-            if !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier) {
+            if !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char) {
                 uses.push((offset, hit));
             }
         }
@@ -423,7 +429,7 @@ mod tests {
         hits.sort_unstable();
         let aliases = alias_uses(source, &Layout::scan(source), &hits);
         hits.extend(aliases.into_iter().map(|(offset, _)| offset));
-        super::fragment(source, &statements, &hits, share).map(|f| f.text)
+        super::fragment(source, &pieces(source, &statements, &hits), share).map(|f| f.text)
     }
 
     fn statements(source: &str) -> Vec<&str> {
@@ -520,7 +526,8 @@ mod tests {
         source.push_str("def h(dict):\n    for str in a: pass\n    from m import set\n    y = tuple\n");
         let layout = Layout::scan(&source);
         let statements = layout.top_level_statements(&source);
-        let fragment = super::fragment(&source, &statements, &[source.find("sleep").unwrap()], 1.0).unwrap();
+        let kept = pieces(&source, &statements, &[source.find("sleep").unwrap()]);
+        let fragment = super::fragment(&source, &kept, 1.0).unwrap();
         assert!(!fragment.text.contains("def g"), "{}", fragment.text);
         let binds = |name: &str, binding: Binding| {
             fragment.may_bind_any(&source, &layout, &HashSet::from([name.to_string()]), binding)
