@@ -274,6 +274,17 @@ pub struct VerifyArgs {
     /// At most this many runs of --verify-cmd (default: 2*log2(rewrites) + 4).
     #[arg(long, value_name = "N", requires = "verify_cmd", value_parser = clap::value_parser!(u32).range(1..))]
     pub verify_max_runs: Option<u32>,
+    /// After applying (and --verify-cmd), time this shell command with and
+    /// without the rewrites, interleaved, and report the speedup with its interval.
+    #[arg(long, value_name = "COMMAND", requires = "apply", conflicts_with_all = NOT_VERIFIED)]
+    pub bench_cmd: Option<String>,
+    /// Runs of --bench-cmd with and without the rewrites, each (default 10).
+    #[arg(long, value_name = "N", requires = "bench_cmd", value_parser = clap::value_parser!(u32).range(2..))]
+    pub bench_runs: Option<u32>,
+    /// Revert every rewrite and exit 1 unless the speedup's 95% interval lies
+    /// above SPEEDUP (e.g. 1.05 for at least 5% faster).
+    #[arg(long, value_name = "SPEEDUP", requires = "bench_cmd")]
+    pub bench_min: Option<f64>,
 }
 
 /// The `fix` modes that choose rewrites outside the verified pipeline.

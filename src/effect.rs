@@ -45,6 +45,11 @@ impl Effect {
     pub fn is_default(self) -> bool {
         Effect::DEFAULT.contains(&self)
     }
+
+    /// `speed`, `memory+speed`: a codemod's effects, as `perfmod rules` shows them.
+    pub fn join(effects: &[Effect]) -> String {
+        effects.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+")
+    }
 }
 
 /// One name in `--select` / `--ignore`: a rule id, an effect category, or `ALL`.
@@ -65,8 +70,8 @@ fn parse_selector<'a>(name: &'a str, codemods: &[Codemod]) -> Result<Selector<'a
         return Ok(Selector::Rule(name));
     }
     bail!(
-        "unknown rule or category `{name}` (see `perfmod rules`; categories: speed, memory, \
-         correctness, modernize, ALL)"
+        "unknown rule `{name}`: neither a rule id (see `perfmod rules`) nor a category \
+         (speed, memory, correctness, modernize, ALL)"
     )
 }
 

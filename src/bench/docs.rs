@@ -68,8 +68,9 @@ pub fn by_rule(measurements: &[Measurement]) -> Vec<(&str, Vec<&Measurement>)> {
 pub fn markdown(rule: &str, rows: &[&Measurement]) -> String {
     let python = rows.first().map_or("", |m| m.python.as_str());
     let mut out = format!(
-        "{START}\n## Measured effect\n\nCPython {python}, `perfmod bench {rule}` (median time per call; speedup = \
-         before / after with its 95% bootstrap interval; peak = memory allocated during one call):\n\n\
+        "{START}\n## Measured effect\n\nCPython {python}, `perfmod bench {rule}` (the code: `bench.toml`; median time per \
+         call; speedup = before / after with its 95% bootstrap interval; peak = memory allocated during \
+         one call):\n\n\
          | form | effect | n | before | after | speedup | peak before | peak after |\n\
          |---|---|---:|---:|---:|---:|---:|---:|\n"
     );

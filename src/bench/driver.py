@@ -67,6 +67,8 @@ def measure(case, budget, rng):
         if took >= target or loops >= 10**7:
             break
         loops = min(10**7, max(2 * loops, int(loops * 1.2 * target / max(took, 1e-7))))
+    # A tiny budget (a test run) still gets an interval, from 3 rounds.
+    min_rounds = MIN_ROUNDS if budget >= 0.1 else 3
     times_before, times_after = [], []
     while True:
         gc.collect()
@@ -79,7 +81,7 @@ def measure(case, budget, rng):
         times_before.append(b)
         times_after.append(a)
         rounds = len(times_before)
-        if rounds < MIN_ROUNDS:
+        if rounds < min_rounds:
             continue
         if rounds >= MAX_ROUNDS or time.perf_counter() - start >= budget:
             break

@@ -12,28 +12,31 @@ pub fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitStatus> {
     if !(args.budget.is_finite() && args.budget >= 0.0) {
         bail!("--budget must be a number of seconds, not {}", args.budget);
     }
-    let all = load_codemods(args.codemods.codemods.as_deref())?;
     let named = if args.rules.is_empty() {
         vec!["ALL".to_string()]
     } else {
         args.rules.clone()
     };
-    let selected = effect::select(all, Some(&named), &[])?;
-    for codemod in &selected {
-        if codemod.bench.is_none() && codemod.is_fix() && !args.rules.is_empty() && args.rules.contains(&codemod.id) {
-            bail!("{} has no benchmark (codemods/{}/bench.toml)", codemod.id, codemod.id);
-        }
-    }
+    // Selection keeps only the named forms of a rule; a benchmark is built with
+    // the whole rule (its code may hold several forms), then narrowed.
+    let extra = args.codemods.codemods.as_deref();
+    let selected: Vec<String> = effect::select(load_codemods(extra)?, Some(&named), &[])?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     let options = HashMap::from([("concurrency-limit".to_string(), "10".to_string())]);
     let mut cases = Vec::new();
-    for codemod in selected {
+    for codemod in load_codemods(extra)?.into_iter().filter(|c| selected.contains(&c.id)) {
+        if codemod.bench.is_none() && codemod.is_fix() && named.contains(&codemod.id) {
+            bail!("{} has no benchmark (codemods/{}/bench.toml)", codemod.id, codemod.id);
+        }
         cases.extend(bench::cases_of(codemod, &options)?);
     }
-    // A category names forms, not rules: keep just its cases.
-    let effects: Vec<Effect> = named.iter().filter_map(|n| Effect::parse(n)).collect();
-    if !effects.is_empty() && named.iter().all(|n| Effect::parse(n).is_some()) {
-        cases.retain(|c| effects.contains(&c.effect));
-    }
+    cases.retain(|c| {
+        named
+            .iter()
+            .any(|n| n == "ALL" || *n == c.rule || Effect::parse(n) == Some(c.effect))
+    });
     if cases.is_empty() {
         bail!("no benchmark among the selected rules");
     }
