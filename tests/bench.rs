@@ -20,7 +20,10 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn has_python() -> bool {
-    Command::new("python3").args(["-c", "pass"]).output().is_ok_and(|o| o.status.success())
+    Command::new("python3")
+        .args(["-c", "pass"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[test]
@@ -82,7 +85,10 @@ fn bench_text_and_selection_by_category() {
     let output = perfmod(dir.path(), &["bench", "modernize", "--budget", "0.2"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let out = text(&output.stdout);
-    assert!(out.contains("typing-builtin-generics") && out.contains("speedup"), "{out}");
+    assert!(
+        out.contains("typing-builtin-generics") && out.contains("speedup"),
+        "{out}"
+    );
     assert!(!out.contains("list-lru-cache"), "{out}");
     let output = perfmod(dir.path(), &["bench", "no-such-rule"]);
     assert_eq!(output.status.code(), Some(2));
@@ -119,7 +125,11 @@ template = "tuple()"
     .unwrap();
     let output = perfmod(dir.path(), &["bench", "no-rewrite", "--codemods", "codemods"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("does not rewrite its code"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("does not rewrite its code"),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 const REDUCERS: &str = "def total(values):\n    return sum([v * v for v in values])\n";
@@ -135,14 +145,22 @@ fn memory_and_modernize_rules_only_when_selected() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
     assert!(text(&output.stdout).is_empty());
     let output = perfmod(dir.path(), &["check", "."]);
-    assert_eq!(output.status.code(), Some(0), "nothing by default: {}", text(&output.stdout));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "nothing by default: {}",
+        text(&output.stdout)
+    );
 
     let output = perfmod(dir.path(), &["fix", "--select", "memory", "reduce.py"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stdout).contains("+    return sum(v * v for v in values)"));
     let output = perfmod(dir.path(), &["check", "--select", "memory", "."]);
     let out = text(&output.stdout);
-    assert!(out.contains("materialized-reducer-arg") && out.contains("memory"), "{out}");
+    assert!(
+        out.contains("materialized-reducer-arg") && out.contains("memory"),
+        "{out}"
+    );
     assert!(!out.contains("typing-builtin-generics"), "{out}");
 
     let output = perfmod(dir.path(), &["check", "--select", "modernize", "."]);
@@ -153,9 +171,16 @@ fn memory_and_modernize_rules_only_when_selected() {
     let output = perfmod(dir.path(), &["check", "--select", "typing-builtin-generics", "."]);
     assert!(text(&output.stdout).contains("typing-builtin-generics"));
     // And from pyproject.toml.
-    fs::write(dir.path().join("pyproject.toml"), "[tool.perfmod]\nselect = [\"speed\", \"memory\"]\n").unwrap();
+    fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.perfmod]\nselect = [\"speed\", \"memory\"]\n",
+    )
+    .unwrap();
     let out = text(&perfmod(dir.path(), &["check", "."]).stdout);
-    assert!(out.contains("materialized-reducer-arg") && !out.contains("typing-builtin-generics"), "{out}");
+    assert!(
+        out.contains("materialized-reducer-arg") && !out.contains("typing-builtin-generics"),
+        "{out}"
+    );
 }
 
 /// `any`/`all` of a list comprehension is a speed form (the generator stops at
@@ -163,14 +188,21 @@ fn memory_and_modernize_rules_only_when_selected() {
 #[test]
 fn a_rule_can_have_forms_of_different_effects() {
     let dir = tempfile::tempdir().unwrap();
-    let source = "def f(values):\n    a = any([v > 3 for v in values])\n    b = sum([v for v in values])\n    return a, b\n";
+    let source =
+        "def f(values):\n    a = any([v > 3 for v in values])\n    b = sum([v for v in values])\n    return a, b\n";
     fs::write(dir.path().join("forms.py"), source).unwrap();
     let out = text(&perfmod(dir.path(), &["check", "forms.py"]).stdout);
     assert!(out.contains("forms.py:2:9: materialized-reducer-arg"), "{out}");
     assert!(!out.contains("forms.py:3:"), "{out}");
     let out = text(&perfmod(dir.path(), &["check", "--select", "speed,memory", "forms.py"]).stdout);
     assert!(out.contains("forms.py:3:9: materialized-reducer-arg"), "{out}");
-    let out = text(&perfmod(dir.path(), &["check", "--select", "ALL", "--ignore", "memory", "forms.py"]).stdout);
+    let out = text(
+        &perfmod(
+            dir.path(),
+            &["check", "--select", "ALL", "--ignore", "memory", "forms.py"],
+        )
+        .stdout,
+    );
     assert!(!out.contains("forms.py:3:"), "{out}");
 }
 
@@ -209,7 +241,17 @@ fn bench_cmd_reports_the_speedup_and_keeps_a_faster_batch() {
     let cmd = slow_while("time.sleep");
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--bench-cmd", &cmd, "--bench-runs", "3", "--bench-min", "1.5", "poll.py"],
+        &[
+            "fix",
+            "--apply",
+            "--bench-cmd",
+            &cmd,
+            "--bench-runs",
+            "3",
+            "--bench-min",
+            "1.5",
+            "poll.py",
+        ],
     );
     let err = text(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{err}");
@@ -225,14 +267,27 @@ fn bench_min_reverts_a_batch_that_is_not_faster() {
     let cmd = slow_while("asyncio.sleep");
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--bench-cmd", &cmd, "--bench-runs", "2", "--bench-min", "1.0", "poll.py"],
+        &[
+            "fix",
+            "--apply",
+            "--bench-cmd",
+            &cmd,
+            "--bench-runs",
+            "2",
+            "--bench-min",
+            "1.0",
+            "poll.py",
+        ],
     );
     let err = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("not shown faster than --bench-min 1"), "{err}");
     assert_eq!(fs::read(dir.path().join("poll.py")).unwrap(), SLEEPY.as_bytes());
     // Without --bench-min the slower batch is reported and kept.
-    let output = perfmod(dir.path(), &["fix", "--apply", "--bench-cmd", &cmd, "--bench-runs", "2", "poll.py"]);
+    let output = perfmod(
+        dir.path(),
+        &["fix", "--apply", "--bench-cmd", &cmd, "--bench-runs", "2", "poll.py"],
+    );
     assert_eq!(output.status.code(), Some(0));
     assert!(text(&output.stderr).contains("(slower)"), "{}", text(&output.stderr));
 }
@@ -242,6 +297,10 @@ fn a_failing_bench_cmd_is_an_error_and_keeps_the_rewrites() {
     let dir = sleepy_repo();
     let output = perfmod(dir.path(), &["fix", "--apply", "--bench-cmd", "exit 3", "poll.py"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("`exit 3` failed without the rewrites"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("`exit 3` failed without the rewrites"),
+        "{}",
+        text(&output.stderr)
+    );
     assert!(text(&fs::read(dir.path().join("poll.py")).unwrap()).contains("await asyncio.sleep(1)"));
 }

@@ -46,10 +46,7 @@ fn significant(value: f64) -> String {
 
 /// `16.2x (15.9-16.6)`.
 pub fn speedup(m: &Measurement) -> String {
-    format!(
-        "{:.2}x ({:.2}-{:.2})",
-        m.speedup, m.speedup_low, m.speedup_high
-    )
+    format!("{:.2}x ({:.2}-{:.2})", m.speedup, m.speedup_low, m.speedup_high)
 }
 
 /// Groups measurements by rule, keeping their order.
@@ -105,5 +102,6 @@ pub fn write(dir: &Path, rule: &str, rows: &[&Measurement]) -> Result<()> {
         }
         _ => format!("{}\n\n{table}", docs.trim_end()),
     };
-    crate::write::write_atomically(&path, docs.as_bytes(), &updated).with_context(|| format!("writing {}", path.display()))
+    crate::write::write_atomically(&path, docs.as_bytes(), &updated)
+        .with_context(|| format!("writing {}", path.display()))
 }

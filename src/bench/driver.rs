@@ -99,7 +99,11 @@ pub fn run(
     }
     let status = child.wait()?;
     if measurements.len() != cases.len() {
-        bail!("{name} stopped after {} of {} benchmarks ({status})", measurements.len(), cases.len());
+        bail!(
+            "{name} stopped after {} of {} benchmarks ({status})",
+            measurements.len(),
+            cases.len()
+        );
     }
     Ok(measurements)
 }

@@ -59,14 +59,21 @@ pub fn run_bench(args: &BenchArgs) -> anyhow::Result<ExitStatus> {
         for (rule, rows) in docs::by_rule(&measurements) {
             docs::write(dir, rule, &rows)?;
         }
-        writeln!(std::io::stderr(), "bench: tables written into {}/*/docs.md", dir.display())?;
+        writeln!(
+            std::io::stderr(),
+            "bench: tables written into {}/*/docs.md",
+            dir.display()
+        )?;
     }
     Ok(ExitStatus::Success)
 }
 
 fn write_text(out: &mut impl Write, measurements: &[Measurement]) -> anyhow::Result<()> {
     let python = measurements.first().map_or("", |m| m.python.as_str());
-    writeln!(out, "Python {python}; median per call, speedup = before / after (95% interval)")?;
+    writeln!(
+        out,
+        "Python {python}; median per call, speedup = before / after (95% interval)"
+    )?;
     for (rule, rows) in docs::by_rule(measurements) {
         writeln!(out, "\n{rule}")?;
         let form_width = rows.iter().map(|m| m.form.len()).max().unwrap_or(4).max(4);

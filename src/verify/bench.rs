@@ -63,7 +63,11 @@ pub fn run_benchmark(args: &VerifyArgs, results: &[FileResult], err: &mut dyn Wr
         err,
         "bench: {:.2}x {} with the rewrites (95% interval {:.2}-{:.2}).",
         speedup.median,
-        if speedup.median >= 1.0 { "faster" } else { "as fast (slower)" },
+        if speedup.median >= 1.0 {
+            "faster"
+        } else {
+            "as fast (slower)"
+        },
         speedup.low,
         speedup.high
     )?;
@@ -132,7 +136,10 @@ enum Measured {
 }
 
 fn measure(files: &[Rewritten], cmd: &str, runs: usize, err: &mut dyn Write) -> Result<Measured> {
-    writeln!(err, "bench: timing `{cmd}` {runs} times with and {runs} times without the rewrites...")?;
+    writeln!(
+        err,
+        "bench: timing `{cmd}` {runs} times with and {runs} times without the rewrites..."
+    )?;
     let (mut before, mut after) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
     for round in 0..runs {
         let order = if round % 2 == 0 {
@@ -233,6 +240,11 @@ mod tests {
         let after = [1.0, 1.05, 0.95, 1.0, 1.1, 1.0];
         let s = Speedup::of(&before, &after);
         assert!((s.median - 2.0).abs() < 1e-9);
-        assert!(s.low <= 2.0 && 2.0 <= s.high && s.low > 1.7 && s.high < 2.3, "{}-{}", s.low, s.high);
+        assert!(
+            s.low <= 2.0 && 2.0 <= s.high && s.low > 1.7 && s.high < 2.3,
+            "{}-{}",
+            s.low,
+            s.high
+        );
     }
 }
