@@ -57,9 +57,10 @@ def measure(case, budget, rng):
     before = build("__perfmod_before__", case["before"], case["setup"], case["call"], case["size"])
     after = build("__perfmod_after__", case["after"], case["setup"], case["call"], case["size"])
     start = time.perf_counter()
-    # Short samples: a busy machine's preemptions then spoil a few whole
-    # samples, which the median ignores, rather than a little of every one.
-    target = min(0.005, max(0.0005, budget / (8 * MIN_ROUNDS)))
+    # Short samples (about 1 ms, under a scheduler's time slice): on a busy
+    # machine preemptions then spoil some whole samples, which the median
+    # ignores, rather than a little of every one.
+    target = min(0.001, max(0.0002, budget / (8 * MIN_ROUNDS)))
     sample(before, 1), sample(after, 1)
     loops = 1
     while True:
@@ -70,8 +71,8 @@ def measure(case, budget, rng):
     # A tiny budget (a test run) still gets an interval, from 3 rounds.
     min_rounds = MIN_ROUNDS if budget >= 0.1 else 3
     times_before, times_after = [], []
+    next_check = min_rounds
     while True:
-        gc.collect()
         if len(times_before) % 2:
             a = sample(after, loops)
             b = sample(before, loops)
@@ -85,7 +86,9 @@ def measure(case, budget, rng):
             continue
         if rounds >= MAX_ROUNDS or time.perf_counter() - start >= budget:
             break
-        if rounds % 5 == 0:
+        if rounds >= next_check:
+            # Checks at geometrically spaced rounds: their cost stays small.
+            next_check = rounds + max(5, rounds // 4)
             low, high = interval(times_before, times_after, rng, 200)
             if high - low <= TIGHT * median(times_before) / median(times_after):
                 break
@@ -114,7 +117,10 @@ def main():
     deadline = time.perf_counter() + spec["budget"]
     rng = random.Random(15)
     for index, case in enumerate(cases):
-        budget = max(0.0, deadline - time.perf_counter()) / (len(cases) - index)
+        # The remaining time shared by the cases left, but never below half a
+        # fair share: slow early cases must not starve the last ones.
+        remaining = max(0.0, deadline - time.perf_counter()) / (len(cases) - index)
+        budget = max(remaining, 0.5 * spec["budget"] / len(cases))
         try:
             answer = measure(case, budget, rng)
         except BaseException as e:
