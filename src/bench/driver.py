@@ -68,8 +68,9 @@ def measure(case, budget, rng):
         if took >= target or loops >= 10**7:
             break
         loops = min(10**7, max(2 * loops, int(loops * 1.2 * target / max(took, 1e-7))))
-    # A tiny budget (a test run) still gets an interval, from 3 rounds.
-    min_rounds = MIN_ROUNDS if budget >= 0.1 else 3
+    # A case whose minimum rounds would overrun its budget (slow calls, a
+    # tiny test budget) still gets an interval, from 3 rounds.
+    min_rounds = MIN_ROUNDS if budget >= MIN_ROUNDS * 2 * took else 3
     times_before, times_after = [], []
     next_check = min_rounds
     while True:
