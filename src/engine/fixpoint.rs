@@ -12,6 +12,7 @@ use super::semantic::Semantic;
 use super::source::{LineIndex, SourceFile};
 use super::{applicable, AppliedFix, FileOutcome, Finding, Mode};
 use crate::edit::{apply_edits, Edit, Fix, ImportRequest};
+use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
 
 /// How many fix rounds a file gets before perfmod gives up converging.
@@ -93,9 +94,12 @@ pub fn process_filtered(
             &current,
             &current_tree,
             &chosen,
-            &file,
+            Round {
+                number: round,
+                file: &file,
+                origins: &mut origins,
+            },
             parser,
-            &mut origins,
             &mut outcome,
         ) {
             Some((next, next_tree)) => {
@@ -172,18 +176,27 @@ fn choose_allowed_fixes(findings: &[Finding], mode: Mode, allowed: impl Fn(&Find
     chosen
 }
 
+/// Where a round stands: its number, the file as read, and the edits of the
+/// rounds before it.
+struct Round<'r, 'f> {
+    number: usize,
+    file: &'r SourceFile<'f>,
+    origins: &'r mut OriginMap,
+}
+
 /// Applies one round of fixes with their imports; a round whose result does not
 /// parse is retried without the fixes that break it, which are reported. The
-/// edits of an accepted round are recorded in `origins`.
+/// edits of an accepted round are recorded in its `origins`, its fixes in the
+/// outcome's plan.
 fn apply_round(
     current: &str,
     tree: &Tree,
     chosen: &[&Finding],
-    file: &SourceFile,
+    round: Round,
     parser: &mut Parser,
-    origins: &mut OriginMap,
     outcome: &mut FileOutcome,
 ) -> Option<(String, Tree)> {
+    let Round { number, file, origins } = round;
     let before = Semantic::build(tree, current);
     let edits_of = |fixes: &[&Finding]| -> Vec<Edit> {
         fixes
@@ -252,11 +265,21 @@ fn apply_round(
             steps.push(removals);
         }
     }
+    let earlier = outcome.applied.len();
     for finding in &accepted {
+        let range = origins.to_original(finding.range.clone());
+        let overlaps = |other: &Range<usize>| other.start < range.end.max(range.start + 1) && range.start < other.end;
+        let depends_on = outcome.applied[..earlier]
+            .iter()
+            .filter(|a| overlaps(&a.range))
+            .map(AppliedFix::id)
+            .collect();
         outcome.applied.push(AppliedFix {
             rule: finding.rule.clone(),
             line: original_line(finding),
-            range: origins.to_original(finding.range.clone()),
+            range,
+            round: number,
+            depends_on,
         });
     }
     for step in &steps {
@@ -265,23 +288,50 @@ fn apply_round(
     Some((text, new_tree))
 }
 
-/// Applies the fixes of `chosen` (findings of `text` as `process` reported them,
-/// not overlapping: a subset of `choose_fixes`) in one round, with the imports
-/// they need. This is how `fix --interactive` and `--changed-lines-only` write
-/// only the rewrites they kept; a rewrite that only appears after these is left
-/// for the next run. The outcome has no findings, only `fixed` and `applied`.
-pub fn apply_chosen(text: &str, chosen: &[&Finding], parser: &mut Parser) -> Result<FileOutcome, String> {
-    let file = SourceFile::new(text);
-    let mut outcome = FileOutcome::default();
-    if chosen.is_empty() {
-        return Ok(outcome);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{python_parser, FixId};
+    use std::collections::{HashMap, HashSet};
+
+    #[test]
+    fn the_plan_names_each_fix_with_its_round_and_what_it_depends_on_and_renders_any_subset() {
+        let rules = RuleSet::new(crate::codemod::builtin().unwrap(), HashMap::new()).unwrap();
+        let mode = Mode {
+            fix: true,
+            unsafe_fixes: true,
+        };
+        let text =
+            "from typing import List, Optional\n\n\ndef f(x: Optional[List[int]], n: List[str]) -> None:\n    pass\n";
+        let mut parser = python_parser();
+        let plan = process(text, &rules, mode, &mut parser).unwrap();
+        let shown: Vec<(usize, &str, usize)> = plan
+            .applied
+            .iter()
+            .map(|a| (a.round, &text[a.range.clone()], a.depends_on.len()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (0, "Optional[List[int]]", 0),
+                (0, "List", 0),
+                (1, "Optional[List[int]]", 1)
+            ]
+        );
+        assert_eq!(plan.applied[2].depends_on, vec![plan.applied[0].id()]);
+        assert_eq!(
+            plan.fixed.as_deref(),
+            Some("\n\ndef f(x: list[int] | None, n: list[str]) -> None:\n    pass\n")
+        );
+        // Without the `Optional` fix, the one that depended on it is gone and
+        // the inner `List` is a first-round fix of its own.
+        let without_first = FixFilter::Except(HashSet::from([plan.applied[0].id()]));
+        let rendered = process_filtered(text, &rules, mode, &without_first, &mut parser).unwrap();
+        let ids: Vec<FixId> = rendered.applied.iter().map(AppliedFix::id).collect();
+        let inner = text.find("List[int]").unwrap();
+        assert_eq!(ids[0].range, inner..inner + 4);
+        assert_eq!(ids[1], plan.applied[1].id());
+        assert_eq!(ids.len(), 2);
+        assert!(rendered.fixed.unwrap().contains("x: Optional[list[int]], n: list[str]"));
     }
-    let tree = parse(parser, file.body)?;
-    let mut origins = OriginMap::default();
-    if let Some((fixed, _)) = apply_round(file.body, &tree, chosen, &file, parser, &mut origins, &mut outcome) {
-        if fixed != file.body {
-            outcome.fixed = Some(file.with_body(&fixed));
-        }
-    }
-    Ok(outcome)
 }

@@ -23,7 +23,7 @@ pub mod source;
 pub mod template;
 
 use crate::edit::{Fix, Safety};
-pub use fixpoint::{apply_chosen, choose_fixes, process, process_filtered};
+pub use fixpoint::{choose_fixes, process, process_filtered};
 pub use origin::{FixFilter, FixId};
 pub use rule_set::{check_queries, RuleSet};
 use source::Position;
@@ -41,7 +41,17 @@ pub struct Finding {
     pub fix: Option<Fix>,
 }
 
-/// A fix that was applied, for the report.
+impl Finding {
+    /// Its fix's name in a [`FixFilter`] (a finding of the file as read).
+    pub fn id(&self) -> FixId {
+        FixId {
+            rule: self.rule.clone(),
+            range: self.range.clone(),
+        }
+    }
+}
+
+/// A fix the fixpoint applied: one entry of a file's fix plan.
 #[derive(Debug, Clone)]
 pub struct AppliedFix {
     pub rule: String,
@@ -49,6 +59,11 @@ pub struct AppliedFix {
     pub line: usize,
     /// Its finding's range in the file as read (see [`FixId`]).
     pub range: Range<usize>,
+    /// The fix round that applied it (0 for the first, on the file as read).
+    pub round: usize,
+    /// The fixes of earlier rounds whose rewritten text it was found in or
+    /// overlaps: leaving one of them out can make this one disappear.
+    pub depends_on: Vec<FixId>,
 }
 
 impl AppliedFix {
@@ -68,6 +83,10 @@ pub struct FileOutcome {
     pub findings: Vec<Finding>,
     /// The rewritten file (BOM and line endings kept), if anything changed.
     pub fixed: Option<String>,
+    /// The fix plan: every fix that made `fixed`, in the order applied, each
+    /// with a stable id. Any subset renders with [`process_filtered`] and a
+    /// [`FixFilter`] over these ids (what `--hot`, `--changed-lines-only`,
+    /// `--interactive` and the compile and `--verify-cmd` checks do).
     pub applied: Vec<AppliedFix>,
     /// Rewrites that were dropped and why (e.g. they would not re-parse).
     pub warnings: Vec<String>,
