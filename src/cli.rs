@@ -103,6 +103,10 @@ pub struct FixArgs {
 pub struct RulesArgs {
     #[command(flatten)]
     pub codemods: CodemodSource,
+    /// List the guards, template filters and fixers a codemod can use (markdown),
+    /// instead of the codemods.
+    #[arg(long)]
+    pub registry: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

@@ -2,6 +2,7 @@
 use super::ExitStatus;
 use crate::cli::{CodemodSource, Format, RulesArgs};
 use crate::codemod::Codemod;
+use crate::engine::registry::Registry;
 use crate::settings::load_codemods;
 use anyhow::bail;
 use serde::Serialize;
@@ -21,6 +22,10 @@ struct RuleRow<'a> {
 }
 
 pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
+    if args.registry {
+        write!(std::io::stdout().lock(), "{}", Registry::get().markdown())?;
+        return Ok(ExitStatus::Success);
+    }
     let codemods = load_codemods(args.codemods.codemods.as_deref())?;
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -163,16 +163,21 @@ impl Registry {
         let mut filters = self.filters.clone();
         filters.sort_by_key(|f| f.name);
         for filter in filters {
-            out.push_str(&format!("| `{}` | {} |\n", filter.name, filter.doc));
+            out.push_str(&format!("| `{}` | {} |\n", filter.name, cell(filter.doc)));
         }
         out.push_str("\n#### Fixers\n\n| fixer | rewrite |\n|---|---|\n");
         let mut fixers = self.fixers.clone();
         fixers.sort_by_key(|f| f.name);
         for fixer in fixers {
-            out.push_str(&format!("| `{}` | {} |\n", fixer.name, fixer.doc));
+            out.push_str(&format!("| `{}` | {} |\n", fixer.name, cell(fixer.doc)));
         }
         out
     }
+}
+
+/// Text for a markdown table cell: a `|` would end the cell, even in code.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 fn lookup<T>(
@@ -193,6 +198,25 @@ fn lookup<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_contributor_docs_list_exactly_the_registry() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/writing-codemods.md");
+        let doc = std::fs::read_to_string(path).unwrap();
+        let (begin, end) = ("<!-- registry:begin -->\n", "<!-- registry:end -->");
+        let start = doc.find(begin).expect("begin marker") + begin.len();
+        let stop = doc.find(end).expect("end marker");
+        let generated = Registry::get().markdown();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(path, format!("{}{generated}{}", &doc[..start], &doc[stop..])).unwrap();
+        } else {
+            assert!(
+                doc[start..stop] == generated,
+                "docs/writing-codemods.md lists other guards, filters or fixers than the registry: \
+                 run `UPDATE_DOCS=1 cargo test --lib registry`"
+            );
+        }
+    }
 
     #[test]
     fn every_name_is_registered_once() {
