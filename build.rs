@@ -71,7 +71,7 @@ fn rules_module(root: &Path, rules: &[std::path::PathBuf]) -> String {
         ));
     }
     out.push_str("/// Registers the guards, filters and fixers of every rule.\n");
-    out.push_str("pub fn register_all(registry: &mut crate::engine::registry::Registry) {\n");
+    out.push_str("fn register_all(registry: &mut Registry) {\n");
     for rule in rules {
         out.push_str(&format!("    {}::register(registry);\n", module(rule)));
     }

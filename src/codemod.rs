@@ -5,7 +5,7 @@
 //! compile, a template that uses a capture the query never makes, a guard or
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
-use crate::engine::registry::{Fixer, Registry};
+use crate::engine::registry::Fixer;
 use crate::engine::{prefilter::LiteralScope, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
@@ -232,7 +232,9 @@ fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) 
         (Some(template), None) => Some(FixSpec::Template(
             Template::parse(template, &captures).context("template")?,
         )),
-        (None, Some(name)) => Some(FixSpec::Rust(Registry::get().fixer(name).map_err(anyhow::Error::msg)?)),
+        (None, Some(name)) => Some(FixSpec::Rust(
+            crate::rules::registry().fixer(name).map_err(anyhow::Error::msg)?,
+        )),
         (None, None) => None,
     };
     let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures).context("message")?;

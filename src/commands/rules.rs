@@ -2,7 +2,6 @@
 use super::ExitStatus;
 use crate::cli::{CodemodSource, Format, RulesArgs};
 use crate::codemod::Codemod;
-use crate::engine::registry::Registry;
 use crate::settings::load_codemods;
 use anyhow::bail;
 use serde::Serialize;
@@ -23,7 +22,7 @@ struct RuleRow<'a> {
 
 pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
     if args.registry {
-        write!(std::io::stdout().lock(), "{}", Registry::get().markdown())?;
+        write!(std::io::stdout().lock(), "{}", crate::rules::registry().markdown())?;
         return Ok(ExitStatus::Success);
     }
     let codemods = load_codemods(args.codemods.codemods.as_deref())?;

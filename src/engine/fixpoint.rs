@@ -5,12 +5,12 @@
 use super::fragment::{answer_from_fragment, FragmentAnswer};
 use super::imports;
 use super::matching::{find, Pass};
-use super::origin::{FixFilter, OriginMap};
+use super::origin::{FixFilter, FixId, OriginMap};
+use super::outcome::{applicable, AppliedFix, FileOutcome, Finding, Mode};
 use super::prefilter;
 use super::rule_set::{Candidates, RuleSet};
 use super::semantic::Semantic;
 use super::source::{LineIndex, SourceFile};
-use super::{applicable, AppliedFix, FileOutcome, Finding, Mode};
 use crate::edit::{apply_edits, Edit, Fix, ImportRequest};
 use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
@@ -86,7 +86,12 @@ pub fn process_filtered(
             ));
             break;
         }
-        let chosen = choose_allowed_fixes(&findings, mode, |f| filter.allows(&origins.fix_id(f)));
+        let chosen = choose_allowed_fixes(&findings, mode, |f| {
+            filter.allows(&FixId {
+                rule: f.rule.clone(),
+                range: origins.to_original(f.range.clone()),
+            })
+        });
         if chosen.is_empty() {
             break;
         }
@@ -291,7 +296,7 @@ fn apply_round(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{python_parser, FixId};
+    use crate::engine::python_parser;
     use std::collections::{HashMap, HashSet};
 
     #[test]

@@ -3,11 +3,11 @@
 //! exactly and the statements left out change no name they asked about, the
 //! fragment's findings are the file's and the whole file is never parsed.
 use super::matching::{find, for_each_match, Pass};
+use super::outcome::{Finding, Mode};
 use super::prefilter::{self, Binding};
 use super::rule_set::RuleSet;
 use super::semantic::Lookup;
 use super::source::{LineIndex, Position, SourceFile};
-use super::{Finding, Mode};
 use crate::edit::Fix;
 use std::collections::HashSet;
 use std::ops::ControlFlow;

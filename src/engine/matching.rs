@@ -4,11 +4,11 @@
 //! the file).
 use super::comments::keep_comments;
 use super::context::{FixContext, GuardContext, RenderContext, Verdict};
+use super::outcome::Finding;
 use super::registry::OnFragment;
 use super::rule_set::RuleSet;
 use super::semantic::{LazySemantic, Lookup, Semantic};
 use super::source::SourceFile;
-use super::Finding;
 use crate::codemod::{Codemod, FixSpec};
 use crate::edit::{Edit, Fix, Safety};
 use std::collections::HashMap;

@@ -1,14 +1,13 @@
 //! Every guard, template filter and fixer, registered once with its name, what
 //! it takes, how it behaves on a prefilter fragment, its documentation and its
-//! code. Shared ones register from `src/engine`; a rule's own from its
-//! `codemods/<id>/rule.rs` (listed by `build.rs`, see [`crate::rules`]).
+//! code. Shared ones come from `src/engine` (`guards`, `filters`); a rule's own
+//! from its `codemods/<id>/rule.rs`; [`crate::rules::registry`] assembles them.
 //!
 //! Codemods name guards, filters and fixers by string; every name is resolved
 //! here when a codemod loads, so a misspelled or missing one is an error naming
 //! the codemod, never a match silently skipped. The contributor docs list
 //! ([`Registry::markdown`]) is generated from the same entries.
 use super::context::{FixContext, FixOutput, GuardContext, RenderContext, Rendered, Verdict};
-use std::sync::OnceLock;
 use tree_sitter::Node;
 
 /// How many string arguments a guard takes after its capture.
@@ -88,18 +87,6 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The registry of this build: the shared entries and every rule's own.
-    pub fn get() -> &'static Registry {
-        static REGISTRY: OnceLock<Registry> = OnceLock::new();
-        REGISTRY.get_or_init(|| {
-            let mut registry = Registry::default();
-            registry.add_guards(super::guards::SHARED);
-            registry.add_filters(super::filters::SHARED);
-            crate::rules::register_all(&mut registry);
-            registry
-        })
-    }
-
     pub fn add_guards(&mut self, guards: &'static [Guard]) {
         self.guards.extend(guards);
     }
@@ -197,7 +184,7 @@ fn lookup<T>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::rules::registry;
 
     #[test]
     fn the_contributor_docs_list_exactly_the_registry() {
@@ -206,7 +193,7 @@ mod tests {
         let (begin, end) = ("<!-- registry:begin -->\n", "<!-- registry:end -->");
         let start = doc.find(begin).expect("begin marker") + begin.len();
         let stop = doc.find(end).expect("end marker");
-        let generated = Registry::get().markdown();
+        let generated = registry().markdown();
         if std::env::var_os("UPDATE_DOCS").is_some() {
             std::fs::write(path, format!("{}{generated}{}", &doc[..start], &doc[stop..])).unwrap();
         } else {
@@ -220,17 +207,17 @@ mod tests {
 
     #[test]
     fn every_name_is_registered_once() {
-        assert_eq!(Registry::get().duplicates(), Vec::<&str>::new());
+        assert_eq!(registry().duplicates(), Vec::<&str>::new());
     }
 
     #[test]
     fn an_unknown_name_is_an_error_listing_the_known_ones() {
-        let error = Registry::get().guard("qualnam?").err().unwrap();
+        let error = registry().guard("qualnam?").err().unwrap();
         assert!(
             error.starts_with("unknown guard `#qualnam?`") && error.contains("qualname?"),
             "{error}"
         );
-        assert!(Registry::get().fixer("list-to-deque").is_ok());
-        assert!(Registry::get().filter("as-set").is_ok());
+        assert!(registry().fixer("list-to-deque").is_ok());
+        assert!(registry().filter("as-set").is_ok());
     }
 }

@@ -3,7 +3,7 @@
 //! the literal scan that tells which codemods could match a file at all.
 use super::context::{GuardContext, Verdict};
 use super::prefilter;
-use super::registry::{Arity, Guard, Registry};
+use super::registry::{Arity, Guard};
 use crate::codemod::{Codemod, Pattern};
 use aho_corasick::AhoCorasick;
 use std::collections::{HashMap, HashSet};
@@ -225,7 +225,7 @@ impl BoundGuard {
 /// a capture and whose string arguments match its arity.
 fn bind_guard(predicate: &QueryPredicate) -> Result<BoundGuard, String> {
     let name = &*predicate.operator;
-    let guard = Registry::get().guard(name)?;
+    let guard = crate::rules::registry().guard(name)?;
     let Some(QueryPredicateArg::Capture(capture)) = predicate.args.first() else {
         return Err(format!("`#{name}` takes a capture as its first argument"));
     };

@@ -15,7 +15,7 @@
 //! spaces per level; they are re-indented with the file's own unit (tabs or
 //! spaces) under the line where the match starts.
 use super::context::{RenderContext, Rendered};
-use super::registry::{Filter, Registry};
+use super::registry::Filter;
 use super::semantic::Semantic;
 use crate::edit::ImportRequest;
 use anyhow::{bail, Result};
@@ -134,7 +134,7 @@ fn parse_hole(body: &str, captures: &[&str]) -> Result<Segment> {
                 Some((f, a)) => (f, Some(a.to_string())),
                 None => (filter, None),
             };
-            let filter = match Registry::get().filter(filter) {
+            let filter = match crate::rules::registry().filter(filter) {
                 Ok(filter) => FilterRef(filter),
                 Err(e) => bail!("{e} in `${{{body}}}`"),
             };
