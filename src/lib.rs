@@ -15,6 +15,7 @@ pub mod git;
 pub mod profile;
 pub mod python_version;
 pub mod report;
+pub mod rules;
 pub mod run;
 pub mod settings;
 pub mod vcs;

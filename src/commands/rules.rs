@@ -26,6 +26,10 @@ struct RuleRow<'a> {
 }
 
 pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
+    if args.registry {
+        write!(std::io::stdout().lock(), "{}", crate::rules::registry().markdown())?;
+        return Ok(ExitStatus::Success);
+    }
     let codemods = load_codemods(args.codemods.codemods.as_deref())?;
     let mut out = std::io::stdout().lock();
     match args.format {
