@@ -14,6 +14,7 @@ pub mod profile;
 pub mod python_version;
 pub mod report;
 pub mod run;
+pub mod server;
 pub mod settings;
 pub mod vcs;
 pub mod verify;

@@ -13,6 +13,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { ExitStatus::Error.code() } else { 0 });
         }
     };
+    if let Command::Server = cli.command {
+        return perfmod::server::run();
+    }
     let result = match &cli.command {
         Command::Check(args) => check::run_check(args),
         Command::Fix(args) => fix::run_fix(args),
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
             Ok(ExitStatus::Success)
         }
         Command::ParseOnly { paths } => rules::run_parse_only(paths),
+        Command::Server => unreachable!("handled above"),
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map(|()| ExitStatus::Success)
