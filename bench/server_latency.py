@@ -1,0 +1,212 @@
+"""Diagnostics latency of `perfmod server` after an edit, with a warm server.
+
+Run by hand (not in CI); standard-library Python only:
+
+    python3 bench/server_latency.py --runs 30
+
+What it does:
+1. Builds perfmod with `cargo build --release` (or takes `--perfmod PATH`).
+2. Makes the documents: `seed-5000`, the example project's modules
+   (`examples/seed_app/*.py`) repeated to 5,000 lines, dense with findings; and,
+   when present, the standard library's `_pydecimal.py` cut at the last top-level
+   statement before line 5,000 (real code, few findings).
+3. Starts `perfmod server` (stdio, LSP framing), sends `initialize` and `didOpen`
+   and waits for the first diagnostics (the cold check: rules compiled, caches
+   filled).
+4. Times `--runs` edits: each is an incremental `didChange` adding one comment
+   line at the end of the document, timed from just before the message is
+   written to the arrival of the `publishDiagnostics` for that version. The
+   server's debounce (15 ms of quiet before a check) is part of every figure.
+5. Also times a `textDocument/codeAction` over the whole document (every
+   quick fix plus "fix all", edits rendered), which the editor asks for when
+   the user opens the light bulb.
+Prints the median, minimum and 90th percentile of each, in milliseconds.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINES = 5000
+# Real code, a few findings: 2,600 + 3,400 lines in Python 3.11.
+STDLIB_MODULES = ["argparse.py", "inspect.py"]
+
+
+class Server:
+    def __init__(self, binary, cwd):
+        self.process = subprocess.Popen(
+            [binary, "server"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self.next_id = 0
+
+    def send(self, message):
+        body = json.dumps(message).encode()
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def read(self):
+        length = None
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError("the server closed its output")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            if line == b"\r\n":
+                break
+        return json.loads(self.process.stdout.read(length))
+
+    def wait(self, wanted):
+        while True:
+            message = self.read()
+            if wanted(message):
+                return message
+
+    def request(self, method, params):
+        self.next_id += 1
+        request_id = self.next_id
+        self.send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
+        return self.wait(lambda m: m.get("id") == request_id and "method" not in m)
+
+    def notify(self, method, params):
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def diagnostics(self, uri, version):
+        return self.wait(
+            lambda m: m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == uri
+            and m["params"].get("version") == version
+        )["params"]["diagnostics"]
+
+    def close(self):
+        self.request("shutdown", None)
+        self.notify("exit", None)
+        return self.process.wait(timeout=10)
+
+
+def seed_document():
+    modules = sorted((ROOT / "examples" / "seed_app").glob("*.py"))
+    text = ""
+    while text.count("\n") < LINES:
+        for module in modules:
+            text += module.read_text() + "\n"
+    return cut(text)
+
+
+def cut(text):
+    """The text up to the last top-level statement starting before line LINES."""
+    lines = text.splitlines(keepends=True)
+    end = LINES
+    while end > 0 and (lines[end][:1].isspace() or lines[end].startswith((")", "]", "}", "@"))):
+        end -= 1
+    while end > 0 and lines[end - 1].startswith("@"):
+        end -= 1
+    return "".join(lines[:end])
+
+
+def stdlib_document():
+    """Standard-library modules one after the other, cut to LINES lines."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    modules = [stdlib / name for name in STDLIB_MODULES]
+    if not all(m.exists() for m in modules):
+        return None
+    return cut("".join(m.read_text() + "\n" for m in modules))
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure(binary, name, text, runs, workdir):
+    path = workdir / f"{name}.py"
+    path.write_text(text)
+    uri = path.as_uri()
+    server = Server(binary, workdir)
+    server.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    server.notify("initialized", {})
+    started = time.perf_counter()
+    server.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+    )
+    found = len(server.diagnostics(uri, 1))
+    cold = (time.perf_counter() - started) * 1000
+    edits = []
+    lines = text.count("\n")
+    for run in range(runs):
+        version = run + 2
+        change = {
+            "range": {"start": {"line": lines, "character": 0}, "end": {"line": lines, "character": 0}},
+            "text": f"# edit {run}\n",
+        }
+        lines += 1
+        started = time.perf_counter()
+        server.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
+        )
+        server.diagnostics(uri, version)
+        edits.append((time.perf_counter() - started) * 1000)
+    actions = []
+    for _ in range(max(3, runs // 5)):
+        started = time.perf_counter()
+        response = server.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}},
+                "context": {"diagnostics": []},
+            },
+        )
+        actions.append((time.perf_counter() - started) * 1000)
+    code = server.close()
+    return {
+        "name": name,
+        "lines": text.count("\n"),
+        "diagnostics": found,
+        "actions": len(response["result"]),
+        "cold": cold,
+        "edits": edits,
+        "code_actions": actions,
+        "exit": code,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--perfmod", help="a built perfmod binary (default: cargo build --release)")
+    args = parser.parse_args()
+    binary = args.perfmod and str(Path(args.perfmod).resolve())
+    if binary is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = str(ROOT / "target" / "release" / "perfmod")
+    documents = []
+    stdlib = stdlib_document()
+    if stdlib is not None:
+        documents.append(("stdlib-5000", stdlib))
+    documents.append(("seed-5000", seed_document()))
+    with tempfile.TemporaryDirectory() as workdir:
+        results = [measure(binary, name, text, args.runs, Path(workdir)) for name, text in documents]
+    print(f"perfmod server, {args.runs} edits per document (ms; debounce of 15 ms included)\n")
+    print("| document | lines | diagnostics | first check | edit -> diagnostics median | min | p90 | code actions (all, with edits) median |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        print(
+            f"| {r['name']} | {r['lines']} | {r['diagnostics']} | {r['cold']:.1f} "
+            f"| {statistics.median(r['edits']):.1f} | {min(r['edits']):.1f} | {percentile(r['edits'], 0.9):.1f} "
+            f"| {statistics.median(r['code_actions']):.1f} ({r['actions']} actions) |"
+        )
+        assert r["exit"] == 0, f"server exit code {r['exit']}"
+
+
+if __name__ == "__main__":
+    main()
