@@ -6,10 +6,11 @@ Run by hand (not in CI); standard-library Python only:
 
 What it does:
 1. Builds perfmod with `cargo build --release` (or takes `--perfmod PATH`).
-2. Makes the documents: `seed-5000`, the example project's modules
-   (`examples/seed_app/*.py`) repeated to 5,000 lines, dense with findings; and,
-   when present, the standard library's `_pydecimal.py` cut at the last top-level
-   statement before line 5,000 (real code, few findings).
+2. Makes the documents, each cut at the last top-level statement before line
+   5,000: `stdlib-5000`, the standard library's argparse.py and inspect.py one
+   after the other (real code, a few findings); `seed-5000`, the example
+   project's modules (`examples/seed_app/*.py`) repeated (a worst case: a
+   finding every 17 lines).
 3. Starts `perfmod server` (stdio, LSP framing), sends `initialize` and `didOpen`
    and waits for the first diagnostics (the cold check: rules compiled, caches
    filled).
@@ -17,9 +18,10 @@ What it does:
    line at the end of the document, timed from just before the message is
    written to the arrival of the `publishDiagnostics` for that version. The
    server's debounce (15 ms of quiet before a check) is part of every figure.
-5. Also times a `textDocument/codeAction` over the whole document (every
-   quick fix plus "fix all", edits rendered), which the editor asks for when
-   the user opens the light bulb.
+5. Also times what the light bulb on a finding costs, as a client that
+   resolves code actions lazily (Neovim, VS Code, Helix) asks: the
+   `textDocument/codeAction` list for the middle finding's range, then
+   `codeAction/resolve` of its quick fix and of "fix all" (edits rendered).
 Prints the median, minimum and 90th percentile of each, in milliseconds.
 """
 
@@ -45,6 +47,7 @@ class Server:
             [binary, "server"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
         self.next_id = 0
+        self.last_diagnostics = []
 
     def send(self, message):
         body = json.dumps(message).encode()
@@ -79,11 +82,12 @@ class Server:
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
     def diagnostics(self, uri, version):
-        return self.wait(
+        self.last_diagnostics = self.wait(
             lambda m: m.get("method") == "textDocument/publishDiagnostics"
             and m["params"]["uri"] == uri
             and m["params"].get("version") == version
         )["params"]["diagnostics"]
+        return self.last_diagnostics
 
     def close(self):
         self.request("shutdown", None)
@@ -130,7 +134,8 @@ def measure(binary, name, text, runs, workdir):
     path.write_text(text)
     uri = path.as_uri()
     server = Server(binary, workdir)
-    server.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    lazy = {"textDocument": {"codeAction": {"dataSupport": True, "resolveSupport": {"properties": ["edit"]}}}}
+    server.request("initialize", {"processId": None, "rootUri": None, "capabilities": lazy})
     server.notify("initialized", {})
     started = time.perf_counter()
     server.notify(
@@ -155,27 +160,37 @@ def measure(binary, name, text, runs, workdir):
         )
         server.diagnostics(uri, version)
         edits.append((time.perf_counter() - started) * 1000)
-    actions = []
-    for _ in range(max(3, runs // 5)):
+    # The light bulb on a finding, as an editor that resolves actions lazily
+    # asks for it: the list (no edits), then the edit of the quick fix and of
+    # "fix all". The finding is the middle one, the edits made for the text as
+    # it is now.
+    lists, fixes, fix_alls = [], [], []
+    target = server.last_diagnostics[len(server.last_diagnostics) // 2] if server.last_diagnostics else None
+    for _ in range(max(3, runs // 5)) if target else []:
         started = time.perf_counter()
         response = server.request(
             "textDocument/codeAction",
-            {
-                "textDocument": {"uri": uri},
-                "range": {"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}},
-                "context": {"diagnostics": []},
-            },
+            {"textDocument": {"uri": uri}, "range": target["range"], "context": {"diagnostics": [target]}},
         )
-        actions.append((time.perf_counter() - started) * 1000)
+        lists.append((time.perf_counter() - started) * 1000)
+        for title_start, times in (("perfmod: fix ", fixes), ("perfmod: fix all", fix_alls)):
+            action = next((a for a in response["result"] if a["title"].startswith(title_start)), None)
+            if action is None:
+                continue
+            started = time.perf_counter()
+            resolved = server.request("codeAction/resolve", action)
+            assert "edit" in resolved["result"], resolved
+            times.append((time.perf_counter() - started) * 1000)
     code = server.close()
     return {
         "name": name,
         "lines": text.count("\n"),
         "diagnostics": found,
-        "actions": len(response["result"]),
         "cold": cold,
         "edits": edits,
-        "code_actions": actions,
+        "lists": lists,
+        "fixes": fixes,
+        "fix_alls": fix_alls,
         "exit": code,
     }
 
@@ -197,13 +212,15 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         results = [measure(binary, name, text, args.runs, Path(workdir)) for name, text in documents]
     print(f"perfmod server, {args.runs} edits per document (ms; debounce of 15 ms included)\n")
-    print("| document | lines | diagnostics | first check | edit -> diagnostics median | min | p90 | code actions (all, with edits) median |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| document | lines | diagnostics | first check | edit -> diagnostics: median | min | p90 "
+          "| code actions on a finding | resolve its fix | resolve fix all |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    median = lambda values: f"{statistics.median(values):.1f}" if values else "-"
     for r in results:
         print(
             f"| {r['name']} | {r['lines']} | {r['diagnostics']} | {r['cold']:.1f} "
             f"| {statistics.median(r['edits']):.1f} | {min(r['edits']):.1f} | {percentile(r['edits'], 0.9):.1f} "
-            f"| {statistics.median(r['code_actions']):.1f} ({r['actions']} actions) |"
+            f"| {median(r['lists'])} | {median(r['fixes'])} | {median(r['fix_alls'])} |"
         )
         assert r["exit"] == 0, f"server exit code {r['exit']}"
 

@@ -59,6 +59,10 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path, initialization_options: Value) -> Client {
+        Client::start_with(dir, json!({}), initialization_options)
+    }
+
+    fn start_with(dir: &Path, capabilities: Value, initialization_options: Value) -> Client {
         let mut child = Command::new(BIN)
             .arg("server")
             .current_dir(dir)
@@ -103,7 +107,7 @@ impl Client {
             json!({
                 "processId": null,
                 "rootUri": null,
-                "capabilities": {},
+                "capabilities": capabilities,
                 "initializationOptions": initialization_options,
             }),
         );
@@ -485,6 +489,38 @@ fn hover_and_commands() {
         apply(LRU, &apply_edit["params"]["edit"]),
         perfmod_fix(&root.join("app.py"), LRU, false)
     );
+    assert_eq!(client.exit(true), 0);
+}
+
+#[test]
+fn lazy_clients_get_edits_on_resolve() {
+    let (_dir, root) = project(&[("app.py", LRU)]);
+    let path = root.join("app.py");
+    let uri = uri_of(&path);
+    let capabilities = json!({
+        "textDocument": {"codeAction": {"dataSupport": true, "resolveSupport": {"properties": ["edit"]}}},
+        "workspace": {"workspaceEdit": {"documentChanges": true}},
+    });
+    let mut client = Client::start_with(&root, capabilities, json!({}));
+    client.open(&uri, LRU);
+    client.diagnostics(&uri, 1);
+    let actions = client.code_actions(&uri, WHOLE());
+    assert!(actions.iter().all(|a| a.get("edit").is_none()), "{actions:#?}");
+    let fix_all = titled(&actions, "perfmod: fix all safe in file").unwrap().clone();
+    let resolved = client.request("codeAction/resolve", fix_all.clone());
+    let edit = &resolved["result"]["edit"];
+    assert_eq!(
+        edit["documentChanges"][0]["textDocument"]["version"], 1,
+        "the edit names its version"
+    );
+    assert_eq!(apply(LRU, edit), perfmod_fix(&path, LRU, false));
+    // Offered for version 1, resolved after an edit: refused.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": format!("{LRU}\n")}]}),
+    );
+    let stale = client.request("codeAction/resolve", fix_all);
+    assert_eq!(stale["error"]["code"], -32801, "{stale}");
     assert_eq!(client.exit(true), 0);
 }
 

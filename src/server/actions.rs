@@ -7,6 +7,7 @@ use super::diagnostics::SOURCE;
 use super::documents::{minimal_edit, offset, LineIndex, Snapshot};
 use crate::edit::Safety;
 use crate::engine::Finding;
+use lsp_server::ErrorCode;
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, Hover, HoverContents, MarkupContent,
     MarkupKind, NumberOrString, OptionalVersionedTextDocumentIdentifier, Range, TextDocumentEdit, WorkspaceEdit,
@@ -59,12 +60,59 @@ fn document_range(text: &str, finding: &Finding) -> std::ops::Range<usize> {
     bom + finding.range.start..bom + finding.range.end
 }
 
+/// What a code action does. It travels in the action's `data`, so a client
+/// that resolves actions lazily gets the edit only for the one it applies.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "action", rename_all = "camelCase")]
+enum Plan {
+    /// One finding's rewrite, named by its rule and range.
+    Fix { rule: String, start: usize, end: usize },
+    /// `# perfmod: ignore[rule]` on the finding's line.
+    Ignore { rule: String, start: usize, end: usize },
+    /// Every applicable rewrite of the file, as `perfmod fix`.
+    FixAll,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ActionData {
+    uri: lsp_types::Url,
+    version: i32,
+    plan: Plan,
+}
+
+impl Plan {
+    fn for_finding(finding: &Finding, ignore: bool) -> Plan {
+        let (rule, start, end) = (finding.rule.clone(), finding.range.start, finding.range.end);
+        match ignore {
+            true => Plan::Ignore { rule, start, end },
+            false => Plan::Fix { rule, start, end },
+        }
+    }
+
+    /// The document's text after the action; `None` when it cannot be done.
+    fn render(&self, text: &str, analysis: &Analysis) -> Option<String> {
+        let finding = |rule: &str, start: usize, end: usize| {
+            analysis
+                .findings
+                .iter()
+                .find(|f| f.rule == rule && f.range == (start..end))
+        };
+        match self {
+            Plan::Fix { rule, start, end } => analysis.fix_one(text, finding(rule, *start, *end)?),
+            Plan::Ignore { rule, start, end } => analysis::with_ignore_comment(text, finding(rule, *start, *end)?),
+            Plan::FixAll => analysis.fix_all(text),
+        }
+    }
+}
+
 /// The code actions for the findings touching `params.range`, then "fix all".
+/// With `lazy` their edits are left for `codeAction/resolve`.
 pub fn code_actions(
     snapshot: &Snapshot,
     analysis: &Analysis,
     params: &CodeActionParams,
     style: EditStyle,
+    lazy: bool,
 ) -> Vec<CodeActionOrCommand> {
     let text = &*snapshot.text;
     let index = LineIndex::new(text);
@@ -76,56 +124,98 @@ pub fn code_actions(
         })
     };
     let mut actions = Vec::new();
+    let mut offer = |title: String, kind: CodeActionKind, plan: Plan, diagnostic: Option<Diagnostic>, preferred| {
+        let data = ActionData {
+            uri: snapshot.uri.clone(),
+            version: snapshot.version,
+            plan,
+        };
+        let edit = match lazy {
+            true => None,
+            false => match data.plan.render(text, analysis) {
+                Some(new) => Some(style.edit(snapshot, &new)),
+                None => return,
+            },
+        };
+        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title,
+            kind: Some(kind),
+            diagnostics: diagnostic.map(|d| vec![d]),
+            edit,
+            is_preferred: preferred,
+            data: serde_json::to_value(&data).ok(),
+            ..CodeAction::default()
+        }));
+    };
     for finding in &analysis.findings {
         let range = document_range(text, finding);
         // Touching: a cursor at either end of the finding counts.
-        if range.start > to || range.end < from {
+        if range.start > to || range.end < from || !wanted(&CodeActionKind::QUICKFIX) {
             continue;
         }
         let diagnostic = matching_diagnostic(&params.context.diagnostics, finding, index.range(range.clone()));
-        if wanted(&CodeActionKind::QUICKFIX) {
-            if analysis.project.applies(finding) {
-                if let Some(fixed) = analysis.fix_one(text, finding) {
-                    let unsafe_note = match analysis::fix_safety(finding) {
-                        Some(Safety::Unsafe) => " (unsafe)",
-                        _ => "",
-                    };
-                    actions.push(CodeAction {
-                        title: format!("perfmod: fix {}{unsafe_note}", finding.rule),
-                        kind: Some(CodeActionKind::QUICKFIX),
-                        diagnostics: diagnostic.clone().map(|d| vec![d]),
-                        edit: Some(style.edit(snapshot, &fixed)),
-                        is_preferred: Some(unsafe_note.is_empty()),
-                        ..CodeAction::default()
-                    });
-                }
-            }
-            if let Some(ignored) = analysis::with_ignore_comment(text, finding) {
-                actions.push(CodeAction {
-                    title: format!("perfmod: ignore {} on this line", finding.rule),
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: diagnostic.map(|d| vec![d]),
-                    edit: Some(style.edit(snapshot, &ignored)),
-                    ..CodeAction::default()
-                });
-            }
+        if analysis.project.applies(finding) {
+            let safe = analysis::fix_safety(finding) == Some(Safety::Safe);
+            offer(
+                format!("perfmod: fix {}{}", finding.rule, if safe { "" } else { " (unsafe)" }),
+                CodeActionKind::QUICKFIX,
+                Plan::for_finding(finding, false),
+                diagnostic.clone(),
+                Some(safe),
+            );
         }
+        offer(
+            format!("perfmod: ignore {} on this line", finding.rule),
+            CodeActionKind::QUICKFIX,
+            Plan::for_finding(finding, true),
+            diagnostic,
+            None,
+        );
     }
-    if wanted(&fix_all_kind()) {
-        if let Some(fixed) = analysis.fix_all(text) {
-            let title = match analysis.project.unsafe_fixes {
-                true => "perfmod: fix all in file (unsafe included)",
-                false => "perfmod: fix all safe in file",
-            };
-            actions.push(CodeAction {
-                title: title.into(),
-                kind: Some(fix_all_kind()),
-                edit: Some(style.edit(snapshot, &fixed)),
-                ..CodeAction::default()
-            });
-        }
+    if wanted(&fix_all_kind()) && analysis.findings.iter().any(|f| analysis.project.applies(f)) {
+        let title = match analysis.project.unsafe_fixes {
+            true => "perfmod: fix all in file (unsafe included)",
+            false => "perfmod: fix all safe in file",
+        };
+        offer(title.into(), fix_all_kind(), Plan::FixAll, None, None);
     }
-    actions.into_iter().map(CodeActionOrCommand::CodeAction).collect()
+    actions
+}
+
+/// The document a code action to resolve is about.
+pub fn resolve_target(action: &CodeAction) -> Option<lsp_types::Url> {
+    let data: ActionData = serde_json::from_value(action.data.clone()?).ok()?;
+    Some(data.uri)
+}
+
+/// `codeAction/resolve`: the action with its edit, made for the version of
+/// the document it was offered for.
+pub fn resolve(
+    mut action: CodeAction,
+    snapshot: &Snapshot,
+    analysis: &Analysis,
+    style: EditStyle,
+) -> Result<CodeAction, (ErrorCode, String)> {
+    if action.edit.is_some() {
+        return Ok(action);
+    }
+    let data: ActionData = action
+        .data
+        .clone()
+        .and_then(|d| serde_json::from_value(d).ok())
+        .ok_or((ErrorCode::InvalidParams, "not a perfmod code action".to_string()))?;
+    if data.version != snapshot.version {
+        return Err((
+            ErrorCode::ContentModified,
+            "the document changed since the action was offered".into(),
+        ));
+    }
+    let new = data.plan.render(&snapshot.text, analysis).ok_or((
+        ErrorCode::RequestFailed,
+        format!("`{}` cannot be applied to this text", action.title),
+    ))?;
+    action.edit = Some(style.edit(snapshot, &new));
+    Ok(action)
 }
 
 /// The client's diagnostic for this finding, if it sent it back.

@@ -63,6 +63,8 @@ struct Server {
     initialized: bool,
     shut_down: bool,
     style: actions::EditStyle,
+    /// The client resolves code actions: their edits are made on `codeAction/resolve`.
+    lazy_edits: bool,
     /// Requests the client cancelled while they ran: answered `RequestCanceled`.
     cancelled: Arc<Mutex<HashSet<RequestId>>>,
     next_request: i32,
@@ -82,6 +84,7 @@ impl Server {
             initialized: false,
             shut_down: false,
             style: actions::EditStyle::default(),
+            lazy_edits: false,
             cancelled: Arc::default(),
             next_request: 0,
         }
@@ -111,6 +114,7 @@ impl Server {
                 Ok(())
             }
             req::CodeActionRequest::METHOD => params(request).map(|(id, p)| self.code_action(id, p)),
+            req::CodeActionResolveRequest::METHOD => params(request).map(|(id, p)| self.resolve_code_action(id, p)),
             req::HoverRequest::METHOD => params(request).map(|(id, p)| self.hover(id, p)),
             req::ExecuteCommand::METHOD => params(request).map(|(id, p)| self.execute_command(id, p)),
             method => Err((ErrorCode::MethodNotFound, format!("perfmod does not handle `{method}`"))),
@@ -137,6 +141,12 @@ impl Server {
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
             .unwrap_or(false);
+        self.lazy_edits = capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
         let watch = capabilities
             .workspace
             .as_ref()
@@ -153,6 +163,7 @@ impl Server {
                 })),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
+                    resolve_provider: Some(true),
                     ..CodeActionOptions::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -296,7 +307,7 @@ impl Server {
         &self,
         id: RequestId,
         uri: &lsp_types::Url,
-        answer: impl FnOnce(&Snapshot, &Analysis) -> R + Send + 'static,
+        answer: impl FnOnce(&Snapshot, &Analysis) -> Result<R, (ErrorCode, String)> + Send + 'static,
     ) {
         let Some(snapshot) = self.documents.get(uri).cloned() else {
             return self
@@ -321,15 +332,30 @@ impl Server {
             if cancelled.lock().expect("no panic holding the lock").remove(&id) {
                 return outbox.error(id, ErrorCode::RequestCanceled, "cancelled");
             }
-            outbox.respond(id, value);
+            match value {
+                Ok(value) => outbox.respond(id, value),
+                Err((code, message)) => outbox.error(id, code, message),
+            }
         });
     }
 
     fn code_action(&self, id: RequestId, params: lsp_types::CodeActionParams) {
-        let style = self.style;
+        let (style, lazy) = (self.style, self.lazy_edits);
         let uri = params.text_document.uri.clone();
         self.answer(id, &uri, move |snapshot, analysis| {
-            actions::code_actions(snapshot, analysis, &params, style)
+            Ok(actions::code_actions(snapshot, analysis, &params, style, lazy))
+        });
+    }
+
+    fn resolve_code_action(&self, id: RequestId, action: lsp_types::CodeAction) {
+        let Some(uri) = actions::resolve_target(&action) else {
+            return self
+                .outbox
+                .error(id, ErrorCode::InvalidParams, "not a perfmod code action");
+        };
+        let style = self.style;
+        self.answer(id, &uri, move |snapshot, analysis| {
+            actions::resolve(action, snapshot, analysis, style)
         });
     }
 
@@ -338,7 +364,7 @@ impl Server {
         let uri = params.text_document_position_params.text_document.uri;
         let analyzer = self.analyzer.clone();
         self.answer(id, &uri, move |snapshot, analysis| {
-            actions::hover(snapshot, analysis, at, |rule| analyzer.rule_docs(rule))
+            Ok(actions::hover(snapshot, analysis, at, |rule| analyzer.rule_docs(rule)))
         });
     }
 
@@ -365,7 +391,7 @@ impl Server {
                             },
                         );
                     }
-                    serde_json::Value::Null
+                    Ok(serde_json::Value::Null)
                 });
             }
             (actions::SHOW_DOCS_COMMAND, Some(rule)) => match self.analyzer.rule_docs(&rule) {
