@@ -22,10 +22,13 @@ What it does:
    resolves code actions lazily (Neovim, VS Code, Helix) asks: the
    `textDocument/codeAction` list for the middle finding's range, then
    `codeAction/resolve` of its quick fix and of "fix all" (edits rendered).
-Prints the median, minimum and 90th percentile of each, in milliseconds.
+Prints the median, minimum and 90th percentile of each, in milliseconds, and
+the server's CPU time per edit (user + system, from /proc: what the latency
+would be on an idle core, whatever else the machine runs).
 """
 
 import argparse
+import os
 import json
 import statistics
 import subprocess
@@ -124,6 +127,15 @@ def stdlib_document():
     return cut("".join(m.read_text() + "\n" for m in modules))
 
 
+def cpu_ms(pid):
+    """User + system CPU time of a process so far (Linux), in ms; None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -145,6 +157,7 @@ def measure(binary, name, text, runs, workdir):
     found = len(server.diagnostics(uri, 1))
     cold = (time.perf_counter() - started) * 1000
     edits = []
+    cpu_before = cpu_ms(server.process.pid)
     lines = text.count("\n")
     for run in range(runs):
         version = run + 2
@@ -160,6 +173,8 @@ def measure(binary, name, text, runs, workdir):
         )
         server.diagnostics(uri, version)
         edits.append((time.perf_counter() - started) * 1000)
+    cpu_after = cpu_ms(server.process.pid)
+    cpu_per_edit = None if cpu_before is None else (cpu_after - cpu_before) / runs
     # The light bulb on a finding, as an editor that resolves actions lazily
     # asks for it: the list (no edits), then the edit of the quick fix and of
     # "fix all". The finding is the middle one, the edits made for the text as
@@ -188,6 +203,7 @@ def measure(binary, name, text, runs, workdir):
         "diagnostics": found,
         "cold": cold,
         "edits": edits,
+        "cpu_per_edit": cpu_per_edit,
         "lists": lists,
         "fixes": fixes,
         "fix_alls": fix_alls,
@@ -213,13 +229,14 @@ def main():
         results = [measure(binary, name, text, args.runs, Path(workdir)) for name, text in documents]
     print(f"perfmod server, {args.runs} edits per document (ms; debounce of 15 ms included)\n")
     print("| document | lines | diagnostics | first check | edit -> diagnostics: median | min | p90 "
-          "| code actions on a finding | resolve its fix | resolve fix all |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| server CPU per edit | code actions on a finding | resolve its fix | resolve fix all |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     median = lambda values: f"{statistics.median(values):.1f}" if values else "-"
     for r in results:
         print(
             f"| {r['name']} | {r['lines']} | {r['diagnostics']} | {r['cold']:.1f} "
             f"| {statistics.median(r['edits']):.1f} | {min(r['edits']):.1f} | {percentile(r['edits'], 0.9):.1f} "
+            f"| {'-' if r['cpu_per_edit'] is None else format(r['cpu_per_edit'], '.1f')} "
             f"| {median(r['lists'])} | {median(r['fixes'])} | {median(r['fix_alls'])} |"
         )
         assert r["exit"] == 0, f"server exit code {r['exit']}"
