@@ -139,12 +139,15 @@ impl Analyzer {
     /// text the engine cannot read (a syntax error, NUL bytes...) has none.
     pub fn check(&self, path: &Path, text: &str) -> anyhow::Result<Analysis> {
         let project = self.project(path)?;
-        let findings = match cached(&project, path, text) {
-            Some(findings) => findings,
-            None => PARSER
+        let findings = if !readable(text) {
+            Vec::new()
+        } else if let Some(findings) = cached(&project, path, text) {
+            findings
+        } else {
+            PARSER
                 .with(|parser| engine::process(text, &project.rules, project.mode(false), &mut parser.borrow_mut()))
                 .map(|outcome| outcome.findings)
-                .unwrap_or_default(),
+                .unwrap_or_default()
         };
         Ok(Analysis {
             project,
@@ -309,10 +312,10 @@ fn ignore_on_line(text: &str, offset: usize, rule: &str) -> Option<String> {
     (node.kind() == "comment" && !tree.root_node().has_error()).then_some(new)
 }
 
-/// Text the engine refuses (NUL bytes, CR-only line endings, a non-UTF-8
-/// coding cookie) gets no findings rather than misplaced ones.
-pub fn readable(text: &str) -> bool {
-    run::decode(text.as_bytes()).is_ok()
+/// Text `check` refuses (NUL bytes, CR-only line endings, a non-UTF-8 coding
+/// cookie, over the size limit) gets no findings rather than misplaced ones.
+fn readable(text: &str) -> bool {
+    text.len() as u64 <= run::MAX_FILE_BYTES && run::decode(text.as_bytes()).is_ok()
 }
 
 #[cfg(test)]

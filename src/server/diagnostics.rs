@@ -134,9 +134,6 @@ pub fn publish(outbox: &Outbox, uri: Url, version: Option<i32>, diagnostics: Vec
 }
 
 fn to_diagnostics(text: &str, analysis: &Analysis) -> Vec<Diagnostic> {
-    if !analysis::readable(text) {
-        return Vec::new();
-    }
     let index = LineIndex::new(text);
     let bom = text.len() - text.strip_prefix('\u{feff}').unwrap_or(text).len();
     analysis
