@@ -390,6 +390,35 @@ fn incremental_changes_and_close() {
 }
 
 #[test]
+fn a_burst_of_edits_ends_with_the_newest_version() {
+    let (_dir, root) = project(&[]);
+    let uri = uri_of(&root.join("burst.py"));
+    let mut client = Client::start(&root, json!({}));
+    client.open(&uri, LRU);
+    for version in 2..=6 {
+        let text = format!("{LRU}{}", "\n".repeat(version));
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    // Checks of older versions may be published before, never after, the newest.
+    client.diagnostics(&uri, 6);
+    let response = client.request("shutdown", Value::Null);
+    assert_eq!(response["result"], Value::Null);
+    let published: Vec<i64> = client
+        .backlog
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .map(|m| m["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(published.windows(2).all(|w| w[0] < w[1]), "{published:?}");
+    assert!(published.iter().all(|v| *v < 6), "{published:?}");
+    client.notify("exit", Value::Null);
+    assert_eq!(wait_with_timeout(&mut client.child).code(), Some(0));
+}
+
+#[test]
 fn unsafe_fixes_only_when_the_client_allows_them() {
     let (_dir, root) = project(&[("fetch.py", UNSAFE)]);
     let path = root.join("fetch.py");
