@@ -390,6 +390,52 @@ fn incremental_changes_and_close() {
 }
 
 #[test]
+fn crlf_and_non_ascii_documents() {
+    let text = "import time\r\n\r\n\r\nasync def f():\r\n    s = 'é𝄞'; time.sleep(1)\r\n";
+    let (_dir, root) = project(&[]);
+    let path = root.join("crlf.py");
+    let uri = uri_of(&path);
+    let mut client = Client::start(&root, json!({}));
+    client.open(&uri, text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    // Columns count UTF-16 units: `é` is one, `𝄞` two.
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 4, "character": 15}));
+    let actions = client.code_actions(&uri, WHOLE());
+    let fix_all = titled(&actions, "perfmod: fix all safe in file").unwrap();
+    let edit = &fix_all["edit"]["changes"][&uri][0];
+    // The edit's range in UTF-16 units, applied by hand.
+    assert_eq!(edit["range"]["start"]["line"], 0);
+    let expected = perfmod_fix(&path, text, false);
+    assert!(expected.contains("await asyncio.sleep(1)\r\n"), "{expected:?}");
+    let start_line: Vec<&str> = text.split_inclusive('\n').collect();
+    let utf16_to_byte = |line: usize, character: usize| {
+        let line_text = start_line[line];
+        let mut units = 0;
+        let mut at = 0;
+        for (i, c) in line_text.char_indices() {
+            if units >= character {
+                at = i;
+                break;
+            }
+            units += c.len_utf16();
+            at = i + c.len_utf8();
+        }
+        start_line[..line].iter().map(|l| l.len()).sum::<usize>() + at
+    };
+    let position = |p: &Value| {
+        utf16_to_byte(
+            p["line"].as_u64().unwrap() as usize,
+            p["character"].as_u64().unwrap() as usize,
+        )
+    };
+    let (start, end) = (position(&edit["range"]["start"]), position(&edit["range"]["end"]));
+    let mut fixed = text.to_string();
+    fixed.replace_range(start..end, edit["newText"].as_str().unwrap());
+    assert_eq!(fixed, expected);
+    assert_eq!(client.exit(true), 0);
+}
+
+#[test]
 fn a_burst_of_edits_ends_with_the_newest_version() {
     let (_dir, root) = project(&[]);
     let uri = uri_of(&root.join("burst.py"));

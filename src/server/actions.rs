@@ -1,8 +1,8 @@
 //! What the editor asks about a document: code actions (fix one finding, fix
-//! the file, silence a finding), hovers, and the `perfmod.*` commands. Each
+//! the file, silence a finding) and hovers. Each
 //! answer is computed from one snapshot of the document, and every edit is
 //! the rendered text of the fix turned into one minimal text edit.
-use super::analysis::{self, Analysis};
+use super::analysis::{self, document_range, Analysis};
 use super::diagnostics::SOURCE;
 use super::documents::{minimal_edit, offset, LineIndex, Snapshot};
 use crate::edit::Safety;
@@ -52,12 +52,6 @@ impl EditStyle {
             }
         }
     }
-}
-
-/// The byte range of a finding in the document (its ranges skip a BOM).
-fn document_range(text: &str, finding: &Finding) -> std::ops::Range<usize> {
-    let bom = text.len() - text.strip_prefix('\u{feff}').unwrap_or(text).len();
-    bom + finding.range.start..bom + finding.range.end
 }
 
 /// What a code action does. It travels in the action's `data`, so a client

@@ -271,6 +271,13 @@ impl Analysis {
     }
 }
 
+/// The byte range of a finding in the document's text (the engine's ranges
+/// leave out a BOM).
+pub fn document_range(text: &str, finding: &Finding) -> std::ops::Range<usize> {
+    let bom = text.len() - text.strip_prefix('\u{feff}').unwrap_or(text).len();
+    bom + finding.range.start..bom + finding.range.end
+}
+
 /// The safety of a finding's rewrite, if it has one.
 pub fn fix_safety(finding: &Finding) -> Option<Safety> {
     finding.fix.as_ref().map(|fix| fix.safety)
@@ -281,8 +288,7 @@ pub fn fix_safety(finding: &Finding) -> Option<Safety> {
 /// ends inside a string or a continuation. `None` when neither is a place where
 /// a comment parses as one.
 pub fn with_ignore_comment(text: &str, finding: &Finding) -> Option<String> {
-    let body_start = text.len() - text.strip_prefix('\u{feff}').unwrap_or(text).len();
-    let (start, end) = (body_start + finding.range.start, body_start + finding.range.end);
+    let std::ops::Range { start, end } = document_range(text, finding);
     [start, end.saturating_sub(1).max(start)]
         .into_iter()
         .find_map(|offset| ignore_on_line(text, offset, &finding.rule))

@@ -135,14 +135,13 @@ pub fn publish(outbox: &Outbox, uri: Url, version: Option<i32>, diagnostics: Vec
 
 fn to_diagnostics(text: &str, analysis: &Analysis) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
-    let bom = text.len() - text.strip_prefix('\u{feff}').unwrap_or(text).len();
     analysis
         .findings
         .iter()
         .map(|finding| {
             let category = analysis.project.codemod(&finding.rule).map(|c| c.category.as_str());
             Diagnostic {
-                range: index.range(bom + finding.range.start..bom + finding.range.end),
+                range: index.range(analysis::document_range(text, finding)),
                 severity: Some(severity(category)),
                 code: Some(NumberOrString::String(finding.rule.clone())),
                 code_description: docs_url(&finding.rule).map(|href| CodeDescription { href }),
