@@ -13,9 +13,6 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { ExitStatus::Error.code() } else { 0 });
         }
     };
-    if let Command::Server = cli.command {
-        return perfmod::server::run();
-    }
     let result = match &cli.command {
         Command::Check(args) => check::run_check(args),
         Command::Fix(args) => fix::run_fix(args),
@@ -27,7 +24,8 @@ fn main() -> ExitCode {
             Ok(ExitStatus::Success)
         }
         Command::ParseOnly { paths } => rules::run_parse_only(paths),
-        Command::Server => unreachable!("handled above"),
+        // The language server has its own exit codes (LSP's 0 or 1).
+        Command::Server => return perfmod::server::run(),
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map(|()| ExitStatus::Success)
