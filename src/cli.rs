@@ -40,6 +40,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// A language server (LSP over stdio) for editors: diagnostics, quick fixes, hovers.
+    Server,
     /// Print the man page (roff), e.g. `perfmod man > ~/.local/share/man/man1/perfmod.1`.
     Man,
     /// Parse every file with tree-sitter and nothing else: the floor the

@@ -17,6 +17,7 @@ pub mod python_version;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod server;
 pub mod settings;
 pub mod vcs;
 pub mod verify;
