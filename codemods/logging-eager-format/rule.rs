@@ -13,7 +13,7 @@ pub fn register(registry: &mut Registry) {
 
 static GUARDS: &[Guard] = &[Guard {
     name: "logger?",
-    doc: "the capture is the `logging` module, a `logging.getLogger(...)` call, a name bound from `getLogger(...)` anywhere in the file, or named `logger`/`log` (also `self.logger`)",
+    doc: "the capture is the `logging` module, a `logging.getLogger(...)` call, a name bound from `getLogger(...)` anywhere in the file, or named `logger`/`log` (also `self.logger`, `cls.logger`)",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::ExactUnlessLeftOut("getLogger"),
     check: |node, _, ctx| Verdict::pass_if(is_logger(node, ctx)),
@@ -27,7 +27,7 @@ static FILTERS: &[Filter] = &[Filter {
 
 /// The `logging` module itself, a `logging.getLogger(...)` call, a name bound
 /// from `getLogger(...)` or conventionally named `logger`/`log` (also as
-/// `self.logger`).
+/// `self.logger` or `cls.logger`).
 fn is_logger(node: Node, ctx: &GuardContext) -> bool {
     if ctx.semantic.resolve(node, ctx.source).as_deref() == Some("logging") {
         return true;
@@ -43,7 +43,7 @@ fn is_logger(node: Node, ctx: &GuardContext) -> bool {
         "attribute"
             if node
                 .child_by_field_name("object")
-                .is_some_and(|o| text(o, ctx.source) == "self") =>
+                .is_some_and(|o| matches!(text(o, ctx.source), "self" | "cls")) =>
         {
             node.child_by_field_name("attribute")
                 .map_or("", |a| text(a, ctx.source))

@@ -179,6 +179,7 @@ pub(super) fn find(
             captures,
             semantic,
             options: &rules.options,
+            site: target.start_byte(),
             site_indent: file.indentation_of_line(target.start_byte()),
             indent_unit: file.indent_unit,
         };

@@ -22,7 +22,7 @@ pub fn builtin_for_typing_alias(alias: Node, source: &str, semantic: &Semantic) 
     }
     let qualified = semantic.resolve(alias, source)?;
     let (_, builtin) = TYPING_BUILTINS.iter().find(|(q, _)| *q == qualified)?;
-    (semantic.resolve_name(builtin)? == format!("builtins.{builtin}")).then_some(*builtin)
+    semantic.is_builtin(builtin, alias.start_byte()).then_some(*builtin)
 }
 
 /// Whether `node` sits inside an annotation (`x: ...`, `-> ...`), reached only
