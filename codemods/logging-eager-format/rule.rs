@@ -3,6 +3,7 @@
 //! lazy `%`-style arguments exactly as `logging` will format them.
 use crate::engine::context::{GuardContext, Rendered, Verdict};
 use crate::engine::registry::{Arity, Filter, Guard, OnFragment, Registry};
+use crate::engine::project::{self, ValueKind};
 use crate::engine::semantic::text;
 use tree_sitter::Node;
 
@@ -13,7 +14,7 @@ pub fn register(registry: &mut Registry) {
 
 static GUARDS: &[Guard] = &[Guard {
     name: "logger?",
-    doc: "the capture is the `logging` module, a `logging.getLogger(...)` call, a name bound from `getLogger(...)` anywhere in the file, or named `logger`/`log` (also `self.logger`, `cls.logger`)",
+    doc: "the capture is the `logging` module, a `logging.getLogger(...)` call, a name bound from `getLogger(...)` anywhere in the file or imported from a project module that binds it so at top level, or named `logger`/`log` (also `self.logger`, `cls.logger`)",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::ExactUnlessLeftOut("getLogger"),
     check: |node, _, ctx| Verdict::pass_if(is_logger(node, ctx)),
@@ -39,7 +40,18 @@ fn is_logger(node: Node, ctx: &GuardContext) -> bool {
             .is_some_and(|q| q == "logging.getLogger");
     }
     let name = match node.kind() {
-        "identifier" => text(node, ctx.source),
+        "identifier" => {
+            // Imported from another module of the project: what that module binds it to.
+            let imported = ctx
+                .semantic
+                .resolve(node, ctx.source)
+                .filter(|q| !q.starts_with("builtins."))
+                .and_then(|q| project::imported_value(&q));
+            if imported == Some(ValueKind::Logger) {
+                return true;
+            }
+            text(node, ctx.source)
+        }
         "attribute"
             if node
                 .child_by_field_name("object")

@@ -3,7 +3,8 @@
 //! [`rule_set`] (codemods compiled into one query, the literal scan),
 //! [`fragment`] (prefilter fragments matched alone), [`matching`] (query pass,
 //! guards, findings with fixes), [`comments`], [`fixpoint`] (fix rounds); the
-//! guards, filters and fixers rules use are in [`registry`].
+//! guards, filters and fixers rules use are in [`registry`]; what names imported
+//! from other modules of the project hold is in [`project`].
 pub mod analysis;
 pub mod bounded;
 mod comments;
@@ -16,6 +17,7 @@ pub mod imports;
 mod matching;
 pub mod origin;
 pub mod prefilter;
+pub mod project;
 pub mod registry;
 mod rule_set;
 pub mod semantic;
