@@ -114,3 +114,36 @@ fn a_pure_worker_imported_from_the_project_makes_the_pool_cpu_bound() {
     assert!(found.contains("pure.py:7:"), "{found}");
     assert!(!found.contains("impure.py"), "{found}");
 }
+
+#[test]
+fn dataclass_slots_says_whether_the_project_uses_what_slots_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        pkg.join("model.py"),
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Point:\n    x: int\n    y: int\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("use.py"),
+        "from .model import Point\n\n\ndef origin():\n    return Point(0, 0)\n",
+    )
+    .unwrap();
+    let args = ["check", "--select", "dataclass-slots", "--format", "json", "pkg"];
+    let clean = stdout(&perfmod(dir.path(), &args));
+    assert!(
+        clean.contains("no use found in this project (1 other file names `Point`)"),
+        "{clean}"
+    );
+    // A new file setting an attribute on an instance: the cached result is stale.
+    std::fs::write(
+        pkg.join("tag.py"),
+        "from .model import Point\n\n\ndef tag(p: Point):\n    p.label = 1\n",
+    )
+    .unwrap();
+    let used = stdout(&perfmod(dir.path(), &args));
+    assert!(!used.contains("no use found"), "{used}");
+    assert!(used.contains("attribute `label` set at pkg/tag.py:5"), "{used}");
+}

@@ -57,9 +57,21 @@ enum TopLevel {
 #[derive(Default)]
 pub struct ProjectIndex {
     modules: Mutex<HashMap<PathBuf, Option<Arc<ModuleSummary>>>>,
+    /// Every Python file under an import root, with its text and the hash of
+    /// the whole set (read once per root, when a rule first asks).
+    trees: Mutex<HashMap<PathBuf, Arc<ProjectSources>>>,
 }
 
-/// A module perfmod read for a file's findings, and the hash of its bytes then.
+/// The Python files of one project (everything under an import root).
+#[derive(Debug, Default)]
+pub struct ProjectSources {
+    pub files: Vec<(PathBuf, String)>,
+    /// [`tree_hash`] of the files as read.
+    content: u64,
+}
+
+/// A module perfmod read for a file's findings, and the hash of its bytes then
+/// (or a project's import root and the hash of all its files, [`project_sources`]).
 pub type Dependency = (PathBuf, u64);
 
 struct FileContext {
@@ -101,6 +113,65 @@ pub fn imported_value(qualified: &str) -> Option<ValueKind> {
         let from = context.path.clone();
         index.value_of(&from, qualified, &mut context.consulted, 0)
     })
+}
+
+/// The Python files of the project the file being processed belongs to (all
+/// under its import root, walked as the command line walks a directory), and
+/// that file's own path among them; `None` outside a run. A file's findings
+/// computed from them depend on the whole set: a change to any file re-checks it.
+pub fn project_sources() -> Option<(Arc<ProjectSources>, PathBuf)> {
+    CURRENT.with(|current| {
+        let mut current = current.borrow_mut();
+        let context = current.as_mut()?;
+        let root = import_root(&context.path)?;
+        let known = context
+            .index
+            .trees
+            .lock()
+            .expect("no panic holding the lock")
+            .get(&root)
+            .cloned();
+        let sources = match known {
+            Some(sources) => sources,
+            None => {
+                let files = read_tree(&root);
+                let content = stable_hash(&files);
+                let sources = Arc::new(ProjectSources { files, content });
+                context
+                    .index
+                    .trees
+                    .lock()
+                    .expect("no panic holding the lock")
+                    .insert(root.clone(), Arc::clone(&sources));
+                sources
+            }
+        };
+        context.consulted.push((root, sources.content));
+        Some((sources, context.path.clone()))
+    })
+}
+
+/// Every Python file under `root` (walked as the command line walks a
+/// directory) that reads as UTF-8, with its text.
+/// Paths are spelled as the command line spells the file being processed
+/// (relative to the working directory when that is the root).
+fn read_tree(root: &Path) -> Vec<(PathBuf, String)> {
+    let here = root.as_os_str().is_empty();
+    let walked = if here { Path::new(".") } else { root };
+    crate::discover::discover(&[walked.to_path_buf()], &globset::GlobSet::empty())
+        .files
+        .into_iter()
+        .map(|path| match here {
+            true => path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path),
+            false => path,
+        })
+        .filter_map(|path| Some((path.clone(), String::from_utf8(std::fs::read(&path).ok()?).ok()?)))
+        .collect()
+}
+
+/// The hash of every Python file under `root`, paths and contents.
+fn tree_hash(root: &Path) -> u64 {
+    stable_hash(read_tree(root))
 }
 
 /// Re-exports followed at most this deep (a cycle ends here too).
@@ -287,9 +358,13 @@ fn decorators_of(definition: Node) -> Vec<Node> {
     found
 }
 
-/// Whether every module a file's cached result read still hashes the same.
+/// Whether every module a file's cached result read still hashes the same (a
+/// directory: every Python file under it, see [`project_sources`]).
 pub fn dependencies_unchanged(dependencies: &[Dependency]) -> bool {
     dependencies
         .iter()
-        .all(|(path, content)| std::fs::read(path).is_ok_and(|bytes| stable_hash(bytes.as_slice()) == *content))
+        .all(|(path, content)| match path.as_os_str().is_empty() || path.is_dir() {
+            true => tree_hash(path) == *content,
+            false => std::fs::read(path).is_ok_and(|bytes| stable_hash(bytes.as_slice()) == *content),
+        })
 }
