@@ -169,9 +169,25 @@ fn read_tree(root: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// The hash of every Python file under `root`, paths and contents.
+/// The hash of every Python file under `root`, paths and contents; computed
+/// once per process (every cached file of a run that depends on the same
+/// project asks).
 fn tree_hash(root: &Path) -> u64 {
-    stable_hash(read_tree(root))
+    static HASHES: Mutex<Option<HashMap<PathBuf, u64>>> = Mutex::new(None);
+    let known = HASHES
+        .lock()
+        .expect("no panic holding the lock")
+        .as_ref()
+        .and_then(|h| h.get(root).copied());
+    known.unwrap_or_else(|| {
+        let hash = stable_hash(read_tree(root));
+        HASHES
+            .lock()
+            .expect("no panic holding the lock")
+            .get_or_insert_with(HashMap::new)
+            .insert(root.to_path_buf(), hash);
+        hash
+    })
 }
 
 /// Re-exports followed at most this deep (a cycle ends here too).
@@ -333,7 +349,7 @@ fn summarise(source: &str) -> ModuleSummary {
     }
     // Any other module-level binding (tuple targets, `global` in a function)
     // leaves the value unknown.
-    for name in &semantic.scopes[0].bindings {
+    for name in semantic.bound_in.keys().filter(|name| semantic.binds(0, name)) {
         if seen.get(name.as_str()).copied().unwrap_or(0) != 1 || !names.contains_key(name) {
             names.insert(name.clone(), TopLevel::Value(ValueKind::Other));
         }

@@ -41,14 +41,13 @@ pub enum ScopeKind {
     Comprehension,
 }
 
-/// One Python scope: the names it binds other than by an import.
+/// One Python scope (the names it binds are in [`Semantic::bound_in`]).
 #[derive(Debug)]
 pub struct Scope {
     pub kind: ScopeKind,
     /// Byte range of the node that opens it (the whole file for the module).
     pub range: std::ops::Range<usize>,
     pub parent: Option<usize>,
-    pub bindings: HashSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -57,9 +56,10 @@ pub struct Semantic {
     /// Every scope, in the order they open (index 0 is the module): a scope
     /// nested in another comes after it.
     pub scopes: Vec<Scope>,
-    /// Names bound other than by an import in any scope: assignments, defs,
-    /// parameters, loop targets...
-    pub other_bindings: HashSet<String>,
+    /// Names bound other than by an import (assignments, defs, parameters,
+    /// loop targets...), each with the scopes that bind it, in the order they
+    /// open (one key per name: most names recur).
+    pub bound_in: HashMap<String, Vec<usize>>,
     /// Identifier references outside import statements, by name.
     pub references: HashMap<String, usize>,
     pub has_star_import: bool,
@@ -141,7 +141,6 @@ impl Semantic {
                 kind: ScopeKind::Module,
                 range: 0..source.len(),
                 parent: None,
-                bindings: HashSet::new(),
             }],
             ..Semantic::default()
         };
@@ -161,7 +160,6 @@ impl Semantic {
                     kind: scope_kind,
                     range: node.byte_range(),
                     parent,
-                    bindings: HashSet::new(),
                 });
                 open.push((model.scopes.len() - 1, ancestors.len()));
             }
@@ -220,13 +218,14 @@ impl Semantic {
 
     /// Records `name` as bound (other than by an import) in the scopes given.
     fn record_binding(&mut self, name: &str, scopes: [Option<usize>; 2]) {
+        let bound = match self.bound_in.get_mut(name) {
+            Some(bound) => bound,
+            None => self.bound_in.entry(name.to_string()).or_default(),
+        };
         for scope in scopes.into_iter().flatten() {
-            if !self.scopes[scope].bindings.contains(name) {
-                self.scopes[scope].bindings.insert(name.to_string());
+            if !bound.contains(&scope) {
+                bound.push(scope);
             }
-        }
-        if !self.other_bindings.contains(name) {
-            self.other_bindings.insert(name.to_string());
         }
     }
 
@@ -321,7 +320,7 @@ impl Semantic {
         };
         looked_up.borrow()[mark..]
             .iter()
-            .filter(|lookup| !matches!(lookup, Lookup::Resolved(name) if self.scopes[0].bindings.contains(name)))
+            .filter(|lookup| !matches!(lookup, Lookup::Resolved(name) if self.binds(0, name)))
             .cloned()
             .collect()
     }
@@ -365,7 +364,7 @@ impl Semantic {
     /// What `name` holds in one scope: `None` when the scope does not bind it,
     /// `Some(None)` when it does other than by one unambiguous import.
     fn binding_in(&self, scope: usize, name: &str) -> Option<Option<String>> {
-        if self.scopes[scope].bindings.contains(name) {
+        if self.binds(scope, name) {
             return Some(None);
         }
         let mut bound = self.imports.iter().filter(|i| i.scope == scope && i.local == name);
@@ -376,6 +375,11 @@ impl Semantic {
                 .all(|i| i.qualified == first.qualified)
                 .then(|| first.qualified.clone()),
         )
+    }
+
+    /// Whether `scope` binds `name` other than by an import.
+    pub fn binds(&self, scope: usize, name: &str) -> bool {
+        self.bound_in.get(name).is_some_and(|scopes| scopes.contains(&scope))
     }
 
     /// The innermost scope containing byte `at`.
@@ -417,7 +421,7 @@ impl Semantic {
     pub fn is_name_taken(&self, name: &str) -> bool {
         self.record(|| Lookup::Spelled(name.to_string()));
         self.references.contains_key(name)
-            || self.other_bindings.contains(name)
+            || self.bound_in.contains_key(name)
             || self.imports.iter().any(|i| i.local == name)
     }
 

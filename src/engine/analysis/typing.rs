@@ -33,7 +33,13 @@ pub fn in_annotation(node: Node) -> bool {
     while let Some(parent) = current {
         match parent.kind() {
             "type" if parent.parent().is_some_and(|p| p.kind() != "type_parameter") => return true,
-            "type" | "generic_type" | "type_parameter" | "subscript" | "list" | "tuple" => {}
+            "type"
+            | "generic_type"
+            | "type_parameter"
+            | "subscript"
+            | "list"
+            | "tuple"
+            | "parenthesized_expression" => {}
             "binary_operator" if parent.child_by_field_name("operator").is_some_and(|o| o.kind() == "|") => {}
             _ => return false,
         }
@@ -74,13 +80,14 @@ pub fn generic_members(generic: Node) -> Vec<Node> {
 }
 
 /// Whether `a | b | ...` of these members evaluates like `Union[a, b, ...]` on
-/// Python 3.10+: classes, generic aliases and `None` (not first); not strings
-/// (forward references: `"Node" | None` raises `TypeError`) or anything else.
+/// Python 3.10+: classes, generic aliases and `None` beside at least one of
+/// them (`None | int` is `int.__ror__`, as `int | None` is `int.__or__`); not
+/// strings (forward references: `"Node" | None` raises `TypeError`) or anything else.
 pub fn union_operands_ok(members: &[Node]) -> bool {
-    !members.is_empty()
-        && members.iter().enumerate().all(|(index, member)| match member.kind() {
+    members.iter().any(|m| m.kind() != "none")
+        && members.iter().all(|member| match member.kind() {
             "identifier" | "attribute" | "subscript" | "generic_type" => true,
-            "none" => index > 0,
+            "none" => true,
             "binary_operator" => member.child_by_field_name("operator").is_some_and(|o| o.kind() == "|"),
             _ => false,
         })
