@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings (text or json).
     #[arg(long)]
     pub statistics: bool,
+    /// Print the settings that apply to FILE (its configuration file, rules,
+    /// target version, ...) and exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -125,6 +129,19 @@ pub struct CommonArgs {
     /// Leave these codemods out (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub ignore: Option<Vec<String>>,
+    /// Add these codemods (ids or categories) to those selected.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub extend_select: Option<Vec<String>>,
+    /// Apply only these codemods' rewrites (ids or categories); the others are reported only.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub fixable: Option<Vec<String>>,
+    /// Never apply these codemods' rewrites; their findings are still reported.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub unfixable: Option<Vec<String>>,
+    /// The settings of this file (a perfmod.toml or a pyproject.toml) for every
+    /// file, instead of each file's nearest configuration.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Also apply rewrites marked unsafe (they can change behaviour in edge cases).
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
@@ -135,6 +152,13 @@ pub struct CommonArgs {
     /// Skip walked paths matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Also skip walked paths matching this glob, relative to the configuration's directory (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// The longest line a rewrite may write (default: `line-length` of perfmod's,
+    /// ruff's or black's configuration, else 88).
+    #[arg(long, value_name = "N")]
+    pub line_length: Option<u32>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,

@@ -1,8 +1,7 @@
 //! `perfmod fix`: diffs of the rewrites (dry run), or `--apply` to write them.
-use super::{apply_profile, interactive, process_files_with_rules, restrict_fixes_to_hot, ExitStatus};
+use super::{apply_profile, interactive, process_files, restrict_fixes_to_hot, ExitStatus};
 use crate::cli::FixArgs;
 use crate::edit::Safety;
-use crate::engine::Mode;
 use crate::report::{diff, display_path, use_colour};
 use crate::run::FileResult;
 use crate::settings::Settings;
@@ -22,16 +21,12 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     if args.interactive || args.common.changed_lines_only {
         return interactive::run_selected(args);
     }
-    let settings = Settings::resolve(&args.common)?;
-    let unsafe_fixes = settings.unsafe_fixes;
+    let settings = Settings::resolve(&args.common, true)?;
+    let unsafe_fixes = settings.unsafe_fixes()?;
     let from_stdin = settings.stdin_filename.is_some();
-    let mode = Mode {
-        fix: true,
-        unsafe_fixes,
-    };
-    let (mut results, mut failed, rules) = process_files_with_rules(settings, mode)?;
+    let (mut results, mut failed) = process_files(&settings)?;
     if let Some(timing) = apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())? {
-        failed |= restrict_fixes_to_hot(&mut results, &timing, &rules, mode, &mut std::io::stderr().lock())?;
+        failed |= restrict_fixes_to_hot(&mut results, &timing, &mut std::io::stderr().lock())?;
     }
     if from_stdin {
         return write_stdin_result(&results, failed);
@@ -40,7 +35,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let colour = use_colour(stdout.is_terminal());
     let mut out = stdout.lock();
     let mut err = std::io::stderr().lock();
-    verify::compile_check(&args.verify, args.apply, &mut results, &rules, mode, &mut err)?;
+    verify::compile_check(&args.verify, args.apply, &mut results, &mut err)?;
     if args.apply && !args.allow_dirty {
         for (path, reason) in refuse_uncommitted(&mut results) {
             failed = true;
@@ -56,7 +51,10 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         hidden += outcome
             .findings
             .iter()
-            .filter(|f| !unsafe_fixes && f.fix.as_ref().is_some_and(|x| x.safety == Safety::Unsafe))
+            .filter(|f| {
+                let unsafe_on = result.rules.as_ref().map_or(unsafe_fixes, |r| r.mode.unsafe_fixes);
+                !unsafe_on && f.fix.as_ref().is_some_and(|x| x.safety == Safety::Unsafe)
+            })
             .count();
         let (Some(fixed), Some(original)) = (&outcome.fixed, &result.original) else {
             continue;
@@ -97,7 +95,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             plural(hidden, "unsafe rewrite")
         )?;
     }
-    let verified = verify::run_command(&args.verify, &results, &rules, mode, &mut err)?;
+    let verified = verify::run_command(&args.verify, &results, &mut err)?;
     Ok(if failed {
         ExitStatus::Error
     } else if files > 0 && !args.apply {

@@ -9,7 +9,7 @@
 //! appears once those are in place is offered by the next run.
 use super::{apply_profile, process_files, ExitStatus};
 use crate::cli::FixArgs;
-use crate::engine::{self, Finding, Mode};
+use crate::engine::{self, Finding};
 use crate::report::{diff, display_path, use_colour};
 use crate::settings::Settings;
 use crate::vcs::refuse_uncommitted;
@@ -60,14 +60,10 @@ fn ask(input: &mut impl BufRead, out: &mut impl Write, colour: bool) -> std::io:
 }
 
 pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
-    let settings = Settings::resolve(&args.common)?;
     // `fix: true` so that every finding carries its edits (the result cache
     // answers finding-only runs with findings whose edits are not computed).
-    let mode = Mode {
-        fix: true,
-        unsafe_fixes: settings.unsafe_fixes,
-    };
-    let (mut results, mut failed) = process_files(settings, mode)?;
+    let settings = Settings::resolve(&args.common, true)?;
+    let (mut results, mut failed) = process_files(&settings)?;
     // `--hot` leaves only the findings in hot code to choose from.
     apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())?;
     let stdout = std::io::stdout();
@@ -86,10 +82,10 @@ pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let mut quit = false;
     let (mut files, mut fixes) = (0, 0);
     for result in &results {
-        let (Ok(outcome), Some(original)) = (&result.outcome, &result.original) else {
+        let (Ok(outcome), Some(original), Some(rules)) = (&result.outcome, &result.original, &result.rules) else {
             continue;
         };
-        let candidates = engine::choose_fixes(&outcome.findings, mode);
+        let candidates = engine::choose_fixes(&outcome.findings, rules.mode);
         if candidates.is_empty() || quit {
             continue;
         }

@@ -91,7 +91,7 @@ pub fn run_explain(rule: &str, source: &CodemodSource) -> anyhow::Result<ExitSta
 /// and prints how many parsed, for the benchmark's floor.
 pub fn run_parse_only(paths: &[std::path::PathBuf]) -> anyhow::Result<ExitStatus> {
     use rayon::prelude::*;
-    let discovered = crate::discover::discover(paths, &globset::GlobSet::empty());
+    let discovered = crate::discover::discover(paths, &globset::GlobSet::empty(), &|_| false);
     let parsed = discovered
         .files
         .par_iter()
