@@ -63,13 +63,15 @@ pub struct Project {
 impl Project {
     /// Whether a walked path is excluded by this project's `exclude` and `extend-exclude`.
     pub fn excludes(&self, path: &Path) -> bool {
-        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
         self.exclude.is_match(relative) || path.file_name().is_some_and(|n| self.exclude.is_match(n))
     }
 
     /// The rules `per-file-ignores` leave out for `path`.
     pub fn ignored_in(&self, path: &Path) -> BTreeSet<String> {
-        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
         let name = path.file_name().map(Path::new);
         self.per_file_ignores
             .iter()
