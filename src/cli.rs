@@ -37,12 +37,24 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `perfmod man > ~/.local/share/man/man1/perfmod.1`.
-    Man,
+    /// Print a man page (roff): `perfmod man > perfmod.1`, `perfmod man check >
+    /// perfmod-check.1`, or every page with `perfmod man --dir ~/.local/share/man/man1`.
+    Man(ManArgs),
     /// Parse every file with tree-sitter and nothing else: the floor the
     /// benchmark (`bench/scan.py`) compares a full scan against.
     #[command(hide = true)]
     ParseOnly { paths: Vec<std::path::PathBuf> },
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A subcommand (e.g. `check`, or `hook install`): print its page,
+    /// perfmod-check(1), instead of perfmod(1).
+    pub subcommand: Vec<String>,
+    /// Write the pages of perfmod and of every subcommand into DIR
+    /// (perfmod.1, perfmod-check.1, perfmod-hook-install.1, ...).
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

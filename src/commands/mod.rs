@@ -3,6 +3,7 @@ pub mod check;
 pub mod fix;
 pub mod hook;
 pub mod interactive;
+pub mod man;
 pub mod rules;
 
 use crate::cli::ProfileArgs;
