@@ -120,9 +120,9 @@ pub fn read(path: &Path) -> Result<Config> {
                 .and_then(|t| t.line_length)
                 .or(tool.black.and_then(|t| t.line_length));
             if let Some(table) = tool.perfmod {
-                config.settings = table
-                    .try_into()
-                    .map_err(|e: toml::de::Error| anyhow::anyhow!("{}: [tool.perfmod]: {}", path.display(), e.message()))?;
+                config.settings = table.try_into().map_err(|e: toml::de::Error| {
+                    anyhow::anyhow!("{}: [tool.perfmod]: {}", path.display(), e.message())
+                })?;
             }
         }
     } else {
@@ -135,10 +135,7 @@ pub fn read(path: &Path) -> Result<Config> {
 pub fn has_perfmod_table(pyproject: &Path) -> Result<bool> {
     let text = std::fs::read_to_string(pyproject).with_context(|| format!("reading {}", pyproject.display()))?;
     let value: toml::Table = toml::from_str(&text).map_err(|e| one_line(pyproject, &text, &e))?;
-    Ok(value
-        .get("tool")
-        .and_then(|t| t.get("perfmod"))
-        .is_some())
+    Ok(value.get("tool").and_then(|t| t.get("perfmod")).is_some())
 }
 
 /// `path:line:column: message`, the message on one line.
@@ -171,13 +168,19 @@ mod tests {
         let standalone = dir.path().join("perfmod.toml");
         std::fs::write(&standalone, "select = [\"a\"]\nselct = [\"b\"]\n").unwrap();
         let error = read(&standalone).unwrap_err().to_string();
-        assert!(error.starts_with(&format!("{}:2:1: unknown field `selct`", standalone.display())), "{error}");
+        assert!(
+            error.starts_with(&format!("{}:2:1: unknown field `selct`", standalone.display())),
+            "{error}"
+        );
         assert_eq!(error.lines().count(), 1, "{error}");
 
         let pyproject = dir.path().join("pyproject.toml");
         std::fs::write(&pyproject, "[tool.perfmod]\nline-lenght = 80\n").unwrap();
         let error = read(&pyproject).unwrap_err().to_string();
-        assert!(error.contains("pyproject.toml: [tool.perfmod]: unknown field `line-lenght`"), "{error}");
+        assert!(
+            error.contains("pyproject.toml: [tool.perfmod]: unknown field `line-lenght`"),
+            "{error}"
+        );
         assert_eq!(error.lines().count(), 1, "{error}");
     }
 
@@ -185,7 +188,11 @@ mod tests {
     fn line_length_falls_back_to_ruff_then_black() {
         let dir = tempfile::tempdir().unwrap();
         let pyproject = dir.path().join("pyproject.toml");
-        std::fs::write(&pyproject, "[tool.black]\nline-length = 100\n[tool.ruff]\nline-length = 120\n").unwrap();
+        std::fs::write(
+            &pyproject,
+            "[tool.black]\nline-length = 100\n[tool.ruff]\nline-length = 120\n",
+        )
+        .unwrap();
         assert_eq!(read(&pyproject).unwrap().tool_line_length, Some(120));
         std::fs::write(&pyproject, "[tool.black]\nline-length = 100\n").unwrap();
         assert_eq!(read(&pyproject).unwrap().tool_line_length, Some(100));

@@ -35,7 +35,10 @@ pub fn read(text: &str, known: &BTreeSet<String>) -> Directives {
             Some(rest) => (line.trim_start().starts_with(MARK), rest),
             None => (false, rest),
         };
-        let list = rest.strip_prefix('[').and_then(|r| r.split_once(']')).map(|(list, _)| list);
+        let list = rest
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .map(|(list, _)| list);
         let ids: Vec<&str> = list
             .map(|l| l.split(',').map(str::trim).filter(|id| !id.is_empty()).collect())
             .unwrap_or_default();
@@ -76,7 +79,10 @@ mod tests {
 
     #[test]
     fn unknown_ids_are_reported_with_their_line() {
-        let found = read("x = 1  # perfmod: ignore[a-rule, a-rul]\n# perfmod: ignore-file[nope]\n", &known());
+        let found = read(
+            "x = 1  # perfmod: ignore[a-rule, a-rul]\n# perfmod: ignore-file[nope]\n",
+            &known(),
+        );
         assert_eq!(found.unknown, vec![(1, "a-rul".to_string()), (2, "nope".to_string())]);
     }
 }

@@ -158,13 +158,14 @@ impl Projects {
             None => None,
         };
         let index = state.projects.len();
-        let project = Arc::new(
-            self.resolve(index, &settings, pyproject.as_deref())
-                .with_context(|| match &settings.path {
-                    Some(p) => format!("in {}", p.display()),
-                    None => "in the command-line settings".to_string(),
-                })?,
-        );
+        let project =
+            Arc::new(
+                self.resolve(index, &settings, pyproject.as_deref())
+                    .with_context(|| match &settings.path {
+                        Some(p) => format!("in {}", p.display()),
+                        None => "in the command-line settings".to_string(),
+                    })?,
+            );
         state.projects.push(project.clone());
         state.by_files.insert(files, index);
         Ok(project)
@@ -278,7 +279,9 @@ impl Projects {
             for selector in selectors {
                 match expand_selector(selector, &all) {
                     Some(found) => ids.extend(found),
-                    None => bail!("unknown rule `{selector}` in {key}: neither a rule id nor a category (see `perfmod rules`)"),
+                    None => bail!(
+                        "unknown rule `{selector}` in {key}: neither a rule id nor a category (see `perfmod rules`)"
+                    ),
                 }
             }
             Ok(ids)
@@ -313,7 +316,11 @@ impl Projects {
         let mut per_file_ignores = Vec::new();
         for (pattern, selectors) in file.per_file_ignores.iter().flatten() {
             let glob = Glob::new(pattern).with_context(|| format!("invalid per-file-ignores glob `{pattern}`"))?;
-            per_file_ignores.push((pattern.clone(), glob.compile_matcher(), expand(selectors, "per-file-ignores")?));
+            per_file_ignores.push((
+                pattern.clone(),
+                glob.compile_matcher(),
+                expand(selectors, "per-file-ignores")?,
+            ));
         }
         let exclude_patterns: Vec<String> = file
             .exclude
@@ -401,7 +408,11 @@ pub fn load_codemods(extra: &[PathBuf]) -> Result<Vec<Codemod>> {
         crate::engine::check_queries(&users).with_context(|| format!("in {}", dir.display()))?;
         for user in users {
             if all.iter().any(|c| c.id == user.id) {
-                bail!("codemod `{}` in {} has the id of a codemod already loaded", user.id, dir.display());
+                bail!(
+                    "codemod `{}` in {} has the id of a codemod already loaded",
+                    user.id,
+                    dir.display()
+                );
             }
             all.push(user);
         }

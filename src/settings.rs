@@ -42,7 +42,9 @@ impl Settings {
         }
         let mut exclude = globset::GlobSetBuilder::new();
         for pattern in &args.exclude {
-            exclude.add(globset::Glob::new(pattern).map_err(|e| anyhow::anyhow!("invalid --exclude glob `{pattern}`: {e}"))?);
+            exclude.add(
+                globset::Glob::new(pattern).map_err(|e| anyhow::anyhow!("invalid --exclude glob `{pattern}`: {e}"))?,
+            );
         }
         Ok(Settings {
             paths,

@@ -563,13 +563,22 @@ fn apply_refuses_unstaged_files_unless_allow_dirty() {
     fs::write(d.join("new_staged.py"), SLEEPY).unwrap();
     fs::write(d.join("staged_then_edited.py"), format!("{SLEEPY}# staged\n")).unwrap();
     git(d, &["add", "staged.py", "new_staged.py", "staged_then_edited.py"]);
-    fs::write(d.join("staged_then_edited.py"), format!("{SLEEPY}# staged\n# then edited\n")).unwrap();
+    fs::write(
+        d.join("staged_then_edited.py"),
+        format!("{SLEEPY}# staged\n# then edited\n"),
+    )
+    .unwrap();
     fs::write(d.join("untracked.py"), SLEEPY).unwrap();
 
     let output = perfmod(d, &["fix", "--apply", ".", "ignored_by_git.py"]);
     assert_eq!(code(&output), 2);
     let errors = error_lines(&output);
-    for name in ["modified.py", "staged_then_edited.py", "untracked.py", "ignored_by_git.py"] {
+    for name in [
+        "modified.py",
+        "staged_then_edited.py",
+        "untracked.py",
+        "ignored_by_git.py",
+    ] {
         assert!(
             errors
                 .iter()
@@ -584,7 +593,10 @@ fn apply_refuses_unstaged_files_unless_allow_dirty() {
     assert_eq!(read(d, "staged.py"), format!("{FIXED}# staged\n").as_bytes());
     assert_eq!(read(d, "untracked.py"), SLEEPY.as_bytes());
     for name in ["modified.py", "staged_then_edited.py"] {
-        assert!(String::from_utf8(read(d, name)).unwrap().contains("time.sleep"), "{name}");
+        assert!(
+            String::from_utf8(read(d, name)).unwrap().contains("time.sleep"),
+            "{name}"
+        );
     }
 
     let output = perfmod(d, &["fix", "--apply", "--allow-dirty", ".", "ignored_by_git.py"]);

@@ -65,7 +65,10 @@ fn each_file_gets_its_nearest_configuration() {
     let dir = tree(&[
         ("new/pyproject.toml", "[project]\nrequires-python = \">=3.10\"\n"),
         ("new/a.py", CACHED),
-        ("old/pyproject.toml", "[project]\nrequires-python = \">=3.8\"\n[tool.perfmod]\nselect = [\"caching\"]\n"),
+        (
+            "old/pyproject.toml",
+            "[project]\nrequires-python = \">=3.8\"\n[tool.perfmod]\nselect = [\"caching\"]\n",
+        ),
         ("old/b.py", CACHED),
         ("old/sleepy.py", SLEEPY),
         ("old/sub/pyproject.toml", "[project]\nrequires-python = \">=3.9\"\n"),
@@ -76,8 +79,16 @@ fn each_file_gets_its_nearest_configuration() {
     let output = perfmod(d, &["fix", "--apply", "--no-cache", "new/a.py", "old"]);
     assert_eq!(code(&output), 0, "{}", err(&output));
     assert!(fs::read_to_string(d.join("new/a.py")).unwrap().contains("@cache\n"));
-    assert_eq!(fs::read_to_string(d.join("old/b.py")).unwrap(), CACHED, "py38: no functools.cache");
-    assert_eq!(fs::read_to_string(d.join("old/sleepy.py")).unwrap(), SLEEPY, "old selects caching only");
+    assert_eq!(
+        fs::read_to_string(d.join("old/b.py")).unwrap(),
+        CACHED,
+        "py38: no functools.cache"
+    );
+    assert_eq!(
+        fs::read_to_string(d.join("old/sleepy.py")).unwrap(),
+        SLEEPY,
+        "old selects caching only"
+    );
     // A nested pyproject.toml without [tool.perfmod] keeps the settings above
     // it (select) with its own requires-python.
     assert!(fs::read_to_string(d.join("old/sub/c.py")).unwrap().contains("@cache\n"));
@@ -115,13 +126,25 @@ fn per_file_ignores_extend_select_and_extend_exclude() {
 
 #[test]
 fn fixable_and_unfixable_report_but_do_not_rewrite() {
-    let both = format!("{SLEEPY}\n\n{CACHED}").replace("import time\n", "import time\nfrom functools import lru_cache\n");
+    let both =
+        format!("{SLEEPY}\n\n{CACHED}").replace("import time\n", "import time\nfrom functools import lru_cache\n");
     let both = both.replacen("from functools import lru_cache\n\n\n@", "\n\n@", 1);
-    for config in ["unfixable = [\"caching\"]\n", "fixable = [\"blocking-sleep-in-async\"]\n"] {
+    for config in [
+        "unfixable = [\"caching\"]\n",
+        "fixable = [\"blocking-sleep-in-async\"]\n",
+    ] {
         let dir = tree(&[(".perfmod.toml", config), ("a.py", &both)]);
         let output = perfmod(dir.path(), &["check", "--no-cache"]);
-        assert_eq!(findings(&output), [format!("a.py: {SLEEP}"), format!("a.py: {CACHE}")], "{config}");
-        assert!(out(&output).contains("Found 2 findings (1 fixable"), "{config}: {}", out(&output));
+        assert_eq!(
+            findings(&output),
+            [format!("a.py: {SLEEP}"), format!("a.py: {CACHE}")],
+            "{config}"
+        );
+        assert!(
+            out(&output).contains("Found 2 findings (1 fixable"),
+            "{config}: {}",
+            out(&output)
+        );
         let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
         assert_eq!(code(&output), 0, "{}", err(&output));
         let text = fs::read_to_string(dir.path().join("a.py")).unwrap();
@@ -148,31 +171,57 @@ fn standalone_files_and_explicit_config() {
     assert_eq!(findings(&output), [format!("a.py: {SLEEP}")]);
     let output = perfmod(d, &["check", "--config", "missing.toml"]);
     assert_eq!(code(&output), 2);
-    assert!(err(&output).contains("--config missing.toml: no such file"), "{}", err(&output));
+    assert!(
+        err(&output).contains("--config missing.toml: no such file"),
+        "{}",
+        err(&output)
+    );
 }
 
 #[test]
 fn unknown_keys_and_selectors_are_one_line_errors_naming_the_file() {
-    let dir = tree(&[("pyproject.toml", "[tool.perfmod]\nselct = [\"x\"]\n"), ("a.py", SLEEPY)]);
+    let dir = tree(&[
+        ("pyproject.toml", "[tool.perfmod]\nselct = [\"x\"]\n"),
+        ("a.py", SLEEPY),
+    ]);
     let output = perfmod(dir.path(), &["check"]);
     assert_eq!(code(&output), 2);
     let stderr = err(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("pyproject.toml: [tool.perfmod]: unknown field `selct`"), "{stderr}");
+    assert!(
+        stderr.contains("pyproject.toml: [tool.perfmod]: unknown field `selct`"),
+        "{stderr}"
+    );
 
-    let dir = tree(&[("perfmod.toml", "per-file-ignores = { \"*.py\" = [\"no-such\"] }\n"), ("a.py", SLEEPY)]);
+    let dir = tree(&[
+        ("perfmod.toml", "per-file-ignores = { \"*.py\" = [\"no-such\"] }\n"),
+        ("a.py", SLEEPY),
+    ]);
     let output = perfmod(dir.path(), &["check"]);
     assert_eq!(code(&output), 2);
     assert_eq!(err(&output).lines().count(), 1, "{}", err(&output));
-    assert!(err(&output).contains("unknown rule `no-such` in per-file-ignores"), "{}", err(&output));
+    assert!(
+        err(&output).contains("unknown rule `no-such` in per-file-ignores"),
+        "{}",
+        err(&output)
+    );
 }
 
 #[test]
 fn file_level_suppression_and_unknown_ids_in_comments() {
     let dir = tree(&[
         ("all.py", &format!("# perfmod: ignore-file\n{SLEEPY}")),
-        ("some.py", &format!("# perfmod: ignore-file[{SLEEP}]\n{SLEEPY}\n\n{CACHED}")),
-        ("typo.py", &SLEEPY.replace("time.sleep(1)", "time.sleep(1)  # perfmod: ignore[blocking-sleep-in-asnyc]")),
+        (
+            "some.py",
+            &format!("# perfmod: ignore-file[{SLEEP}]\n{SLEEPY}\n\n{CACHED}"),
+        ),
+        (
+            "typo.py",
+            &SLEEPY.replace(
+                "time.sleep(1)",
+                "time.sleep(1)  # perfmod: ignore[blocking-sleep-in-asnyc]",
+            ),
+        ),
     ]);
     let d = dir.path();
     let output = perfmod(d, &["check", "--no-cache"]);
@@ -183,14 +232,20 @@ fn file_level_suppression_and_unknown_ids_in_comments() {
         out(&output)
     );
     assert!(
-        err(&output).contains("warning: typo.py: line 5: unknown rule `blocking-sleep-in-asnyc` in a `# perfmod: ignore` comment"),
+        err(&output).contains(
+            "warning: typo.py: line 5: unknown rule `blocking-sleep-in-asnyc` in a `# perfmod: ignore` comment"
+        ),
         "{}",
         err(&output)
     );
     // The same with the result cache warm.
     perfmod(d, &["check"]);
     let output = perfmod(d, &["check"]);
-    assert!(err(&output).contains("unknown rule `blocking-sleep-in-asnyc`"), "{}", err(&output));
+    assert!(
+        err(&output).contains("unknown rule `blocking-sleep-in-asnyc`"),
+        "{}",
+        err(&output)
+    );
     let output = perfmod(d, &["fix", "--apply", "--no-cache"]);
     assert_eq!(code(&output), 0, "{}", err(&output));
     assert!(fs::read_to_string(d.join("all.py")).unwrap().contains("time.sleep(1)"));

@@ -74,7 +74,11 @@ fn readme_shell_examples_run_as_written() {
     );
     fs::create_dir_all(&home).unwrap();
     fs::create_dir_all(&bin).unwrap();
-    fs::write(home.join(".gitconfig"), "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n").unwrap();
+    fs::write(
+        home.join(".gitconfig"),
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n",
+    )
+    .unwrap();
     copy_dir(&root.join("examples"), &repo.join("src"));
     fs::copy(root.join("examples/profile/slow.py"), repo.join("app.py")).unwrap();
     fs::create_dir_all(repo.join("app")).unwrap();

@@ -92,10 +92,22 @@ fn show_settings(settings: &Settings, file: &Path, out: &mut impl Write) -> anyh
         project.target_version.minor, project.target_source
     )?;
     writeln!(out, "select = {}", list(&mut selected.iter().copied()))?;
-    writeln!(out, "per-file-ignores = {}", list(&mut rules.key.without.iter().map(String::as_str)))?;
-    writeln!(out, "unfixable = {}", list(&mut project.unfixable.iter().map(String::as_str)))?;
+    writeln!(
+        out,
+        "per-file-ignores = {}",
+        list(&mut rules.key.without.iter().map(String::as_str))
+    )?;
+    writeln!(
+        out,
+        "unfixable = {}",
+        list(&mut project.unfixable.iter().map(String::as_str))
+    )?;
     writeln!(out, "unsafe = {}", project.unsafe_fixes)?;
-    writeln!(out, "exclude = {}", list(&mut project.exclude_patterns.iter().map(String::as_str)))?;
+    writeln!(
+        out,
+        "exclude = {}",
+        list(&mut project.exclude_patterns.iter().map(String::as_str))
+    )?;
     writeln!(out, "line-length = {}", project.line_length)?;
     writeln!(out, "concurrency-limit = {}", project.concurrency_limit)?;
     let dirs: Vec<String> = project.codemod_dirs.iter().map(|d| d.display().to_string()).collect();

@@ -22,11 +22,7 @@ use tree_sitter::Parser;
 const TAIL_LINES: usize = 12;
 
 /// Runs `--verify-cmd` (when given) over the files `fix --apply` wrote.
-pub fn run_command(
-    args: &VerifyArgs,
-    results: &[FileResult],
-    err: &mut dyn Write,
-) -> Result<ExitStatus> {
+pub fn run_command(args: &VerifyArgs, results: &[FileResult], err: &mut dyn Write) -> Result<ExitStatus> {
     let Some(cmd) = args.verify_cmd.as_deref() else {
         return Ok(ExitStatus::Success);
     };
@@ -219,7 +215,14 @@ impl<'a> WorkTree<'a> {
             let text = if ids == file.all {
                 file.fixed.to_string()
             } else {
-                rewrite_with(file.original, ids.clone(), &file.rules.rules, file.rules.mode, &mut self.parser)?.0
+                rewrite_with(
+                    file.original,
+                    ids.clone(),
+                    &file.rules.rules,
+                    file.rules.mode,
+                    &mut self.parser,
+                )?
+                .0
             };
             if text.as_bytes() != file.on_disk {
                 write_atomically(file.path, &file.on_disk, &text)

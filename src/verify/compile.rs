@@ -17,12 +17,7 @@ use std::path::PathBuf;
 /// file that fails, leaves out the fixes that make it fail (warning for each).
 /// Runs for `--apply` and `--verify`; without a Python on PATH it says so and
 /// leaves the tree-sitter check as the only one.
-pub fn compile_check(
-    args: &VerifyArgs,
-    apply: bool,
-    results: &mut [FileResult],
-    err: &mut dyn Write,
-) -> Result<()> {
+pub fn compile_check(args: &VerifyArgs, apply: bool, results: &mut [FileResult], err: &mut dyn Write) -> Result<()> {
     if !(apply || args.verify) {
         return Ok(());
     }
