@@ -137,14 +137,7 @@ impl Projects {
             absolute.parent().unwrap_or(&absolute)
         };
         let mut state = self.state.lock().expect("no thread panics holding the lock");
-        let files = match state.by_dir.get(dir) {
-            Some(files) => files.clone(),
-            None => {
-                let files = nearest_files(dir)?;
-                state.by_dir.insert(dir.to_path_buf(), files.clone());
-                files
-            }
-        };
+        let files = nearest_files(&mut state, dir)?;
         if let Some(&index) = state.by_files.get(&files) {
             return Ok(state.projects[index].clone());
         }
@@ -377,26 +370,29 @@ fn read_cached(state: &mut State, path: &Path) -> Result<Arc<Config>> {
 }
 
 /// The nearest settings file (a standalone file, or a pyproject.toml holding
-/// `[tool.perfmod]`) and the nearest pyproject.toml at or above `dir`.
-fn nearest_files(dir: &Path) -> Result<(Option<PathBuf>, Option<PathBuf>)> {
-    let (mut settings, mut pyproject) = (None, None);
-    for d in dir.ancestors() {
-        let files = config::files_in(d);
-        if pyproject.is_none() {
-            pyproject = files.pyproject.clone();
-        }
-        if settings.is_none() {
-            settings = match (files.standalone, files.pyproject) {
-                (Some(standalone), _) => Some(standalone),
-                (None, Some(py)) if config::has_perfmod_table(&py)? => Some(py),
-                _ => None,
-            };
-        }
-        if settings.is_some() && pyproject.is_some() {
-            break;
-        }
+/// `[tool.perfmod]`) and the nearest pyproject.toml at or above `dir`,
+/// remembered for every directory on the way up, so a tree costs one look
+/// per directory.
+fn nearest_files(state: &mut State, dir: &Path) -> Result<(Option<PathBuf>, Option<PathBuf>)> {
+    if let Some(found) = state.by_dir.get(dir) {
+        return Ok(found.clone());
     }
-    Ok((settings, pyproject))
+    let files = config::files_in(dir);
+    let settings = match (files.standalone, &files.pyproject) {
+        (Some(standalone), _) => Some(standalone),
+        (None, Some(py)) if config::has_perfmod_table(py)? => Some(py.clone()),
+        _ => None,
+    };
+    let found = match (settings, files.pyproject, dir.parent()) {
+        (Some(s), Some(p), _) => (Some(s), Some(p)),
+        (settings, pyproject, Some(parent)) => {
+            let above = nearest_files(state, parent)?;
+            (settings.or(above.0), pyproject.or(above.1))
+        }
+        (settings, pyproject, None) => (settings, pyproject),
+    };
+    state.by_dir.insert(dir.to_path_buf(), found.clone());
+    Ok(found)
 }
 
 /// Built-in codemods plus those of the given folders; a user codemod may not
