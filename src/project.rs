@@ -58,20 +58,22 @@ pub struct Project {
     pub exclude_patterns: Vec<String>,
     pub per_file_ignores: Vec<(String, GlobMatcher, BTreeSet<String>)>,
     pub codemod_dirs: Vec<PathBuf>,
+    /// The codemods loaded to resolve this project, handed to its first rule
+    /// set (later ones load their own: a compiled codemod is not cloned).
+    loaded: Mutex<Option<Vec<Codemod>>>,
 }
 
 impl Project {
-    /// Whether a walked path is excluded by this project's `exclude` and `extend-exclude`.
+    /// Whether a walked path (absolute, see [`Projects::absolute`]) is excluded
+    /// by this project's `exclude` and `extend-exclude`.
     pub fn excludes(&self, path: &Path) -> bool {
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
         self.exclude.is_match(relative) || path.file_name().is_some_and(|n| self.exclude.is_match(n))
     }
 
-    /// The rules `per-file-ignores` leave out for `path`.
+    /// The rules `per-file-ignores` leave out for `path` (absolute).
     pub fn ignored_in(&self, path: &Path) -> BTreeSet<String> {
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
         let name = path.file_name().map(Path::new);
         self.per_file_ignores
             .iter()
@@ -98,6 +100,7 @@ pub struct Projects {
     fix: bool,
     cache_dir: Option<PathBuf>,
     prefilter: bool,
+    cwd: PathBuf,
     state: Mutex<State>,
 }
 
@@ -108,6 +111,8 @@ struct State {
     by_files: HashMap<(Option<PathBuf>, Option<PathBuf>), usize>,
     /// Directory -> its (settings file, pyproject.toml).
     by_dir: HashMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>,
+    /// Directory -> the project of its files: one lookup per file.
+    dir_project: HashMap<PathBuf, usize>,
     configs: HashMap<PathBuf, Arc<Config>>,
     rules: HashMap<RulesKey, Arc<FileRules>>,
 }
@@ -124,21 +129,46 @@ impl Projects {
             fix,
             cache_dir,
             prefilter,
+            cwd: std::env::current_dir().context("reading the current directory")?,
             state: Mutex::new(State::default()),
         })
     }
 
+    /// `path` made absolute against the current directory as the run found it,
+    /// `.` components dropped (no system call: this runs once per file).
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        self.cwd.join(path).components().collect()
+    }
+
     /// The project of a file (or directory) at `path`, which need not exist.
     pub fn of(&self, path: &Path) -> Result<Arc<Project>> {
-        let absolute = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
-        let dir = if absolute.is_dir() {
-            absolute.as_path()
+        let absolute = self.absolute(path);
+        if absolute.is_dir() {
+            self.of_dir(&absolute)
         } else {
-            absolute.parent().unwrap_or(&absolute)
-        };
+            self.of_file(&absolute)
+        }
+    }
+
+    /// The project of the file at `path` (absolute).
+    pub fn of_file(&self, path: &Path) -> Result<Arc<Project>> {
+        self.of_dir(path.parent().unwrap_or(path))
+    }
+
+    /// Whether a walked file is excluded by its configuration.
+    pub fn excludes(&self, path: &Path) -> bool {
+        let absolute = self.absolute(path);
+        self.of_file(&absolute).is_ok_and(|p| p.excludes(&absolute))
+    }
+
+    fn of_dir(&self, dir: &Path) -> Result<Arc<Project>> {
         let mut state = self.state.lock().expect("no thread panics holding the lock");
+        if let Some(&index) = state.dir_project.get(dir) {
+            return Ok(state.projects[index].clone());
+        }
         let files = nearest_files(&mut state, dir)?;
         if let Some(&index) = state.by_files.get(&files) {
+            state.dir_project.insert(dir.to_path_buf(), index);
             return Ok(state.projects[index].clone());
         }
         let settings = match (&self.explicit, &files.0) {
@@ -161,6 +191,7 @@ impl Projects {
             );
         state.projects.push(project.clone());
         state.by_files.insert(files, index);
+        state.dir_project.insert(dir.to_path_buf(), index);
         Ok(project)
     }
 
@@ -173,7 +204,11 @@ impl Projects {
             }
             state.projects[key.project].clone()
         };
-        let mut codemods = load_codemods(&project.codemod_dirs)?;
+        let loaded = project.loaded.lock().expect("no thread panics holding the lock").take();
+        let mut codemods = match loaded {
+            Some(codemods) => codemods,
+            None => load_codemods(&project.codemod_dirs)?,
+        };
         codemods.retain(|c| project.rules.contains(&c.id) && !key.without.contains(&c.id));
         for codemod in &mut codemods {
             if project.unfixable.contains(&codemod.id) {
@@ -211,10 +246,11 @@ impl Projects {
 
     /// The rules for a file: its project's, less its `per-file-ignores`.
     pub fn rules_for(&self, path: &Path) -> Result<Arc<FileRules>> {
-        let project = self.of(path)?;
+        let absolute = self.absolute(path);
+        let project = self.of_file(&absolute)?;
         self.rules(&RulesKey {
             project: project.index,
-            without: project.ignored_in(path),
+            without: project.ignored_in(&absolute),
         })
     }
 
@@ -356,6 +392,7 @@ impl Projects {
             exclude_patterns,
             per_file_ignores,
             codemod_dirs,
+            loaded: Mutex::new(Some(all)),
         })
     }
 }

@@ -78,12 +78,7 @@ fn pre_push(remote: &str, lines: &str) -> anyhow::Result<ExitStatus> {
     let projects = &settings.projects;
     let files: Vec<PushedFile> = git::pushed_files(&top, remote, lines)?
         .into_iter()
-        .filter(|f| {
-            f.path.ends_with(".py")
-                && !projects
-                    .of(&top.join(&f.path))
-                    .is_ok_and(|p| p.excludes(&top.join(&f.path)))
-        })
+        .filter(|f| f.path.ends_with(".py") && !projects.excludes(&top.join(&f.path)))
         .collect();
     let unsafe_fixes = settings.unsafe_fixes()?;
     let mut err = std::io::stderr().lock();

@@ -49,7 +49,7 @@ fn process_files(settings: &Settings) -> anyhow::Result<(Vec<FileResult>, bool)>
     let mut discovered = Discovered::default();
     if settings.stdin_filename.is_none() {
         let projects = &settings.projects;
-        let excluded = |path: &std::path::Path| projects.of(path).is_ok_and(|p| p.excludes(path));
+        let excluded = |path: &std::path::Path| projects.excludes(path);
         discovered = discover(&settings.paths, &settings.exclude, &excluded);
     }
     if let Some(changes) = &settings.changes {
