@@ -133,11 +133,8 @@ pub fn process_source(path: &Path, bytes: Vec<u8>, rules: &Arc<FileRules>, proje
         return result(Some(rules), None, Ok(outcome));
     }
     let file_rules;
-    let rules = if directives
-        .ignored_rules
-        .iter()
-        .any(|id| !rules.key.without.contains(id))
-    {
+    let active = |id: &String| rules.rules.codemods.iter().any(|c| &c.id == id);
+    let rules = if directives.ignored_rules.iter().any(active) {
         let mut key = rules.key.clone();
         key.without.extend(directives.ignored_rules);
         file_rules = match projects.rules(&key) {
