@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: arguments -> settings -> files -> parse -> matches ->
 //! fixes -> apply to a fixpoint -> verify -> diff or write -> report.
+pub mod bench;
 pub mod cache;
 pub mod cli;
 pub mod codemod;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod directives;
 pub mod discover;
 pub mod edit;
+pub mod effect;
 pub mod engine;
 pub mod git;
 pub mod profile;

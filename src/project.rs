@@ -12,6 +12,7 @@ use crate::cache::Cache;
 use crate::cli::CommonArgs;
 use crate::codemod::{self, Codemod};
 use crate::config::{self, Config, DEFAULT_LINE_LENGTH};
+use crate::effect;
 use crate::engine::{Mode, RuleSet};
 use crate::python_version::PythonVersion;
 use crate::run::FileRules;
@@ -20,18 +21,6 @@ use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-/// The rule ids a selector names: a rule id, a category (a codemod's
-/// `category`, e.g. `concurrency`), or `ALL`. `None` when it names nothing.
-/// The one place selectors are read: a new kind of selector is an arm here.
-pub fn expand_selector(selector: &str, codemods: &[Codemod]) -> Option<Vec<String>> {
-    let ids: Vec<String> = codemods
-        .iter()
-        .filter(|c| selector == "ALL" || c.id == selector || c.category == selector)
-        .map(|c| c.id.clone())
-        .collect();
-    (!ids.is_empty()).then_some(ids)
-}
 
 /// One resolved configuration.
 #[derive(Debug)]
@@ -47,23 +36,53 @@ pub struct Project {
     pub unsafe_fixes: bool,
     pub line_length: u32,
     pub concurrency_limit: u32,
-    /// The rules that run (selected, not ignored, supported by the target version).
+    /// `select` (with `extend-select`): rule ids, effect categories, `ALL`
+    /// (`None`: the default categories, see `effect`).
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    /// `fixable` (`None`: every rule) and `unfixable`, as selectors.
+    pub fixable: Option<Vec<String>>,
+    pub unfixable: Vec<String>,
+    /// The rules that run (selected, not ignored, supported by the target
+    /// version), for `--show-settings`.
     pub rules: BTreeSet<String>,
     /// Every rule id known to this project (built-in and its codemod folders),
     /// for checking suppression comments.
     pub known_rules: Arc<BTreeSet<String>>,
-    /// Rules whose rewrites are not applied (outside `fixable`, or `unfixable`).
-    pub unfixable: BTreeSet<String>,
     pub exclude: GlobSet,
     pub exclude_patterns: Vec<String>,
     pub per_file_ignores: Vec<(String, GlobMatcher, BTreeSet<String>)>,
     pub codemod_dirs: Vec<PathBuf>,
-    /// The codemods loaded to resolve this project, handed to its first rule
-    /// set (later ones load their own: a compiled codemod is not cloned).
+    /// The codemods selected when resolving this project, handed to its rule
+    /// set without further ignores (others load their own: a compiled codemod
+    /// is not cloned).
     loaded: Mutex<Option<Vec<Codemod>>>,
 }
 
 impl Project {
+    /// The codemods (and forms) this project runs, less the selectors in
+    /// `without`, with the rewrites of forms outside `fixable` or inside
+    /// `unfixable` turned into reports.
+    fn select_from(&self, all: Vec<Codemod>, without: &BTreeSet<String>) -> Result<Vec<Codemod>> {
+        let ignore: Vec<String> = self.ignore.iter().chain(without).cloned().collect();
+        let mut codemods = effect::select(all, self.select.as_deref(), &ignore)?;
+        codemods.retain(|c| c.min_python <= self.target_version);
+        let fixable = match &self.fixable {
+            Some(names) => Some(effect::matcher(names, &codemods)?),
+            None => None,
+        };
+        let unfixable = effect::matcher(&self.unfixable, &codemods)?;
+        for codemod in &mut codemods {
+            for pattern in &mut codemod.patterns {
+                let fixes = fixable.as_ref().is_none_or(|f| f(&codemod.id, pattern.effect));
+                if !fixes || unfixable(&codemod.id, pattern.effect) {
+                    pattern.fix = None;
+                }
+            }
+        }
+        Ok(codemods)
+    }
+
     /// Whether a walked path (absolute, see [`Projects::absolute`]) is excluded
     /// by this project's `exclude` and `extend-exclude`.
     pub fn excludes(&self, path: &Path) -> bool {
@@ -204,19 +223,14 @@ impl Projects {
             }
             state.projects[key.project].clone()
         };
-        let loaded = project.loaded.lock().expect("no thread panics holding the lock").take();
-        let mut codemods = match loaded {
-            Some(codemods) => codemods,
-            None => load_codemods(&project.codemod_dirs)?,
+        let loaded = match key.without.is_empty() {
+            true => project.loaded.lock().expect("no thread panics holding the lock").take(),
+            false => None,
         };
-        codemods.retain(|c| project.rules.contains(&c.id) && !key.without.contains(&c.id));
-        for codemod in &mut codemods {
-            if project.unfixable.contains(&codemod.id) {
-                for pattern in &mut codemod.patterns {
-                    pattern.fix = None;
-                }
-            }
-        }
+        let codemods = match loaded {
+            Some(selected) => selected,
+            None => project.select_from(load_codemods(&project.codemod_dirs)?, &key.without)?,
+        };
         let options = HashMap::from([
             ("concurrency-limit".to_string(), project.concurrency_limit.to_string()),
             ("line-length".to_string(), project.line_length.to_string()),
@@ -303,23 +317,6 @@ impl Projects {
             codemod_dirs.push(root.join(dir));
         }
         let all = load_codemods(&codemod_dirs)?;
-        let expand = |selectors: &[String], key: &str| -> Result<BTreeSet<String>> {
-            let mut ids = BTreeSet::new();
-            for selector in selectors {
-                match expand_selector(selector, &all) {
-                    Some(found) => ids.extend(found),
-                    None => bail!(
-                        "unknown rule `{selector}` in {key}: neither a rule id nor a category (see `perfmod rules`)"
-                    ),
-                }
-            }
-            Ok(ids)
-        };
-        let select = args.select.as_ref().or(file.select.as_ref());
-        let mut rules = match select {
-            Some(selectors) => expand(selectors, "select")?,
-            None => all.iter().map(|c| c.id.clone()).collect(),
-        };
         let extend: Vec<String> = file
             .extend_select
             .iter()
@@ -327,28 +324,45 @@ impl Projects {
             .chain(args.extend_select.iter().flatten())
             .cloned()
             .collect();
-        rules.extend(expand(&extend, "extend-select")?);
-        let ignore = args.ignore.as_ref().or(file.ignore.as_ref());
-        for id in expand(ignore.map_or(&[][..], Vec::as_slice), "ignore")? {
-            rules.remove(&id);
-        }
-        rules.retain(|id| all.iter().any(|c| &c.id == id && c.min_python <= target_version));
-
-        let mut unfixable = BTreeSet::new();
-        if let Some(fixable) = args.fixable.as_ref().or(file.fixable.as_ref()) {
-            let fixable = expand(fixable, "fixable")?;
-            unfixable.extend(all.iter().map(|c| c.id.clone()).filter(|id| !fixable.contains(id)));
-        }
-        let listed = args.unfixable.as_ref().or(file.unfixable.as_ref());
-        unfixable.extend(expand(listed.map_or(&[][..], Vec::as_slice), "unfixable")?);
-
+        let select = match (args.select.as_ref().or(file.select.as_ref()), extend.is_empty()) {
+            (Some(select), _) => Some(select.iter().chain(&extend).cloned().collect()),
+            (None, true) => None,
+            (None, false) => Some(
+                effect::Effect::DEFAULT
+                    .iter()
+                    .map(|e| e.as_str().to_string())
+                    .chain(extend)
+                    .collect(),
+            ),
+        };
+        let ignore = args
+            .ignore
+            .as_ref()
+            .or(file.ignore.as_ref())
+            .cloned()
+            .unwrap_or_default();
+        let fixable = args.fixable.as_ref().or(file.fixable.as_ref()).cloned();
+        let unfixable = args
+            .unfixable
+            .as_ref()
+            .or(file.unfixable.as_ref())
+            .cloned()
+            .unwrap_or_default();
+        let check = |names: &[String], key: &str| -> Result<()> {
+            effect::matcher(names, &all)
+                .map(drop)
+                .with_context(|| format!("in {key}"))
+        };
+        check(fixable.as_deref().unwrap_or_default(), "fixable")?;
+        check(&unfixable, "unfixable")?;
         let mut per_file_ignores = Vec::new();
         for (pattern, selectors) in file.per_file_ignores.iter().flatten() {
             let glob = Glob::new(pattern).with_context(|| format!("invalid per-file-ignores glob `{pattern}`"))?;
+            check(selectors, "per-file-ignores")?;
             per_file_ignores.push((
                 pattern.clone(),
                 glob.compile_matcher(),
-                expand(selectors, "per-file-ignores")?,
+                selectors.iter().cloned().collect(),
             ));
         }
         let exclude_patterns: Vec<String> = file
@@ -376,7 +390,7 @@ impl Projects {
         if line_length == 0 {
             bail!("line-length must be at least 1");
         }
-        Ok(Project {
+        let mut project = Project {
             index,
             config: config.path.clone(),
             root,
@@ -385,15 +399,23 @@ impl Projects {
             unsafe_fixes: args.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
             line_length,
             concurrency_limit,
-            rules,
-            known_rules: Arc::new(all.iter().map(|c| c.id.clone()).collect()),
+            select,
+            ignore,
+            fixable,
             unfixable,
+            rules: BTreeSet::new(),
+            known_rules: Arc::new(all.iter().map(|c| c.id.clone()).collect()),
             exclude: exclude.build()?,
             exclude_patterns,
             per_file_ignores,
             codemod_dirs,
-            loaded: Mutex::new(Some(all)),
-        })
+            loaded: Mutex::new(None),
+        };
+        // Checks select and ignore now; the codemods go to the first rule set.
+        let selected = project.select_from(all, &BTreeSet::new())?;
+        project.rules = selected.iter().map(|c| c.id.clone()).collect();
+        project.loaded = Mutex::new(Some(selected));
+        Ok(project)
     }
 }
 

@@ -3,6 +3,7 @@
 //! count, so output is deterministic.
 use crate::cache::Cache;
 use crate::directives;
+use crate::effect;
 use crate::engine::{self, FileOutcome, Mode, RuleSet};
 use crate::project::{Projects, RulesKey};
 use rayon::prelude::*;
@@ -133,10 +134,16 @@ pub fn process_source(path: &Path, bytes: Vec<u8>, rules: &Arc<FileRules>, proje
         return result(Some(rules), None, Ok(outcome));
     }
     let file_rules;
-    let active = |id: &String| rules.rules.codemods.iter().any(|c| &c.id == id);
-    let rules = if directives.ignored_rules.iter().any(active) {
+    // Names of this rule set's rules or effect categories; an unknown id was
+    // reported above and names nothing.
+    let ignored: Vec<String> = directives
+        .ignored_rules
+        .into_iter()
+        .filter(|name| effect::is_selector(name, &rules.rules.codemods))
+        .collect();
+    let rules = if !ignored.is_empty() {
         let mut key = rules.key.clone();
-        key.without.extend(directives.ignored_rules);
+        key.without.extend(ignored);
         file_rules = match projects.rules(&key) {
             Ok(rules) => rules,
             Err(e) => return result(None, None, Err(format!("{e:#}"))),

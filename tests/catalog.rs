@@ -3,6 +3,7 @@
 //! perfmod ships. This test fails when the file is stale; regenerate it with
 //! `PERFMOD_UPDATE_CATALOG=1 cargo test --test catalog`.
 use perfmod::codemod::{self, Codemod};
+use perfmod::effect::Effect;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -15,17 +16,19 @@ fn render(codemods: &[Codemod]) -> String {
         "# perfmod catalog\n\n\
          <!-- Generated from codemods/ by tests/catalog.rs: \
          `PERFMOD_UPDATE_CATALOG=1 cargo test --test catalog`. Do not edit. -->\n\n\
-         Every built-in codemod: **safe** rewrites are applied by `perfmod fix`, **unsafe** ones \
+         Every built-in codemod. Effects (measured by `perfmod bench`): **speed** and \
+         **correctness** run by default, **memory** and **modernize** with `--select`. **safe** rewrites are applied by `perfmod fix`, **unsafe** ones \
          need `--unsafe` (the rule's Fix safety section says which edge cases), **flag** rules \
          only report. `perfmod explain RULE` prints a rule's section with its before/after example.\n\n\
-         | Rule | Category | Safety | Python | Summary |\n|---|---|---|---|---|\n",
+         | Rule | Category | Effect | Safety | Python | Summary |\n|---|---|---|---|---|---|\n",
     );
     for c in codemods {
         let summary = c.summary.replace('|', "\\|");
         writeln!(
             out,
-            "| [`{id}`](#{id}) | {} | {} | >={} | {summary} |",
+            "| [`{id}`](#{id}) | {} | {} | {} | >={} | {summary} |",
             c.category,
+            Effect::join(&c.effects()),
             safety(c),
             c.min_python,
             id = c.id
@@ -36,8 +39,9 @@ fn render(codemods: &[Codemod]) -> String {
         write!(out, "\n## {}\n\n", c.id).unwrap();
         writeln!(
             out,
-            "Category: {} · safety: {} · Python >= {}. {}\n",
+            "Category: {} · effect: {} · safety: {} · Python >= {}. {}\n",
             c.category,
+            Effect::join(&c.effects()),
             safety(c),
             c.min_python,
             c.summary

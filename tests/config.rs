@@ -1,8 +1,9 @@
 //! Configuration at ruff's level, run against the built binary: each file gets
 //! its nearest configuration (pyproject.toml `[tool.perfmod]`, `perfmod.toml`,
 //! `.perfmod.toml`, or `--config`), and every key does what it says.
-//! Fixtures use `blocking-sleep-in-async` (category `concurrency`, safe, py>=3.7)
-//! and `lru-cache-unbounded` (category `caching`, safe, py>=3.9).
+//! Fixtures use `blocking-sleep-in-async` (effect speed, selected by default,
+//! safe, py>=3.7) and `lru-cache-unbounded` (effect modernize, selected only
+//! when asked for, safe, py>=3.9).
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -63,11 +64,14 @@ fn each_file_gets_its_nearest_configuration() {
     // Issue 20: `fix --apply A B` applied A's settings to B and wrote
     // functools.cache into a project requiring Python 3.8.
     let dir = tree(&[
-        ("new/pyproject.toml", "[project]\nrequires-python = \">=3.10\"\n"),
+        (
+            "new/pyproject.toml",
+            "[project]\nrequires-python = \">=3.10\"\n[tool.perfmod]\nselect = [\"ALL\"]\n",
+        ),
         ("new/a.py", CACHED),
         (
             "old/pyproject.toml",
-            "[project]\nrequires-python = \">=3.8\"\n[tool.perfmod]\nselect = [\"caching\"]\n",
+            "[project]\nrequires-python = \">=3.8\"\n[tool.perfmod]\nselect = [\"lru-cache-unbounded\"]\n",
         ),
         ("old/b.py", CACHED),
         ("old/sleepy.py", SLEEPY),
@@ -87,7 +91,7 @@ fn each_file_gets_its_nearest_configuration() {
     assert_eq!(
         fs::read_to_string(d.join("old/sleepy.py")).unwrap(),
         SLEEPY,
-        "old selects caching only"
+        "old selects one rule"
     );
     // A nested pyproject.toml without [tool.perfmod] keeps the settings above
     // it (select) with its own requires-python.
@@ -100,9 +104,9 @@ fn per_file_ignores_extend_select_and_extend_exclude() {
     let dir = tree(&[
         (
             "perfmod.toml",
-            "select = [\"caching\"]\nextend-select = [\"blocking-sleep-in-async\"]\n\
+            "select = [\"lru-cache-unbounded\"]\nextend-select = [\"blocking-sleep-in-async\"]\n\
              extend-exclude = [\"generated/**\"]\n\
-             [per-file-ignores]\n\"tests/*.py\" = [\"blocking-sleep-in-async\"]\n\"conftest.py\" = [\"caching\"]\n",
+             [per-file-ignores]\n\"tests/*.py\" = [\"blocking-sleep-in-async\"]\n\"conftest.py\" = [\"modernize\"]\n",
         ),
         ("app.py", SLEEPY),
         ("cached.py", CACHED),
@@ -130,8 +134,8 @@ fn fixable_and_unfixable_report_but_do_not_rewrite() {
         format!("{SLEEPY}\n\n{CACHED}").replace("import time\n", "import time\nfrom functools import lru_cache\n");
     let both = both.replacen("from functools import lru_cache\n\n\n@", "\n\n@", 1);
     for config in [
-        "unfixable = [\"caching\"]\n",
-        "fixable = [\"blocking-sleep-in-async\"]\n",
+        "select = [\"ALL\"]\nunfixable = [\"modernize\"]\n",
+        "select = [\"ALL\"]\nfixable = [\"blocking-sleep-in-async\"]\n",
     ] {
         let dir = tree(&[(".perfmod.toml", config), ("a.py", &both)]);
         let output = perfmod(dir.path(), &["check", "--no-cache"]);
@@ -157,14 +161,14 @@ fn fixable_and_unfixable_report_but_do_not_rewrite() {
 fn standalone_files_and_explicit_config() {
     // `.perfmod.toml` wins over `perfmod.toml`, which wins over pyproject.toml.
     let dir = tree(&[
-        ("pyproject.toml", "[tool.perfmod]\nselect = [\"caching\"]\n"),
+        ("pyproject.toml", "[tool.perfmod]\nselect = [\"lru-cache-unbounded\"]\n"),
         ("perfmod.toml", "ignore = [\"blocking-sleep-in-async\"]\n"),
         ("a.py", SLEEPY),
-        ("other.toml", "select = [\"concurrency\"]\n"),
+        ("other.toml", "select = [\"blocking-sleep-in-async\"]\n"),
     ]);
     let d = dir.path();
     assert_eq!(code(&perfmod(d, &["check", "--no-cache"])), 0);
-    fs::write(d.join(".perfmod.toml"), "select = [\"concurrency\"]\n").unwrap();
+    fs::write(d.join(".perfmod.toml"), "select = [\"speed\"]\n").unwrap();
     assert_eq!(code(&perfmod(d, &["check", "--no-cache"])), 1);
     fs::remove_file(d.join(".perfmod.toml")).unwrap();
     let output = perfmod(d, &["check", "--no-cache", "--config", "other.toml"]);
@@ -201,7 +205,7 @@ fn unknown_keys_and_selectors_are_one_line_errors_naming_the_file() {
     assert_eq!(code(&output), 2);
     assert_eq!(err(&output).lines().count(), 1, "{}", err(&output));
     assert!(
-        err(&output).contains("unknown rule `no-such` in per-file-ignores"),
+        err(&output).contains("in per-file-ignores: unknown rule `no-such`"),
         "{}",
         err(&output)
     );
@@ -210,6 +214,7 @@ fn unknown_keys_and_selectors_are_one_line_errors_naming_the_file() {
 #[test]
 fn file_level_suppression_and_unknown_ids_in_comments() {
     let dir = tree(&[
+        ("perfmod.toml", "select = [\"ALL\"]\n"),
         ("all.py", &format!("# perfmod: ignore-file\n{SLEEPY}")),
         (
             "some.py",
@@ -259,7 +264,7 @@ fn show_settings_prints_what_applies_to_a_file() {
         (
             "pyproject.toml",
             "[project]\nrequires-python = \">=3.9\"\n[tool.ruff]\nline-length = 100\n\
-             [tool.perfmod]\nselect = [\"caching\"]\nunfixable = [\"lru-cache-unbounded\"]\n\
+             [tool.perfmod]\nselect = [\"lru-cache-unbounded\", \"unstable-cache-key\"]\nunfixable = [\"modernize\"]\n\
              codemods = [\"my-codemods\"]\n[tool.perfmod.per-file-ignores]\n\"tests/**\" = [\"unstable-cache-key\"]\n",
         ),
         ("my-codemods/.keep", ""),
@@ -273,7 +278,7 @@ fn show_settings_prints_what_applies_to_a_file() {
         "target-version = \"py39\"  # from requires-python of ",
         "select = [\"lru-cache-unbounded\"]",
         "per-file-ignores = [\"unstable-cache-key\"]",
-        "unfixable = [\"lru-cache-unbounded\"]",
+        "unfixable = [\"modernize\"]",
         "line-length = 100",
         "my-codemods\"]",
     ] {
