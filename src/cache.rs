@@ -122,12 +122,12 @@ impl Cache {
 
     /// Writes the cache back (atomically, so a concurrent run reads either
     /// version), if this run learned anything.
-    pub fn save(self) -> std::io::Result<()> {
-        let fresh = self.fresh.into_inner().expect("no thread panics holding the lock");
+    pub fn save(&self) -> std::io::Result<()> {
+        let fresh = std::mem::take(&mut *self.fresh.lock().expect("no thread panics holding the lock"));
         if fresh.is_empty() {
             return Ok(());
         }
-        let mut entries = self.entries;
+        let mut entries = self.entries.clone();
         entries.extend(fresh);
         let dir = self.file.parent().expect("cache files live in a directory");
         std::fs::create_dir_all(dir)?;

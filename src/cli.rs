@@ -42,12 +42,24 @@ pub enum Command {
     },
     /// A language server (LSP over stdio) for editors: diagnostics, quick fixes, hovers.
     Server,
-    /// Print the man page (roff), e.g. `perfmod man > ~/.local/share/man/man1/perfmod.1`.
-    Man,
+    /// Print a man page (roff): `perfmod man > perfmod.1`, `perfmod man check >
+    /// perfmod-check.1`, or every page with `perfmod man --dir ~/.local/share/man/man1`.
+    Man(ManArgs),
     /// Parse every file with tree-sitter and nothing else: the floor the
     /// benchmark (`bench/scan.py`) compares a full scan against.
     #[command(hide = true)]
     ParseOnly { paths: Vec<std::path::PathBuf> },
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A subcommand (e.g. `check`, or `hook install`): print its page,
+    /// perfmod-check(1), instead of perfmod(1).
+    pub subcommand: Vec<String>,
+    /// Write the pages of perfmod and of every subcommand into DIR
+    /// (perfmod.1, perfmod-check.1, perfmod-hook-install.1, ...).
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -79,6 +91,10 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings (text or json).
     #[arg(long)]
     pub statistics: bool,
+    /// Print the settings that apply to FILE (its configuration file, rules,
+    /// target version, ...) and exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -157,6 +173,19 @@ pub struct CommonArgs {
     /// Leave these codemods out: ids or effect categories, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub ignore: Option<Vec<String>>,
+    /// Add these codemods (ids or categories) to those selected.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub extend_select: Option<Vec<String>>,
+    /// Apply only these codemods' rewrites (ids or categories); the others are reported only.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub fixable: Option<Vec<String>>,
+    /// Never apply these codemods' rewrites; their findings are still reported.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub unfixable: Option<Vec<String>>,
+    /// The settings of this file (a perfmod.toml or a pyproject.toml) for every
+    /// file, instead of each file's nearest configuration.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Also apply rewrites marked unsafe (they can change behaviour in edge cases).
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
@@ -167,6 +196,13 @@ pub struct CommonArgs {
     /// Skip walked paths matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Also skip walked paths matching this glob, relative to the configuration's directory (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// The longest line a rewrite may write (default: `line-length` of perfmod's,
+    /// ruff's or black's configuration, else 88).
+    #[arg(long, value_name = "N")]
+    pub line_length: Option<u32>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,

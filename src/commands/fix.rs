@@ -4,10 +4,10 @@
 //! fixes once; `--hot`, `--changed-lines-only` and `--interactive` each pick a
 //! [`FixFilter`] over that plan, which is rendered, compiled with the user's
 //! Python, written and checked with `--verify-cmd` the same way.
-use super::{apply_profile, interactive, process_files_with_rules, render_chosen, ExitStatus};
+use super::{apply_profile, interactive, process_files, render_chosen, ExitStatus};
 use crate::cli::FixArgs;
 use crate::edit::Safety;
-use crate::engine::{self, FixFilter, Mode};
+use crate::engine::{self, FixFilter};
 use crate::report::{diff, display_path, use_colour};
 use crate::run::FileResult;
 use crate::settings::Settings;
@@ -28,17 +28,13 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     if args.verify.verify_cmd.is_some() && !(args.apply || args.interactive) {
         anyhow::bail!("--verify-cmd runs after the rewrites are written: add --apply (or --interactive)");
     }
-    let settings = Settings::resolve(&args.common)?;
-    let unsafe_fixes = settings.unsafe_fixes;
+    let settings = Settings::resolve(&args.common, true)?;
+    let unsafe_fixes = settings.unsafe_fixes()?;
     let from_stdin = settings.stdin_filename.is_some();
     let changed_lines_only = settings.changes.as_ref().is_some_and(|c| c.lines_only);
-    let mode = Mode {
-        fix: true,
-        unsafe_fixes,
-    };
     // Writes happen with --apply and with --interactive (which asks first).
     let apply = args.apply || args.interactive;
-    let (mut results, mut failed, rules) = process_files_with_rules(settings, mode)?;
+    let (mut results, mut failed) = process_files(&settings)?;
     let timing = apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())?;
     if from_stdin {
         return write_stdin_result(&results, failed);
@@ -55,17 +51,15 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             failed |= report_refused(&mut results, &mut err)?;
         }
         let mut input = std::io::stdin().lock();
-        Some(interactive::choose(
-            &results, &rules, mode, &mut input, &mut out, &mut err, colour,
-        )?)
+        Some(interactive::choose(&results, &mut input, &mut out, &mut err, colour)?)
     } else if changed_lines_only {
         // The findings left are those on changed lines: their first round.
         Some(
             results
                 .iter()
-                .filter_map(|r| Some((r.path.clone(), r.outcome.as_ref().ok()?)))
-                .map(|(path, outcome)| {
-                    let ids = engine::choose_fixes(&outcome.findings, mode)
+                .filter_map(|r| Some((r.path.clone(), r.outcome.as_ref().ok()?, r.rules.as_ref()?)))
+                .map(|(path, outcome, rules)| {
+                    let ids = engine::choose_fixes(&outcome.findings, rules.mode)
                         .iter()
                         .map(|f| f.id())
                         .collect();
@@ -82,9 +76,9 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         })
     };
     if let Some(chosen) = chosen {
-        failed |= render_chosen(&mut results, &chosen, &rules, mode, &mut err)?;
+        failed |= render_chosen(&mut results, &chosen, &mut err)?;
     }
-    verify::compile_check(&args.verify, apply, &mut results, &rules, mode, &mut err)?;
+    verify::compile_check(&args.verify, apply, &mut results, &mut err)?;
     if apply && !args.allow_dirty {
         failed |= report_refused(&mut results, &mut err)?;
     }
@@ -97,7 +91,10 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         hidden += outcome
             .findings
             .iter()
-            .filter(|f| !unsafe_fixes && f.fix.as_ref().is_some_and(|x| x.safety == Safety::Unsafe))
+            .filter(|f| {
+                let unsafe_on = result.rules.as_ref().map_or(unsafe_fixes, |r| r.mode.unsafe_fixes);
+                !unsafe_on && f.fix.as_ref().is_some_and(|x| x.safety == Safety::Unsafe)
+            })
             .count();
         let (Some(fixed), Some(original)) = (&outcome.fixed, &result.original) else {
             continue;
@@ -138,7 +135,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             plural(hidden, "unsafe rewrite")
         )?;
     }
-    let verified = verify::run_command(&args.verify, &results, &rules, mode, &mut err)?;
+    let verified = verify::run_command(&args.verify, &results, &mut err)?;
     let benched = verify::run_benchmark(&args.verify, &results, &mut err)?;
     Ok(if failed {
         ExitStatus::Error

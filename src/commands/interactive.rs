@@ -7,7 +7,7 @@
 //! renders it and sends it through the same compile check, write and
 //! `--verify-cmd` as `--apply`. A rewrite that only appears once the accepted
 //! ones are in place is offered by the next run.
-use crate::engine::{self, FixFilter, FixId, Mode, RuleSet};
+use crate::engine::{self, FixFilter, FixId};
 use crate::report::{diff, display_path};
 use crate::run::FileResult;
 use std::collections::{HashMap, HashSet};
@@ -61,8 +61,6 @@ fn ask(input: &mut impl BufRead, out: &mut impl Write, colour: bool) -> std::io:
 /// empty one). Each question shows the rewrite alone as a diff.
 pub fn choose(
     results: &[FileResult],
-    rules: &RuleSet,
-    mode: Mode,
     input: &mut impl BufRead,
     out: &mut impl Write,
     err: &mut impl Write,
@@ -73,9 +71,10 @@ pub fn choose(
     let mut quit = false;
     let mut chosen = HashMap::new();
     for result in results {
-        let (Ok(outcome), Some(original)) = (&result.outcome, &result.original) else {
+        let (Ok(outcome), Some(original), Some(rules)) = (&result.outcome, &result.original, &result.rules) else {
             continue;
         };
+        let (mode, rules) = (rules.mode, &rules.rules);
         let mut accepted: HashSet<FixId> = HashSet::new();
         // The file was valid UTF-8 when read.
         let text = String::from_utf8_lossy(original);

@@ -108,7 +108,7 @@ pub fn explanation(codemod: &Codemod) -> String {
 /// and prints how many parsed, for the benchmark's floor.
 pub fn run_parse_only(paths: &[std::path::PathBuf]) -> anyhow::Result<ExitStatus> {
     use rayon::prelude::*;
-    let discovered = crate::discover::discover(paths, &globset::GlobSet::empty());
+    let discovered = crate::discover::discover(paths, &globset::GlobSet::empty(), &|_| false);
     let parsed = discovered
         .files
         .par_iter()

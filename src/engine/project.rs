@@ -158,7 +158,7 @@ pub fn project_sources() -> Option<(Arc<ProjectSources>, PathBuf)> {
 fn read_tree(root: &Path) -> Vec<(PathBuf, String)> {
     let here = root.as_os_str().is_empty();
     let walked = if here { Path::new(".") } else { root };
-    crate::discover::discover(&[walked.to_path_buf()], &globset::GlobSet::empty())
+    crate::discover::discover(&[walked.to_path_buf()], &globset::GlobSet::empty(), &|_| false)
         .files
         .into_iter()
         .map(|path| match here {

@@ -4,12 +4,11 @@
 //!
 //! Results are what `perfmod check` reports and what `perfmod fix
 //! --stdin-filename` writes for the same text and configuration.
-use crate::cache::Cache;
 use crate::cli::CommonArgs;
 use crate::codemod::Codemod;
 use crate::edit::Safety;
 use crate::engine::{self, Finding, FixFilter, Mode, RuleSet};
-use crate::run;
+use crate::run::{self, FileRules};
 use crate::settings::{self, Settings};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -36,13 +35,12 @@ const MAX_PROJECTS: usize = 32;
 
 /// What checking a document needs, resolved once per configuration.
 pub struct Project {
-    /// As `check` and `fix` run.
-    rules: RuleSet,
+    /// As `check` and `fix` run (with the result cache of those rules).
+    rules: Arc<FileRules>,
     /// The same rules always matched over the whole file, so every finding
     /// carries its edits (the prefilter's fragment answers carry none).
     whole_file_rules: RuleSet,
     pub unsafe_fixes: bool,
-    cache: Option<Cache>,
 }
 
 impl Project {
@@ -59,7 +57,7 @@ impl Project {
     }
 
     pub fn codemod(&self, rule: &str) -> Option<&Codemod> {
-        self.rules.codemods.iter().find(|c| c.id == rule)
+        self.rules.rules.codemods.iter().find(|c| c.id == rule)
     }
 }
 
@@ -111,21 +109,21 @@ impl Analyzer {
             unsafe_fixes: options.unsafe_fixes,
             ..CommonArgs::default()
         };
-        let settings = Settings::resolve(&args)?;
-        let whole = Settings::resolve(&args)?;
-        let unsafe_fixes = settings.unsafe_fixes;
-        let cache_dir = settings.cache_dir.clone();
-        let rules = RuleSet::deferred(settings.codemods, settings.options)?;
-        let mut whole_file_rules = RuleSet::deferred(whole.codemods, whole.options)?;
+        let settings = Settings::resolve(&args, false)?;
+        let rules = settings.projects.rules_for(path)?;
+        let unsafe_fixes = rules.mode.unsafe_fixes;
+        // A second rule set of its own (codemods are not shared between rule sets).
+        let whole = Settings::resolve(&args, false)?.projects.rules_for(path)?;
+        let mut whole_file_rules = Arc::try_unwrap(whole)
+            .map_err(|_| anyhow::anyhow!("the whole-file rule set is still shared"))?
+            .rules;
         // Any positive share below every real fragment's: the literal scan still
         // narrows the query, but no fragment answers.
         whole_file_rules.max_fragment_share = f64::MIN_POSITIVE;
-        let cache = cache_dir.map(|dir| Cache::open(&dir, rules.fingerprint()));
         let project = Arc::new(Project {
             rules,
             whole_file_rules,
             unsafe_fixes,
-            cache,
         });
         let mut projects = self.projects.lock().expect("no panic holding the lock");
         if projects.len() >= MAX_PROJECTS {
@@ -145,7 +143,14 @@ impl Analyzer {
             findings
         } else {
             PARSER
-                .with(|parser| engine::process(text, &project.rules, project.mode(false), &mut parser.borrow_mut()))
+                .with(|parser| {
+                    engine::process(
+                        text,
+                        &project.rules.rules,
+                        project.mode(false),
+                        &mut parser.borrow_mut(),
+                    )
+                })
                 .map(|outcome| outcome.findings)
                 .unwrap_or_default()
         };
@@ -187,7 +192,7 @@ fn config_files_above(path: &Path) -> Vec<(PathBuf, Option<SystemTime>)> {
 /// a run since (`check` records paths as given: absolute, or relative to the
 /// directory the server runs in).
 fn cached(project: &Project, path: &Path, text: &str) -> Option<Vec<Finding>> {
-    let cache = project.cache.as_ref()?;
+    let cache = project.rules.cache.as_ref()?;
     let relative = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
@@ -248,7 +253,7 @@ impl Analysis {
             .with(|parser| {
                 engine::process(
                     text,
-                    &self.project.rules,
+                    &self.project.rules.rules,
                     self.project.mode(true),
                     &mut parser.borrow_mut(),
                 )
