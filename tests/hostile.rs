@@ -1,0 +1,247 @@
+//! perfmod against a hostile user and a hostile tree: it writes only what the
+//! running user may write, keeps every file's identity (owner, mode, ACLs,
+//! extended attributes, hard links), never follows links out of the tree,
+//! keeps the git guard watertight, never follows links at its cache, keeps
+//! `--verify-cmd`'s promise on every exit path, and survives valid input that
+//! is built to crash or stall it. Tests that need root (another user, another
+//! owner) or `setfacl` skip with a printed reason when they cannot run; CI runs
+//! as root with `setfacl` installed.
+use std::ffi::CString;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+const SLEEPY: &str = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
+const FIXED: &str = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n";
+
+/// The uid and gid of `nobody`, which the non-root tests run as.
+const NOBODY: u32 = 65534;
+
+fn perfmod_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_perfmod"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    command
+}
+
+fn perfmod(dir: &Path, args: &[&str]) -> Output {
+    perfmod_command(dir, args).output().expect("the perfmod binary runs")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("perfmod exited, not killed")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn skip(reason: &str) {
+    println!("skipped: {reason}");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+}
+
+fn committed_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tree(files);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    dir
+}
+
+fn set_xattr(path: &Path, name: &str, value: &[u8]) -> std::io::Result<()> {
+    let c_path = CString::new(path.as_os_str().as_bytes()).unwrap();
+    let c_name = CString::new(name).unwrap();
+    // SAFETY: valid NUL-terminated strings and a buffer of the given length.
+    let r = unsafe { libc::setxattr(c_path.as_ptr(), c_name.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+fn get_xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
+    let c_path = CString::new(path.as_os_str().as_bytes()).unwrap();
+    let c_name = CString::new(name).unwrap();
+    let mut buffer = vec![0u8; 4096];
+    // SAFETY: valid NUL-terminated strings and a buffer of the given length.
+    let n = unsafe { libc::getxattr(c_path.as_ptr(), c_name.as_ptr(), buffer.as_mut_ptr().cast(), buffer.len()) };
+    (n >= 0).then(|| buffer[..n as usize].to_vec())
+}
+
+fn has_command(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+// ---- Writes it must not make ----
+
+#[test]
+fn a_user_cannot_rewrite_a_file_it_may_not_write() {
+    if !is_root() {
+        return skip("needs root to run perfmod as another user (nobody)");
+    }
+    let dir = tree(&[("theirs.py", SLEEPY), ("mine.py", SLEEPY)]);
+    // The directory is writable by everyone, so a rename would succeed.
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let theirs = dir.path().join("theirs.py");
+    fs::set_permissions(&theirs, fs::Permissions::from_mode(0o644)).unwrap();
+    let mine = dir.path().join("mine.py");
+    std::os::unix::fs::chown(&mine, Some(NOBODY), Some(NOBODY)).unwrap();
+    let output = perfmod_command(dir.path(), &["fix", "--apply", "--no-cache"])
+        .uid(NOBODY)
+        .gid(NOBODY)
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("error: theirs.py: permission denied"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_to_string(&theirs).unwrap(), SLEEPY);
+    let meta = fs::metadata(&theirs).unwrap();
+    assert_eq!((meta.uid(), meta.mode() & 0o7777), (0, 0o644), "owner and mode kept");
+    assert_eq!(fs::read_to_string(&mine).unwrap(), FIXED, "its own file is rewritten");
+    assert_eq!(fs::metadata(&mine).unwrap().uid(), NOBODY);
+}
+
+#[test]
+fn setuid_setgid_and_owner_survive_apply() {
+    if !is_root() {
+        return skip("needs root to give a file another owner");
+    }
+    let dir = tree(&[("a.py", SLEEPY), ("b.py", SLEEPY)]);
+    let a = dir.path().join("a.py");
+    let b = dir.path().join("b.py");
+    std::os::unix::fs::chown(&a, Some(4321), Some(4322)).unwrap();
+    fs::set_permissions(&a, fs::Permissions::from_mode(0o6755)).unwrap();
+    fs::set_permissions(&b, fs::Permissions::from_mode(0o1640)).unwrap();
+    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let meta = fs::metadata(&a).unwrap();
+    assert_eq!(fs::read_to_string(&a).unwrap(), FIXED);
+    assert_eq!((meta.uid(), meta.gid(), meta.mode() & 0o7777), (4321, 4322, 0o6755));
+    assert_eq!(fs::metadata(&b).unwrap().mode() & 0o7777, 0o1640);
+}
+
+#[test]
+fn extended_attributes_survive_apply() {
+    let dir = tree(&[("a.py", SLEEPY)]);
+    let path = dir.path().join("a.py");
+    if let Err(e) = set_xattr(&path, "user.origin", b"reviewed\0by ops") {
+        return skip(&format!("the temp file system has no user xattrs ({e})"));
+    }
+    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
+    assert_eq!(get_xattr(&path, "user.origin").as_deref(), Some(&b"reviewed\0by ops"[..]));
+}
+
+#[test]
+fn acls_survive_apply_and_the_mask_is_not_widened() {
+    if !has_command("setfacl") || !has_command("getfacl") {
+        return skip("setfacl/getfacl not installed (apt-get install acl)");
+    }
+    let dir = tree(&[("a.py", SLEEPY), ("plain.py", SLEEPY)]);
+    let path = dir.path().join("a.py");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    let setfacl = Command::new("setfacl")
+        .args(["-m", "u:4242:rw-,g:4243:r--,m::r--"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    if !setfacl.status.success() {
+        return skip(&format!("setfacl failed here: {}", stderr(&setfacl).trim()));
+    }
+    // A default ACL on the directory must not leak onto a file that had none.
+    let default = Command::new("setfacl").args(["-d", "-m", "u:4244:rwx"]).arg(dir.path()).output().unwrap();
+    assert!(default.status.success());
+    let acl = |p: &Path| stdout(&Command::new("getfacl").args(["-cp"]).arg(p).output().unwrap());
+    let before = acl(&path);
+    let plain_before = acl(&dir.path().join("plain.py"));
+    let mode_before = fs::metadata(&path).unwrap().mode();
+    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
+    assert_eq!(acl(&path), before);
+    assert!(before.contains("user:4242:rw-") && before.contains("mask::r--"), "{before}");
+    assert_eq!(fs::metadata(&path).unwrap().mode(), mode_before);
+    assert_eq!(acl(&dir.path().join("plain.py")), plain_before);
+}
+
+#[test]
+fn a_hard_linked_file_is_refused_and_keeps_its_links() {
+    let dir = tree(&[("a.py", SLEEPY)]);
+    let a = dir.path().join("a.py");
+    let other = dir.path().join("elsewhere.txt");
+    fs::hard_link(&a, &other).unwrap();
+    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache", "a.py"]);
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output).lines().find(|l| l.starts_with("error:")),
+        Some("error: a.py: has 2 hard links, which replacing it would detach from each other; left alone")
+    );
+    assert_eq!(fs::metadata(&a).unwrap().ino(), fs::metadata(&other).unwrap().ino());
+    assert_eq!(fs::read_to_string(&a).unwrap(), SLEEPY);
+}
+
+#[test]
+fn stale_temp_files_of_a_killed_run_are_removed_and_nothing_else() {
+    let dir = tree(&[
+        ("a.py", SLEEPY),
+        (".perfmod-Ab12Cd.tmp", "half"),
+        (".perfmod-notes.tmp", "mine"),
+        ("x.perfmod-Ab12Cd.tmp", "mine"),
+    ]);
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    for name in [".perfmod-Ab12Cd.tmp", ".perfmod-notes.tmp", "x.perfmod-Ab12Cd.tmp"] {
+        let file = fs::File::options().write(true).open(dir.path().join(name)).unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
+    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".perfmod-notes.tmp", "a.py", "x.perfmod-Ab12Cd.tmp"]);
+}
