@@ -397,6 +397,7 @@ fn bad_input_gets_one_line_each_and_the_run_goes_on() {
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
     )
     .unwrap();
+    // Directory symlinks are not followed, so a loop is no error.
     fs::create_dir(d.join("loop")).unwrap();
     std::os::unix::fs::symlink("..", d.join("loop/up")).unwrap();
     std::os::unix::fs::symlink("does-not-exist.py", d.join("dangling.py")).unwrap();
@@ -409,7 +410,6 @@ fn bad_input_gets_one_line_each_and_the_run_goes_on() {
         ("syntax.py", "syntax error at 6:12"),
         ("cr_only.py", "CR-only"),
         ("big.py", "over the 10 MiB limit"),
-        ("loop/up", "symlink loop"),
         ("dangling.py", "No such file"),
     ];
     let fine = [

@@ -245,3 +245,93 @@ fn stale_temp_files_of_a_killed_run_are_removed_and_nothing_else() {
     names.sort();
     assert_eq!(names, [".perfmod-notes.tmp", "a.py", "x.perfmod-Ab12Cd.tmp"]);
 }
+
+#[test]
+fn walking_never_follows_a_directory_symlink_out_of_the_tree() {
+    let outside = tree(&[("victim.py", SLEEPY), ("lib/deep.py", SLEEPY)]);
+    let repo = committed_repo(&[("app.py", SLEEPY)]);
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("vendor")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("lib"), repo.path().join("lib")).unwrap();
+    let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(repo.path().join("app.py")).unwrap(), FIXED);
+    assert_eq!(fs::read_to_string(outside.path().join("victim.py")).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(outside.path().join("lib/deep.py")).unwrap(), SLEEPY);
+}
+
+#[test]
+fn a_file_symlink_out_of_the_checked_paths_is_skipped_unless_named() {
+    let outside = tree(&[("target.py", SLEEPY)]);
+    let dir = tree(&[("real.py", SLEEPY), ("pkg/x.py", "x = 1\n")]);
+    let d = dir.path();
+    std::os::unix::fs::symlink(outside.path().join("target.py"), d.join("pkg/out.py")).unwrap();
+    std::os::unix::fs::symlink(d.join("real.py"), d.join("pkg/inside.py")).unwrap();
+    let output = perfmod(d, &["check", "--no-cache", "pkg"]);
+    assert!(
+        stderr(&output).contains("warning: pkg/out.py: symlink to ") && stderr(&output).contains("outside the checked paths"),
+        "{}",
+        stderr(&output)
+    );
+    // `pkg/inside.py` points to `real.py`, outside `pkg`: skipped too.
+    assert!(stderr(&output).contains("warning: pkg/inside.py: symlink to "), "{}", stderr(&output));
+    assert!(!stdout(&output).contains("out.py:"), "{}", stdout(&output));
+    // From the top, `real.py` is inside, and met once: not through its link too.
+    let output = perfmod(d, &["check", "--no-cache", "."]);
+    assert!(stdout(&output).contains("real.py:"), "{}", stdout(&output));
+    assert!(!stdout(&output).contains("pkg/inside.py:"), "{}", stdout(&output));
+    assert!(!stdout(&output).contains("pkg/out.py:"), "{}", stdout(&output));
+    let output = perfmod(d, &["fix", "--apply", "--no-cache", "."]);
+    assert_eq!(fs::read_to_string(outside.path().join("target.py")).unwrap(), SLEEPY);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // Named explicitly, the link is the user's choice.
+    let output = perfmod(d, &["fix", "--apply", "--no-cache", "pkg/out.py"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(outside.path().join("target.py")).unwrap(), FIXED);
+    assert!(fs::symlink_metadata(d.join("pkg/out.py")).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = tree(&[("good.py", "x = 1\n")]);
+    let fifo = dir.path().join("pipe.py");
+    let c_path = CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+    for named in ["pipe.py", "/dev/zero"] {
+        let mut child = perfmod_command(dir.path(), &["check", "--no-cache", named, "good.py"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("perfmod blocked on {named}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(code(&output), 2, "{named}");
+        let errors: Vec<String> = stderr(&output).lines().filter(|l| l.starts_with("error:")).map(String::from).collect();
+        assert_eq!(
+            errors,
+            [format!("error: {named}: is not a regular file (a FIFO, device or socket); skipped")]
+        );
+    }
+}
+
+#[test]
+fn nothing_inside_dot_git_is_ever_taken() {
+    let repo = committed_repo(&[("app.py", "x = 1\n")]);
+    let hook = repo.path().join(".git/hooks/helper.py");
+    fs::write(&hook, SLEEPY).unwrap();
+    for named in [".git/hooks/helper.py", ".git"] {
+        let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", named]);
+        assert_eq!(code(&output), 2, "{}", stderr(&output));
+        assert!(stderr(&output).contains("is inside a .git directory"), "{}", stderr(&output));
+    }
+    let output = perfmod(&repo.path().join(".git"), &["fix", "--apply", "--no-cache", "."]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&hook).unwrap(), SLEEPY);
+}

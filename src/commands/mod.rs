@@ -93,6 +93,9 @@ fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(V
     for (path, reason) in &discovered.errors {
         writeln!(err, "error: {}: {reason}", display_path(path))?;
     }
+    for (path, reason) in &discovered.skipped {
+        writeln!(err, "warning: {}: {reason}", display_path(path))?;
+    }
     for result in &results {
         match &result.outcome {
             Err(reason) => {
