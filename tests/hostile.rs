@@ -335,3 +335,71 @@ fn nothing_inside_dot_git_is_ever_taken() {
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     assert_eq!(fs::read_to_string(&hook).unwrap(), SLEEPY);
 }
+
+// ---- The git guard ----
+
+#[test]
+fn untracked_files_with_hostile_names_are_refused() {
+    let repo = committed_repo(&[("app.py", "x = 1\n")]);
+    let names = [":!x.py", ":(exclude)y.py", ":^z.py", ":(glob)w.py", "*.py", "[a].py"];
+    for name in names {
+        fs::write(repo.path().join(name), SLEEPY).unwrap();
+    }
+    let raw = repo.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.py"));
+    fs::write(&raw, SLEEPY).unwrap();
+    let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    for name in names {
+        assert_eq!(fs::read_to_string(repo.path().join(name)).unwrap(), SLEEPY, "{name} was written");
+        assert!(
+            stderr(&output).contains(&format!("error: {name}: has uncommitted changes")),
+            "{name}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(fs::read_to_string(&raw).unwrap(), SLEEPY, "the non-UTF-8 name was written");
+    // Named one by one, too.
+    let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", ":!x.py"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(repo.path().join(":!x.py")).unwrap(), SLEEPY);
+}
+
+#[test]
+fn assume_unchanged_and_skip_worktree_files_are_not_clean() {
+    let repo = committed_repo(&[("a.py", SLEEPY), ("b.py", SLEEPY), ("clean.py", SLEEPY)]);
+    git(repo.path(), &["update-index", "--assume-unchanged", "a.py"]);
+    git(repo.path(), &["update-index", "--skip-worktree", "b.py"]);
+    let work = format!("{SLEEPY}# local work\n");
+    fs::write(repo.path().join("a.py"), &work).unwrap();
+    fs::write(repo.path().join("b.py"), &work).unwrap();
+    let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stderr(&output).contains("error: a.py: is marked assume-unchanged"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("error: b.py: is marked skip-worktree"), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(repo.path().join("a.py")).unwrap(), work);
+    assert_eq!(fs::read_to_string(repo.path().join("b.py")).unwrap(), work);
+    assert_eq!(fs::read_to_string(repo.path().join("clean.py")).unwrap(), FIXED);
+}
+
+#[test]
+fn a_git_dir_naming_another_repository_is_not_asked() {
+    // The other repository has this file exactly as it is modified here.
+    let work = format!("{SLEEPY}# uncommitted work\n");
+    let other = committed_repo(&[("a.py", &work)]);
+    let repo = committed_repo(&[("a.py", SLEEPY)]);
+    fs::write(repo.path().join("a.py"), &work).unwrap();
+    let output = perfmod_command(repo.path(), &["fix", "--apply", "--no-cache", "a.py"])
+        .env("GIT_DIR", other.path().join(".git"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stderr(&output).contains("has uncommitted changes"), "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(repo.path().join("a.py")).unwrap(), work);
+    // Its own GIT_DIR (as in a hook) is fine.
+    git(repo.path(), &["commit", "-qam", "work"]);
+    let output = perfmod_command(repo.path(), &["fix", "--apply", "--no-cache", "a.py"])
+        .env("GIT_DIR", repo.path().join(".git"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
