@@ -403,3 +403,143 @@ fn a_git_dir_naming_another_repository_is_not_asked() {
         .unwrap();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
 }
+
+// ---- Hooks ----
+
+/// A git command isolated from the user's configuration, with the built
+/// perfmod first on PATH (as the installed hook finds it).
+fn git_env(dir: &Path, args: &[&str]) -> Output {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_perfmod")).parent().unwrap();
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
+        .env_remove("GIT_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn git_ok(dir: &Path, args: &[&str]) {
+    let output = git_env(dir, args);
+    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+}
+
+#[test]
+fn hook_install_refuses_every_hook_it_did_not_write() {
+    let repo = committed_repo(&[("a.py", "x = 1\n")]);
+    let hooks = repo.path().join(".git/hooks");
+    let hook = hooks.join("pre-push");
+    let theirs: Vec<(&str, Vec<u8>)> = vec![
+        ("binary", b"\x7fELF\x02\x01\x01\x00\x00\x00".to_vec()),
+        ("latin-1", b"#!/bin/sh\n# caf\xe9\nexit 0\n".to_vec()),
+        (
+            "mentions the marker",
+            b"#!/bin/sh\n# Installed by `perfmod hook install`: no, by me\nmake lint\n".to_vec(),
+        ),
+    ];
+    for (what, bytes) in &theirs {
+        fs::write(&hook, bytes).unwrap();
+        let output = perfmod(repo.path(), &["hook", "install"]);
+        assert_eq!(code(&output), 2, "{what}: {}", stderr(&output));
+        assert!(stderr(&output).contains("was not written by perfmod"), "{what}: {}", stderr(&output));
+        assert_eq!(&fs::read(&hook).unwrap(), bytes, "{what}");
+    }
+    // Unreadable (a directory cannot be read as a file, even by root).
+    fs::remove_file(&hook).unwrap();
+    fs::create_dir(&hook).unwrap();
+    let output = perfmod(repo.path(), &["hook", "install"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(hook.is_dir());
+    fs::remove_dir(&hook).unwrap();
+    // With --force: a backup with the old bytes, and a hook of ours.
+    fs::write(&hook, &theirs[1].1).unwrap();
+    let output = perfmod(repo.path(), &["hook", "install", "--force"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fs::read(hooks.join("pre-push.perfmod-backup")).unwrap(), theirs[1].1);
+    assert!(fs::read_to_string(&hook).unwrap().contains("perfmod hook pre-push"));
+    // A second --force over our own hook needs no backup, and keeps the first.
+    let output = perfmod(repo.path(), &["hook", "install", "--force"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fs::read(hooks.join("pre-push.perfmod-backup")).unwrap(), theirs[1].1);
+}
+
+#[test]
+fn hook_install_force_replaces_a_symlinked_hook_not_its_target() {
+    let repo = committed_repo(&[("a.py", "x = 1\n")]);
+    let shared = tree(&[("shared-pre-push", "#!/bin/sh\nexec team-checks\n")]);
+    let target = shared.path().join("shared-pre-push");
+    let hooks = repo.path().join(".git/hooks");
+    std::os::unix::fs::symlink(&target, hooks.join("pre-push")).unwrap();
+    let output = perfmod(repo.path(), &["hook", "install"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let output = perfmod(repo.path(), &["hook", "install", "--force"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(fs::read_to_string(&target).unwrap(), "#!/bin/sh\nexec team-checks\n");
+    let backup = hooks.join("pre-push.perfmod-backup");
+    assert_eq!(fs::read_link(&backup).unwrap(), target, "the link itself is the backup");
+    let hook = fs::symlink_metadata(hooks.join("pre-push")).unwrap();
+    assert!(hook.is_file() && hook.mode() & 0o777 == 0o755);
+}
+
+/// A bare remote with one pushed commit holding a finding (pushed with
+/// --no-verify), and a clone with perfmod's hook installed.
+fn pushed_repo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    git_ok(dir.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+    git_ok(dir.path(), &["clone", "-q", "remote.git", "work"]);
+    let work = dir.path().join("work");
+    git_ok(&work, &["checkout", "-q", "-b", "main"]);
+    fs::write(work.join("old.py"), SLEEPY).unwrap();
+    git_ok(&work, &["add", "-A"]);
+    git_ok(&work, &["commit", "-qm", "old finding"]);
+    git_ok(&work, &["push", "-q", "--no-verify", "origin", "main"]);
+    let output = perfmod(&work, &["hook", "install"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    (dir, work)
+}
+
+#[test]
+fn pre_push_reads_the_configuration_of_the_pushed_commit() {
+    let (_dir, work) = pushed_repo();
+    fs::write(work.join("new.py"), SLEEPY).unwrap();
+    git_ok(&work, &["add", "new.py"]);
+    git_ok(&work, &["commit", "-qm", "new finding"]);
+    // An uncommitted configuration silencing the rule does not let it through.
+    fs::write(work.join("pyproject.toml"), "[tool.perfmod]\nignore = [\"blocking-sleep-in-async\"]\n").unwrap();
+    let output = git_env(&work, &["push", "-q", "origin", "main"]);
+    assert!(!output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("new.py:5:5: blocking-sleep-in-async"), "{}", stderr(&output));
+    // Committed, it does (and a work tree without it changes nothing).
+    git_ok(&work, &["add", "pyproject.toml"]);
+    git_ok(&work, &["commit", "-qm", "config"]);
+    fs::remove_file(work.join("pyproject.toml")).unwrap();
+    let output = git_env(&work, &["push", "-q", "origin", "main"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn pre_push_to_a_url_compares_with_what_the_remote_has() {
+    let (dir, work) = pushed_repo();
+    fs::write(work.join("clean.py"), "x = 1\n").unwrap();
+    git_ok(&work, &["add", "clean.py"]);
+    git_ok(&work, &["commit", "-qm", "clean"]);
+    let url = dir.path().join("remote.git");
+    // A new branch: `old.py`, which the remote has, is not taken as new.
+    let output = git_env(&work, &["push", "-q", url.to_str().unwrap(), "main:feature"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // A URL no remote has compares with every remote-tracking ref.
+    let copy = dir.path().join("copy.git");
+    git_ok(dir.path(), &["clone", "-q", "--bare", "remote.git", "copy.git"]);
+    fs::write(work.join("more.py"), "y = 2\n").unwrap();
+    git_ok(&work, &["add", "more.py"]);
+    git_ok(&work, &["commit", "-qm", "more"]);
+    let output = git_env(&work, &["push", "-q", copy.to_str().unwrap(), "main:other"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
