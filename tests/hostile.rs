@@ -543,3 +543,30 @@ fn pre_push_to_a_url_compares_with_what_the_remote_has() {
     let output = git_env(&work, &["push", "-q", copy.to_str().unwrap(), "main:other"]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+// ---- The cache ----
+
+#[test]
+fn symlinks_at_or_in_the_cache_are_never_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    let planted = outside.path().join("planted");
+    // A dangling `.gitignore` link inside the cache directory.
+    let dir = tree(&[("a.py", SLEEPY)]);
+    fs::create_dir(dir.path().join(".perfmod_cache")).unwrap();
+    std::os::unix::fs::symlink(&planted, dir.path().join(".perfmod_cache/.gitignore")).unwrap();
+    let output = perfmod(dir.path(), &["check", "a.py"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let err = stderr(&output);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains(".gitignore is a symlink") && warnings[0].contains("runs without one"), "{warnings:?}");
+    assert!(!planted.exists(), "the link's target was created");
+    assert_eq!(fs::read_dir(dir.path().join(".perfmod_cache")).unwrap().count(), 1);
+    // The cache directory itself a link.
+    let dir = tree(&[("a.py", SLEEPY)]);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join(".perfmod_cache")).unwrap();
+    let output = perfmod(dir.path(), &["check", "a.py"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(stderr(&output).contains("is a symlink"), "{}", stderr(&output));
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "nothing written through the link");
+}
