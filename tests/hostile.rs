@@ -570,3 +570,143 @@ fn symlinks_at_or_in_the_cache_are_never_followed() {
     assert!(stderr(&output).contains("is a symlink"), "{}", stderr(&output));
     assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "nothing written through the link");
 }
+
+// ---- --verify-cmd keeps its promise on every exit path ----
+
+/// A tree of `n` files with a rewrite each.
+fn sleepy_tree(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        fs::write(dir.path().join(format!("m{i:04}.py")), SLEEPY).unwrap();
+    }
+    dir
+}
+
+fn all_original(dir: &Path) -> bool {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .all(|p| fs::read_to_string(p).unwrap() == SLEEPY)
+}
+
+fn wait_with_deadline(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("perfmod still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn interrupt(child: &std::process::Child) {
+    // SAFETY: signals our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+}
+
+#[test]
+fn ctrl_c_during_the_writes_of_a_verified_apply_restores_every_file() {
+    let dir = sleepy_tree(2000);
+    let mut child = perfmod_command(dir.path(), &["fix", "--apply", "--no-cache", "--verify-cmd", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt as soon as the first file is written.
+    let first = dir.path().join("m0000.py");
+    let started = Instant::now();
+    while fs::read_to_string(&first).unwrap_or_default() == SLEEPY {
+        assert!(started.elapsed() < Duration::from_secs(300), "no write started");
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    interrupt(&child);
+    let status = wait_with_deadline(&mut child, Duration::from_secs(300));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    if status.success() {
+        // The signal came after the command ran: everything verified and kept.
+        return skip("the run finished before the interrupt landed");
+    }
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("every rewrite reverted"), "{err}");
+    assert!(all_original(dir.path()), "a file was left rewritten and unverified: {err}");
+}
+
+#[test]
+fn a_closed_stdout_does_not_stop_a_verified_apply() {
+    let dir = sleepy_tree(20);
+    let script = format!(
+        "'{}' fix --apply --no-cache --verify-cmd 'touch verified' | head -1; exit ${{PIPESTATUS[0]}}",
+        env!("CARGO_BIN_EXE_perfmod")
+    );
+    let output = Command::new("bash").args(["-c", &script]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 1);
+    assert!(dir.path().join("verified").exists(), "the command never ran: {}", stderr(&output));
+    assert!(fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .all(|p| fs::read_to_string(p).unwrap() == FIXED));
+}
+
+#[test]
+fn a_background_child_of_the_command_does_not_hold_the_run() {
+    let dir = sleepy_tree(2);
+    let mut child = perfmod_command(dir.path(), &["fix", "--apply", "--no-cache", "--verify-cmd", "sleep 120 & true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = wait_with_deadline(&mut child, Duration::from_secs(90));
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_command_ignoring_signals_is_killed_with_its_group_on_ctrl_c() {
+    let dir = sleepy_tree(2);
+    let cmd = "trap '' INT TERM; touch started; sleep 120; echo done > finished";
+    let mut child = perfmod_command(dir.path(), &["fix", "--apply", "--no-cache", "--verify-cmd", cmd])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !dir.path().join("started").exists() {
+        assert!(started.elapsed() < Duration::from_secs(120), "the command never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    interrupt(&child);
+    let status = wait_with_deadline(&mut child, Duration::from_secs(90));
+    assert_eq!(status.code(), Some(2));
+    assert!(all_original(dir.path()));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!dir.path().join("finished").exists());
+}
+
+#[test]
+fn verify_timeout_kills_the_command_and_counts_as_failing() {
+    let dir = sleepy_tree(2);
+    let mut child = perfmod_command(
+        dir.path(),
+        &["fix", "--apply", "--no-cache", "--verify-timeout", "1", "--verify-cmd", "sleep 120"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let status = wait_with_deadline(&mut child, Duration::from_secs(90));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("killed after --verify-timeout 1 s"), "{err}");
+    assert!(all_original(dir.path()));
+}

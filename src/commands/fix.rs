@@ -41,12 +41,18 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let mut out = stdout.lock();
     let mut err = std::io::stderr().lock();
     verify::compile_check(&args.verify, args.apply, &mut results, &rules, mode, &mut err)?;
+    // Files with rewrites that were not written: refused, or the write failed.
+    let mut not_written = 0;
     if args.apply && !args.allow_dirty {
         for (path, reason) in refuse_uncommitted(&mut results) {
             failed = true;
+            not_written += 1;
             writeln!(err, "error: {}: {reason}", display_path(&path))?;
         }
     }
+    // Under --verify-cmd every way out before the verification restores the files.
+    let mut journal = verify::Journal::start(args.verify.verify_cmd.as_deref(), args.apply);
+    let mut stdout_closed = false;
     let (mut files, mut fixes) = (0, 0);
     let mut hidden = 0;
     for result in &results {
@@ -63,8 +69,15 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         };
         let path = display_path(&result.path);
         if args.apply {
+            if let Some(journal) = &mut journal {
+                if journal.interrupted() {
+                    anyhow::bail!("interrupted while writing the rewrites");
+                }
+                journal.record(&result.path, original, fixed);
+            }
             if let Err(e) = write_atomically(&result.path, original, fixed) {
                 failed = true;
+                not_written += 1;
                 writeln!(err, "error: {path}: {e:#}")?;
                 continue;
             }
@@ -73,7 +86,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 *per_rule.entry(&applied.rule).or_default() += 1;
             }
             let summary: Vec<String> = per_rule.iter().map(|(rule, n)| format!("{rule} ×{n}")).collect();
-            writeln!(out, "fixed {path}: {}", summary.join(", "))?;
+            report_fixed(&mut out, &mut stdout_closed, &format!("fixed {path}: {}", summary.join(", ")))?;
         } else {
             // The file was valid UTF-8 when read.
             let old = String::from_utf8_lossy(original);
@@ -82,10 +95,18 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         files += 1;
         fixes += outcome.applied.len();
     }
-    out.flush()?;
+    if !stdout_closed {
+        out.flush()?;
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let verb = if args.apply { "Fixed" } else { "Would fix" };
-    if fixes == 0 {
+    if fixes == 0 && not_written > 0 {
+        writeln!(
+            err,
+            "No rewrites made: {} could not be written (see above).",
+            plural(not_written, "file")
+        )?;
+    } else if fixes == 0 {
         writeln!(err, "No rewrites to make.")?;
     } else {
         writeln!(err, "{verb} {} in {}.", plural(fixes, "finding"), plural(files, "file"))?;
@@ -97,7 +118,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             plural(hidden, "unsafe rewrite")
         )?;
     }
-    let verified = verify::run_command(&args.verify, &results, &rules, mode, &mut err)?;
+    let verified = verify::run_command(&args.verify, journal, &results, &rules, mode, &mut err)?;
     Ok(if failed {
         ExitStatus::Error
     } else if files > 0 && !args.apply {
@@ -105,6 +126,21 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     } else {
         verified
     })
+}
+
+/// Prints a `fixed` line. A closed stdout (`| head -1`) stops the lines, not
+/// the run: the writes go on, and `--verify-cmd` still judges them.
+fn report_fixed(out: &mut impl Write, closed: &mut bool, line: &str) -> std::io::Result<()> {
+    if *closed {
+        return Ok(());
+    }
+    match writeln!(out, "{line}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            *closed = true;
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// `--stdin-filename`: the fixed source on stdout, or the source unchanged when
