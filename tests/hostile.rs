@@ -710,3 +710,18 @@ fn verify_timeout_kills_the_command_and_counts_as_failing() {
     assert!(err.contains("killed after --verify-timeout 1 s"), "{err}");
     assert!(all_original(dir.path()));
 }
+
+// ---- Bytes ----
+
+#[test]
+fn a_replaced_import_line_keeps_its_carriage_return_in_a_mixed_file() {
+    // The first line (which sets the file's default) ends in LF, the import in CRLF.
+    let source = "# tools\nimport time\r\n\r\n\r\nasync def poll():\r\n    time.sleep(1)\r\n";
+    let dir = tree(&[("a.py", source)]);
+    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        "# tools\nimport asyncio\r\n\r\n\r\nasync def poll():\r\n    await asyncio.sleep(1)\r\n"
+    );
+}
