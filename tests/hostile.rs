@@ -725,3 +725,46 @@ fn a_replaced_import_line_keeps_its_carriage_return_in_a_mixed_file() {
         "# tools\nimport asyncio\r\n\r\n\r\nasync def poll():\r\n    await asyncio.sleep(1)\r\n"
     );
 }
+
+// ---- Hostile but valid input ----
+
+#[test]
+fn deep_nesting_costs_one_file_not_the_run() {
+    let nested_sorted = format!("x = {}y{}\n", "sorted(".repeat(30_000), ")[0]".repeat(30_000));
+    let nested_calls = format!("x = {}sorted(y)[0]{}\n", "f(".repeat(2_000), ")".repeat(2_000));
+    let conditionals: String = (0..2_000).map(|i| format!("sorted(a{i})[0] if k else ")).collect();
+    let operators = format!("x = sorted(a)[0]{}\n", " + a".repeat(30_000));
+    let dir = tree(&[
+        ("sorted.py", &nested_sorted),
+        ("calls.py", &nested_calls),
+        ("conditionals.py", &format!("x = {conditionals}None\n")),
+        ("operators.py", &operators),
+        ("good.py", SLEEPY),
+    ]);
+    let output = perfmod(dir.path(), &["check", "--no-cache"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let err = stderr(&output);
+    for name in ["sorted.py", "calls.py", "conditionals.py", "operators.py"] {
+        let lines: Vec<&str> = err.lines().filter(|l| l.starts_with(&format!("error: {name}: "))).collect();
+        assert_eq!(lines.len(), 1, "{name}: {err}");
+        assert!(lines[0].contains("nests deeper than 1000 levels"), "{}", lines[0]);
+    }
+    assert!(stdout(&output).contains("good.py:5:5: blocking-sleep-in-async"), "{}", stdout(&output));
+}
+
+#[test]
+fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
+    // 250 nested `sorted(...)[0]`: under the depth bound, and many seconds of guard work.
+    let slow = format!("x = {}y{}\n", "sorted(".repeat(250), ")[0]".repeat(250));
+    let dir = tree(&[("slow.py", &slow), ("good.py", SLEEPY)]);
+    let output = perfmod_command(dir.path(), &["check", "--no-cache"])
+        .env("PERFMOD_FILE_BUDGET_MS", "2000")
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).lines().filter(|l| l.starts_with("error:")).collect::<Vec<_>>(),
+        ["error: slow.py: took over 2 s, perfmod's time budget for one file; skipped"]
+    );
+    assert!(stdout(&output).contains("good.py:5:5"), "{}", stdout(&output));
+}

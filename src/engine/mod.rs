@@ -5,6 +5,7 @@ pub mod filters;
 pub mod fixers;
 pub mod guards;
 pub mod imports;
+pub mod limits;
 pub mod origin;
 pub mod prefilter;
 pub mod semantic;
@@ -96,9 +97,13 @@ impl RuleSet {
     }
 
     fn query(&self) -> &Query {
-        self.query.get_or_init(|| {
-            compile_query(&self.query_source, &self.codemods, &self.patterns)
-                .expect("deferred rule sets hold only codemods whose queries compile")
+        // Compiling (or waiting for another thread to compile) is the run's
+        // cost, not the file's: it does not count to the file's time budget.
+        limits::not_counted(|| {
+            self.query.get_or_init(|| {
+                compile_query(&self.query_source, &self.codemods, &self.patterns)
+                    .expect("deferred rule sets hold only codemods whose queries compile")
+            })
         })
     }
 
@@ -298,6 +303,17 @@ pub fn process_filtered(
     filter: &FixFilter,
     parser: &mut Parser,
 ) -> Result<FileOutcome, String> {
+    let budget = limits::Budget::start();
+    budget.finish(process_within_budget(text, rules, mode, filter, parser))
+}
+
+fn process_within_budget(
+    text: &str,
+    rules: &RuleSet,
+    mode: Mode,
+    filter: &FixFilter,
+    parser: &mut Parser,
+) -> Result<FileOutcome, String> {
     let mut outcome = FileOutcome::default();
     // Most files hold no candidate: look before measuring the file's indentation.
     let Some(Candidates {
@@ -325,6 +341,7 @@ pub fn process_filtered(
         }
     }
     let tree = parse(parser, file.body)?;
+    limits::check_depth(&tree)?;
     if let Some(error) = first_syntax_error(&tree) {
         let at = file.position(error.start_byte());
         return Err(format!("syntax error at {}:{}, file left alone", at.line, at.column));
@@ -342,6 +359,9 @@ pub fn process_filtered(
     let mut findings = outcome.findings.clone();
     let mut origins = OriginMap::default();
     for round in 0.. {
+        if limits::out_of_time() {
+            break;
+        }
         if round == MAX_ROUNDS {
             outcome.warnings.push(format!(
                 "fixes did not converge after {MAX_ROUNDS} rounds; kept the last valid text"
@@ -387,8 +407,11 @@ pub fn process_filtered(
 }
 
 fn parse(parser: &mut Parser, text: &str) -> Result<Tree, String> {
+    let bytes = text.as_bytes();
+    let mut cancel = |_: &tree_sitter::ParseState| limits::out_of_time();
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
     parser
-        .parse(text, None)
+        .parse_with_options(&mut |at, _| &bytes[at.min(bytes.len())..], None, Some(options))
         .ok_or_else(|| "the parser gave up on this file".to_string())
 }
 
@@ -465,10 +488,15 @@ fn for_each_match<'t>(
     let query = rules.query();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
+    let mut cancel = |_: &tree_sitter::QueryCursorState| limits::out_of_time();
     for range in ranges {
         cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+        let options = tree_sitter::QueryCursorOptions::new().progress_callback(&mut cancel);
+        let mut matches = cursor.matches_with_options(query, tree.root_node(), source.as_bytes(), options);
         while let Some(m) = matches.next() {
+            if limits::out_of_time() {
+                break;
+            }
             let (c, p) = rules.patterns[m.pattern_index];
             if !active[c] {
                 continue;
@@ -557,7 +585,7 @@ fn answer_from_fragment(
 ) -> FragmentAnswer {
     let Some(tree) = parser
         .parse(&fragment.text, None)
-        .filter(|t| !t.root_node().has_error())
+        .filter(|t| !t.root_node().has_error() && limits::check_depth(t).is_ok())
     else {
         return FragmentAnswer::WholeFileDecides;
     };
