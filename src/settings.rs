@@ -152,6 +152,21 @@ pub fn load_codemods(extra: Option<&Path>) -> Result<Vec<Codemod>> {
     Ok(all)
 }
 
+/// A TOML error on one line, `line L, column C: message` (the toml crate's
+/// own rendering takes four or five lines with a source excerpt).
+pub fn toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message: Vec<&str> = error.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rfind('\n').map_or(before.len(), |i| before.len() - i - 1) + 1;
+            format!("line {line}, column {column}: {}", message.join("; "))
+        }
+        None => message.join("; "),
+    }
+}
+
 /// The nearest pyproject.toml at or above `start`, which need not exist (an
 /// editor's unsaved buffer named with `--stdin-filename`).
 fn find_pyproject(start: &Path) -> Option<PathBuf> {
@@ -175,10 +190,27 @@ fn find_pyproject(start: &Path) -> Option<PathBuf> {
 
 fn read_pyproject(path: &Path) -> Result<(FileConfig, Option<PythonVersion>)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let parsed: PyProject = toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
+    let parsed: PyProject =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("in {}: {}", path.display(), toml_error(&text, &e)))?;
     let requires = parsed
         .project
         .and_then(|p| p.requires_python)
         .and_then(|spec| PythonVersion::from_requires_python(&spec));
     Ok((parsed.tool.and_then(|t| t.perfmod).unwrap_or_default(), requires))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_errors_take_one_line() {
+        let text = "[tool.perfmod]\nselect = [\"a\",\nignore = 3\n";
+        let Err(error) = toml::from_str::<PyProject>(text) else {
+            panic!("parses")
+        };
+        let line = toml_error(text, &error);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.starts_with("line 3, column 1: "), "{line}");
+    }
 }

@@ -768,3 +768,30 @@ fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
     );
     assert!(stdout(&output).contains("good.py:5:5"), "{}", stdout(&output));
 }
+
+// ---- One line per error, honest summaries ----
+
+#[test]
+fn a_broken_pyproject_is_one_error_line() {
+    let dir = tree(&[
+        ("pyproject.toml", "[tool.perfmod]\nselect = [\"a\",\nignore = 3\n"),
+        ("a.py", "x = 1\n"),
+    ]);
+    let output = perfmod(dir.path(), &["check", "--no-cache", "a.py"]);
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("pyproject.toml: line 3, column 1: "), "{err}");
+}
+
+#[test]
+fn no_rewrites_to_make_is_not_said_after_failed_writes() {
+    let dir = tree(&[("a.py", SLEEPY)]);
+    let a = dir.path().join("a.py");
+    fs::hard_link(&a, dir.path().join("b.txt")).unwrap();
+    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache", "a.py"]);
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert!(!err.contains("No rewrites to make"), "{err}");
+    assert!(err.contains("No rewrites made: 1 file could not be written"), "{err}");
+}
