@@ -48,14 +48,21 @@ pub struct Cache {
 
 /// Refuses a cache directory that is, or holds, a symlink, or is no directory.
 fn refuse_links(dir: &Path) -> Result<(), String> {
-    let refuse = |what: String| Err(format!("{what}; perfmod never follows links at or in its cache, so it runs without one"));
+    let refuse = |what: String| {
+        Err(format!(
+            "{what}; perfmod never follows links at or in its cache, so it runs without one"
+        ))
+    };
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => refuse(format!("cannot inspect the cache directory {}: {e}", dir.display())),
-        Ok(meta) if meta.file_type().is_symlink() => refuse(format!("the cache directory {} is a symlink", dir.display())),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            refuse(format!("the cache directory {} is a symlink", dir.display()))
+        }
         Ok(meta) if !meta.is_dir() => refuse(format!("the cache path {} is not a directory", dir.display())),
         Ok(_) => {
-            let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the cache directory {}: {e}", dir.display()))?;
+            let entries = std::fs::read_dir(dir)
+                .map_err(|e| format!("cannot read the cache directory {}: {e}", dir.display()))?;
             for entry in entries.flatten() {
                 if entry.file_type().is_ok_and(|t| t.is_symlink()) {
                     return refuse(format!("{} is a symlink", entry.path().display()));
@@ -155,7 +162,10 @@ impl Cache {
         refuse_links(dir).map_err(std::io::Error::other)?;
         // Like .ruff_cache: keep the cache out of version control. `create_new`
         // never follows a link put there since `refuse_links` looked.
-        let ignore = std::fs::File::options().write(true).create_new(true).open(dir.join(".gitignore"));
+        let ignore = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(".gitignore"));
         match ignore {
             Ok(mut file) => file.write_all(b"# Created by perfmod\n*\n")?,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}

@@ -155,7 +155,12 @@ pub fn load_codemods(extra: Option<&Path>) -> Result<Vec<Codemod>> {
 /// A TOML error on one line, `line L, column C: message` (the toml crate's
 /// own rendering takes four or five lines with a source excerpt).
 pub fn toml_error(text: &str, error: &toml::de::Error) -> String {
-    let message: Vec<&str> = error.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let message: Vec<&str> = error
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     match error.span() {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];

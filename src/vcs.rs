@@ -61,7 +61,10 @@ pub fn uncommitted(paths: &[&Path]) -> HashMap<PathBuf, String> {
                 Ok((dirty, hidden)) => {
                     for (relative, path) in chunk {
                         if in_git_dir(relative) {
-                            refused.insert(path.to_path_buf(), "is inside the .git directory; left alone".to_string());
+                            refused.insert(
+                                path.to_path_buf(),
+                                "is inside the .git directory; left alone".to_string(),
+                            );
                         } else if dirty.contains(relative) {
                             refused.insert(
                                 path.to_path_buf(),

@@ -171,15 +171,7 @@ fn copy_xattrs(from: &File, to: &File) -> Result<()> {
     for name in &wanted {
         let value = xattr_value(from, name)?;
         // SAFETY: valid descriptor, NUL-terminated name, buffer of the given length.
-        let set = unsafe {
-            libc::fsetxattr(
-                to.as_raw_fd(),
-                name.as_ptr(),
-                value.as_ptr().cast(),
-                value.len(),
-                0,
-            )
-        };
+        let set = unsafe { libc::fsetxattr(to.as_raw_fd(), name.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
         if set != 0 {
             let error = std::io::Error::last_os_error();
             // A label the new file already has with the same value (SELinux) is kept.
@@ -221,7 +213,10 @@ fn xattr_names(file: &File) -> Result<Vec<CString>> {
     // SAFETY: the buffer has the length passed.
     let size = unsafe { libc::flistxattr(file.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len()) };
     if size < 0 {
-        bail!("cannot list its extended attributes: {}", std::io::Error::last_os_error());
+        bail!(
+            "cannot list its extended attributes: {}",
+            std::io::Error::last_os_error()
+        );
     }
     Ok(buffer[..size as usize]
         .split(|&b| b == 0)
@@ -281,8 +276,8 @@ fn remove_stale_temp_files(dir: &Path) {
         if !is_temp_name(&entry.file_name()) {
             continue;
         }
-        let stale = fs::symlink_metadata(entry.path())
-            .is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t < start));
+        let stale =
+            fs::symlink_metadata(entry.path()).is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t < start));
         if stale {
             let _ = fs::remove_file(entry.path());
         }
@@ -328,7 +323,12 @@ mod tests {
         let before = file.metadata().unwrap();
         assert!(!changed_since(&file, &before, &path, b"x = 1\n").unwrap());
         // Same size, other content, written in place.
-        fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(b"x = 2\n").unwrap();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"x = 2\n")
+            .unwrap();
         assert!(changed_since(&file, &before, &path, b"x = 1\n").unwrap());
         // The path replaced by another file with the content as read.
         let replacement = dir.path().join("b.py");

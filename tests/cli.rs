@@ -455,7 +455,12 @@ fn bad_input_gets_one_line_each_and_the_run_goes_on() {
     assert_eq!(code(&output), 2);
     // `check` answers deep.py from its first statement alone; `fix` parses it
     // whole, and 5,000 nested brackets are over the depth bound.
-    assert_eq!(error_lines(&output).len(), expected_errors.len() + 1, "{}", stderr(&output));
+    assert_eq!(
+        error_lines(&output).len(),
+        expected_errors.len() + 1,
+        "{}",
+        stderr(&output)
+    );
     assert!(
         stderr(&output).contains("error: deep.py: nests deeper than 1000 levels"),
         "{}",

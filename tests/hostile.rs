@@ -64,7 +64,14 @@ fn skip(reason: &str) {
 
 fn git(dir: &Path, args: &[&str]) {
     let output = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .env_remove("GIT_DIR")
@@ -99,7 +106,14 @@ fn get_xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
     let c_name = CString::new(name).unwrap();
     let mut buffer = vec![0u8; 4096];
     // SAFETY: valid NUL-terminated strings and a buffer of the given length.
-    let n = unsafe { libc::getxattr(c_path.as_ptr(), c_name.as_ptr(), buffer.as_mut_ptr().cast(), buffer.len()) };
+    let n = unsafe {
+        libc::getxattr(
+            c_path.as_ptr(),
+            c_name.as_ptr(),
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+        )
+    };
     (n >= 0).then(|| buffer[..n as usize].to_vec())
 }
 
@@ -172,7 +186,10 @@ fn extended_attributes_survive_apply() {
     let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
-    assert_eq!(get_xattr(&path, "user.origin").as_deref(), Some(&b"reviewed\0by ops"[..]));
+    assert_eq!(
+        get_xattr(&path, "user.origin").as_deref(),
+        Some(&b"reviewed\0by ops"[..])
+    );
 }
 
 #[test]
@@ -192,7 +209,11 @@ fn acls_survive_apply_and_the_mask_is_not_widened() {
         return skip(&format!("setfacl failed here: {}", stderr(&setfacl).trim()));
     }
     // A default ACL on the directory must not leak onto a file that had none.
-    let default = Command::new("setfacl").args(["-d", "-m", "u:4244:rwx"]).arg(dir.path()).output().unwrap();
+    let default = Command::new("setfacl")
+        .args(["-d", "-m", "u:4244:rwx"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(default.status.success());
     let acl = |p: &Path| stdout(&Command::new("getfacl").args(["-cp"]).arg(p).output().unwrap());
     let before = acl(&path);
@@ -202,7 +223,10 @@ fn acls_survive_apply_and_the_mask_is_not_widened() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
     assert_eq!(acl(&path), before);
-    assert!(before.contains("user:4242:rw-") && before.contains("mask::r--"), "{before}");
+    assert!(
+        before.contains("user:4242:rw-") && before.contains("mask::r--"),
+        "{before}"
+    );
     assert_eq!(fs::metadata(&path).unwrap().mode(), mode_before);
     assert_eq!(acl(&dir.path().join("plain.py")), plain_before);
 }
@@ -268,12 +292,17 @@ fn a_file_symlink_out_of_the_checked_paths_is_skipped_unless_named() {
     std::os::unix::fs::symlink(d.join("real.py"), d.join("pkg/inside.py")).unwrap();
     let output = perfmod(d, &["check", "--no-cache", "pkg"]);
     assert!(
-        stderr(&output).contains("warning: pkg/out.py: symlink to ") && stderr(&output).contains("outside the checked paths"),
+        stderr(&output).contains("warning: pkg/out.py: symlink to ")
+            && stderr(&output).contains("outside the checked paths"),
         "{}",
         stderr(&output)
     );
     // `pkg/inside.py` points to `real.py`, outside `pkg`: skipped too.
-    assert!(stderr(&output).contains("warning: pkg/inside.py: symlink to "), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: pkg/inside.py: symlink to "),
+        "{}",
+        stderr(&output)
+    );
     assert!(!stdout(&output).contains("out.py:"), "{}", stdout(&output));
     // From the top, `real.py` is inside, and met once: not through its link too.
     let output = perfmod(d, &["check", "--no-cache", "."]);
@@ -287,7 +316,10 @@ fn a_file_symlink_out_of_the_checked_paths_is_skipped_unless_named() {
     let output = perfmod(d, &["fix", "--apply", "--no-cache", "pkg/out.py"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(fs::read_to_string(outside.path().join("target.py")).unwrap(), FIXED);
-    assert!(fs::symlink_metadata(d.join("pkg/out.py")).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(d.join("pkg/out.py"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
 
 #[test]
@@ -313,10 +345,16 @@ fn fifos_and_devices_are_refused_without_blocking() {
         }
         let output = child.wait_with_output().unwrap();
         assert_eq!(code(&output), 2, "{named}");
-        let errors: Vec<String> = stderr(&output).lines().filter(|l| l.starts_with("error:")).map(String::from).collect();
+        let errors: Vec<String> = stderr(&output)
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .map(String::from)
+            .collect();
         assert_eq!(
             errors,
-            [format!("error: {named}: is not a regular file (a FIFO, device or socket); skipped")]
+            [format!(
+                "error: {named}: is not a regular file (a FIFO, device or socket); skipped"
+            )]
         );
     }
 }
@@ -329,7 +367,11 @@ fn nothing_inside_dot_git_is_ever_taken() {
     for named in [".git/hooks/helper.py", ".git"] {
         let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", named]);
         assert_eq!(code(&output), 2, "{}", stderr(&output));
-        assert!(stderr(&output).contains("is inside a .git directory"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("is inside a .git directory"),
+            "{}",
+            stderr(&output)
+        );
     }
     let output = perfmod(&repo.path().join(".git"), &["fix", "--apply", "--no-cache", "."]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
@@ -350,14 +392,22 @@ fn untracked_files_with_hostile_names_are_refused() {
     let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     for name in names {
-        assert_eq!(fs::read_to_string(repo.path().join(name)).unwrap(), SLEEPY, "{name} was written");
+        assert_eq!(
+            fs::read_to_string(repo.path().join(name)).unwrap(),
+            SLEEPY,
+            "{name} was written"
+        );
         assert!(
             stderr(&output).contains(&format!("error: {name}: has uncommitted changes")),
             "{name}: {}",
             stderr(&output)
         );
     }
-    assert_eq!(fs::read_to_string(&raw).unwrap(), SLEEPY, "the non-UTF-8 name was written");
+    assert_eq!(
+        fs::read_to_string(&raw).unwrap(),
+        SLEEPY,
+        "the non-UTF-8 name was written"
+    );
     // Named one by one, too.
     let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", ":!x.py"]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
@@ -374,8 +424,16 @@ fn assume_unchanged_and_skip_worktree_files_are_not_clean() {
     fs::write(repo.path().join("b.py"), &work).unwrap();
     let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
-    assert!(stderr(&output).contains("error: a.py: is marked assume-unchanged"), "{}", stderr(&output));
-    assert!(stderr(&output).contains("error: b.py: is marked skip-worktree"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("error: a.py: is marked assume-unchanged"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("error: b.py: is marked skip-worktree"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(fs::read_to_string(repo.path().join("a.py")).unwrap(), work);
     assert_eq!(fs::read_to_string(repo.path().join("b.py")).unwrap(), work);
     assert_eq!(fs::read_to_string(repo.path().join("clean.py")).unwrap(), FIXED);
@@ -393,7 +451,11 @@ fn a_git_dir_naming_another_repository_is_not_asked() {
         .output()
         .unwrap();
     assert_eq!(code(&output), 2, "{}", stderr(&output));
-    assert!(stderr(&output).contains("has uncommitted changes"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("has uncommitted changes"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(fs::read_to_string(repo.path().join("a.py")).unwrap(), work);
     // Its own GIT_DIR (as in a hook) is fine.
     git(repo.path(), &["commit", "-qam", "work"]);
@@ -419,7 +481,10 @@ fn git_env(dir: &Path, args: &[&str]) -> Output {
         .env("GIT_AUTHOR_EMAIL", "t@t")
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@t")
-        .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
+        .env(
+            "PATH",
+            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()),
+        )
         .env_remove("GIT_DIR")
         .stdin(Stdio::null())
         .output()
@@ -448,7 +513,11 @@ fn hook_install_refuses_every_hook_it_did_not_write() {
         fs::write(&hook, bytes).unwrap();
         let output = perfmod(repo.path(), &["hook", "install"]);
         assert_eq!(code(&output), 2, "{what}: {}", stderr(&output));
-        assert!(stderr(&output).contains("was not written by perfmod"), "{what}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("was not written by perfmod"),
+            "{what}: {}",
+            stderr(&output)
+        );
         assert_eq!(&fs::read(&hook).unwrap(), bytes, "{what}");
     }
     // Unreadable (a directory cannot be read as a file, even by root).
@@ -512,10 +581,18 @@ fn pre_push_reads_the_configuration_of_the_pushed_commit() {
     git_ok(&work, &["add", "new.py"]);
     git_ok(&work, &["commit", "-qm", "new finding"]);
     // An uncommitted configuration silencing the rule does not let it through.
-    fs::write(work.join("pyproject.toml"), "[tool.perfmod]\nignore = [\"blocking-sleep-in-async\"]\n").unwrap();
+    fs::write(
+        work.join("pyproject.toml"),
+        "[tool.perfmod]\nignore = [\"blocking-sleep-in-async\"]\n",
+    )
+    .unwrap();
     let output = git_env(&work, &["push", "-q", "origin", "main"]);
     assert!(!output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("new.py:5:5: blocking-sleep-in-async"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("new.py:5:5: blocking-sleep-in-async"),
+        "{}",
+        stderr(&output)
+    );
     // Committed, it does (and a work tree without it changes nothing).
     git_ok(&work, &["add", "pyproject.toml"]);
     git_ok(&work, &["commit", "-qm", "config"]);
@@ -559,7 +636,10 @@ fn symlinks_at_or_in_the_cache_are_never_followed() {
     let err = stderr(&output);
     let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains(".gitignore is a symlink") && warnings[0].contains("runs without one"), "{warnings:?}");
+    assert!(
+        warnings[0].contains(".gitignore is a symlink") && warnings[0].contains("runs without one"),
+        "{warnings:?}"
+    );
     assert!(!planted.exists(), "the link's target was created");
     assert_eq!(fs::read_dir(dir.path().join(".perfmod_cache")).unwrap().count(), 1);
     // The cache directory itself a link.
@@ -568,7 +648,11 @@ fn symlinks_at_or_in_the_cache_are_never_followed() {
     let output = perfmod(dir.path(), &["check", "a.py"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert!(stderr(&output).contains("is a symlink"), "{}", stderr(&output));
-    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "nothing written through the link");
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
 }
 
 // ---- --verify-cmd keeps its promise on every exit path ----
@@ -637,7 +721,10 @@ fn ctrl_c_during_the_writes_of_a_verified_apply_restores_every_file() {
     }
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("every rewrite reverted"), "{err}");
-    assert!(all_original(dir.path()), "a file was left rewritten and unverified: {err}");
+    assert!(
+        all_original(dir.path()),
+        "a file was left rewritten and unverified: {err}"
+    );
 }
 
 #[test]
@@ -647,10 +734,18 @@ fn a_closed_stdout_does_not_stop_a_verified_apply() {
         "'{}' fix --apply --no-cache --verify-cmd 'touch verified' | head -1; exit ${{PIPESTATUS[0]}}",
         env!("CARGO_BIN_EXE_perfmod")
     );
-    let output = Command::new("bash").args(["-c", &script]).current_dir(dir.path()).output().unwrap();
+    let output = Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().count(), 1);
-    assert!(dir.path().join("verified").exists(), "the command never ran: {}", stderr(&output));
+    assert!(
+        dir.path().join("verified").exists(),
+        "the command never ran: {}",
+        stderr(&output)
+    );
     assert!(fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -661,11 +756,14 @@ fn a_closed_stdout_does_not_stop_a_verified_apply() {
 #[test]
 fn a_background_child_of_the_command_does_not_hold_the_run() {
     let dir = sleepy_tree(2);
-    let mut child = perfmod_command(dir.path(), &["fix", "--apply", "--no-cache", "--verify-cmd", "sleep 120 & true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = perfmod_command(
+        dir.path(),
+        &["fix", "--apply", "--no-cache", "--verify-cmd", "sleep 120 & true"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let status = wait_with_deadline(&mut child, Duration::from_secs(90));
     assert_eq!(status.code(), Some(0));
 }
@@ -681,7 +779,10 @@ fn a_command_ignoring_signals_is_killed_with_its_group_on_ctrl_c() {
         .unwrap();
     let started = Instant::now();
     while !dir.path().join("started").exists() {
-        assert!(started.elapsed() < Duration::from_secs(120), "the command never started");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the command never started"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     interrupt(&child);
@@ -697,7 +798,15 @@ fn verify_timeout_kills_the_command_and_counts_as_failing() {
     let dir = sleepy_tree(2);
     let mut child = perfmod_command(
         dir.path(),
-        &["fix", "--apply", "--no-cache", "--verify-timeout", "1", "--verify-cmd", "sleep 120"],
+        &[
+            "fix",
+            "--apply",
+            "--no-cache",
+            "--verify-timeout",
+            "1",
+            "--verify-cmd",
+            "sleep 120",
+        ],
     )
     .stdout(Stdio::null())
     .stderr(Stdio::piped())
@@ -745,11 +854,18 @@ fn deep_nesting_costs_one_file_not_the_run() {
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     let err = stderr(&output);
     for name in ["sorted.py", "calls.py", "conditionals.py", "operators.py"] {
-        let lines: Vec<&str> = err.lines().filter(|l| l.starts_with(&format!("error: {name}: "))).collect();
+        let lines: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with(&format!("error: {name}: ")))
+            .collect();
         assert_eq!(lines.len(), 1, "{name}: {err}");
         assert!(lines[0].contains("nests deeper than 1000 levels"), "{}", lines[0]);
     }
-    assert!(stdout(&output).contains("good.py:5:5: blocking-sleep-in-async"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("good.py:5:5: blocking-sleep-in-async"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -763,7 +879,10 @@ fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
         .unwrap();
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     assert_eq!(
-        stderr(&output).lines().filter(|l| l.starts_with("error:")).collect::<Vec<_>>(),
+        stderr(&output)
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect::<Vec<_>>(),
         ["error: slow.py: took over 2 s, perfmod's time budget for one file; skipped"]
     );
     assert!(stdout(&output).contains("good.py:5:5"), "{}", stdout(&output));

@@ -86,7 +86,11 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 *per_rule.entry(&applied.rule).or_default() += 1;
             }
             let summary: Vec<String> = per_rule.iter().map(|(rule, n)| format!("{rule} ×{n}")).collect();
-            report_fixed(&mut out, &mut stdout_closed, &format!("fixed {path}: {}", summary.join(", ")))?;
+            report_fixed(
+                &mut out,
+                &mut stdout_closed,
+                &format!("fixed {path}: {}", summary.join(", ")),
+            )?;
         } else {
             // The file was valid UTF-8 when read.
             let old = String::from_utf8_lossy(original);

@@ -67,7 +67,10 @@ fn is_perfmod_hook(bytes: &[u8]) -> bool {
         return false;
     };
     let head = script_head();
-    let Some(quoted) = text.strip_prefix(head.as_str()).and_then(|t| t.strip_suffix(SCRIPT_TAIL)) else {
+    let Some(quoted) = text
+        .strip_prefix(head.as_str())
+        .and_then(|t| t.strip_suffix(SCRIPT_TAIL))
+    else {
         return false;
     };
     let fallback = quoted.replace(r"'\''", "'");
@@ -84,7 +87,9 @@ fn install(force: bool) -> anyhow::Result<ExitStatus> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => bail!("cannot inspect {}: {e}", path.display()),
         Ok(meta) => {
-            let existing = (!meta.file_type().is_symlink()).then(|| std::fs::read(&path).ok()).flatten();
+            let existing = (!meta.file_type().is_symlink())
+                .then(|| std::fs::read(&path).ok())
+                .flatten();
             if existing.as_deref() == Some(script.as_bytes()) {
                 writeln!(err, "perfmod pre-push hook already installed at {}", path.display())?;
                 return Ok(ExitStatus::Success);
@@ -185,7 +190,9 @@ mod tests {
         assert!(is_perfmod_hook(ours.as_bytes()));
         assert!(is_perfmod_hook(hook_script(Path::new("/usr/bin/perfmod")).as_bytes()));
         assert!(!is_perfmod_hook(format!("{ours}echo mine\n").as_bytes()));
-        assert!(!is_perfmod_hook(format!("#!/bin/sh\n{MARKER}\nrm -rf build\n").as_bytes()));
+        assert!(!is_perfmod_hook(
+            format!("#!/bin/sh\n{MARKER}\nrm -rf build\n").as_bytes()
+        ));
         let mut latin1 = ours.clone().into_bytes();
         latin1.insert(20, 0xe9);
         assert!(!is_perfmod_hook(&latin1));

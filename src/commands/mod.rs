@@ -65,7 +65,11 @@ fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(V
     if !settings.prefilter {
         rules.max_fragment_share = 0.0;
     }
-    let cache = match settings.cache_dir.as_deref().map(|dir| Cache::open(dir, rules.fingerprint())) {
+    let cache = match settings
+        .cache_dir
+        .as_deref()
+        .map(|dir| Cache::open(dir, rules.fingerprint()))
+    {
         Some(Err(reason)) => {
             writeln!(std::io::stderr(), "warning: {reason}")?;
             None

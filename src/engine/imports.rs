@@ -114,7 +114,13 @@ fn insertion_point(root: Node, source: &str) -> usize {
 /// at `at`: new import lines end like their neighbours, so in a file mixing
 /// CRLF and LF an import that replaces a removed CRLF line keeps its `\r`.
 fn eol_around(source: &str, at: usize) -> Option<&'static str> {
-    let ending = |line_end: usize| if source[..line_end].ends_with('\r') { "\r\n" } else { "\n" };
+    let ending = |line_end: usize| {
+        if source[..line_end].ends_with('\r') {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    };
     if at > 0 && source[..at].ends_with('\n') {
         return Some(ending(at - 1));
     }

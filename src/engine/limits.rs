@@ -83,7 +83,9 @@ pub fn out_of_time() -> bool {
     if EXCEEDED.with(Cell::get) {
         return true;
     }
-    let over = DEADLINE.with(Cell::get).is_some_and(|deadline| Instant::now() >= deadline);
+    let over = DEADLINE
+        .with(Cell::get)
+        .is_some_and(|deadline| Instant::now() >= deadline);
     if over {
         EXCEEDED.with(|e| e.set(true));
     }

@@ -314,7 +314,10 @@ fn run_shell(cmd: &str, timeout: Option<Duration>) -> Result<ShellRun> {
                 if n == 0 {
                     break;
                 }
-                output.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&buffer[..n]);
+                output
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend_from_slice(&buffer[..n]);
             }
             let _ = done.send(());
         });
@@ -368,7 +371,9 @@ fn kill_group(group: libc::pid_t, child: &mut std::process::Child) -> std::proce
     }
     // SAFETY: as above.
     unsafe { libc::killpg(group, libc::SIGKILL) };
-    child.wait().unwrap_or_else(|_| std::process::ExitStatus::from_raw(libc::SIGKILL))
+    child
+        .wait()
+        .unwrap_or_else(|_| std::process::ExitStatus::from_raw(libc::SIGKILL))
 }
 
 fn write_tail(err: &mut dyn Write, tail: &str) -> Result<()> {

@@ -58,7 +58,9 @@ impl Drop for Journal {
             if std::fs::read(path).ok().as_deref() != Some(written.as_slice()) {
                 continue;
             }
-            let Ok(text) = std::str::from_utf8(original) else { continue };
+            let Ok(text) = std::str::from_utf8(original) else {
+                continue;
+            };
             if let Err(e) = write_atomically(path, written, text) {
                 failed = true;
                 let _ = writeln!(err, "error: {}: restoring it: {e:#}", path.display());
