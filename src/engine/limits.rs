@@ -11,9 +11,10 @@
 //! check, for what stays slow below that depth (a chain of 1,000 conditional
 //! expressions, which CPython compiles).
 use std::cell::Cell;
+use std::ops::Range;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
 
 /// Deeper trees are refused. The standard library's deepest file nests 29
 /// levels.
@@ -26,7 +27,12 @@ thread_local! {
     /// When the file this thread processes runs out of time, and whether it did.
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
     static EXCEEDED: Cell<bool> = const { Cell::new(false) };
+    /// Calls of [`out_of_time_sampled`] since it last read the clock.
+    static SAMPLED: Cell<u32> = const { Cell::new(0) };
 }
+
+/// How many calls of [`out_of_time_sampled`] read the clock once.
+const SAMPLE_EVERY: u32 = 1024;
 
 /// The time budget per file: 30 s, or `PERFMOD_FILE_BUDGET_MS` (for tests
 /// and machines much slower than a developer's).
@@ -92,6 +98,22 @@ pub fn out_of_time() -> bool {
     over
 }
 
+/// [`out_of_time`] for the parser's and the query cursor's progress
+/// callbacks, called for every few nodes: reads the clock once per
+/// [`SAMPLE_EVERY`] calls, so the check costs nothing measurable.
+pub fn out_of_time_sampled() -> bool {
+    let calls = SAMPLED.with(|c| {
+        let n = c.get().wrapping_add(1);
+        c.set(n);
+        n
+    });
+    if calls.is_multiple_of(SAMPLE_EVERY) {
+        out_of_time()
+    } else {
+        EXCEEDED.with(Cell::get)
+    }
+}
+
 /// Runs `work` without counting its time to the current file's budget.
 pub fn not_counted<T>(work: impl FnOnce() -> T) -> T {
     let started = Instant::now();
@@ -100,10 +122,18 @@ pub fn not_counted<T>(work: impl FnOnce() -> T) -> T {
     result
 }
 
-/// Refuses a tree nested deeper than [`MAX_TREE_DEPTH`], with the reason.
-pub fn check_depth(tree: &Tree) -> Result<(), String> {
-    let depth = tree_depth(tree, MAX_TREE_DEPTH + 1);
-    if depth > MAX_TREE_DEPTH {
+/// Refuses a tree nested deeper than [`MAX_TREE_DEPTH`] within the top-level
+/// statements that meet `ranges` (those that will be matched), with the reason.
+pub fn check_depth(tree: &Tree, ranges: &[Range<usize>]) -> Result<(), String> {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let deepest = root
+        .children(&mut cursor)
+        .filter(|s| ranges.iter().any(|r| s.start_byte() < r.end && r.start < s.end_byte()))
+        .map(|statement| 1 + depth_below(statement, MAX_TREE_DEPTH))
+        .max()
+        .unwrap_or(0);
+    if deepest > MAX_TREE_DEPTH {
         return Err(format!(
             "nests deeper than {MAX_TREE_DEPTH} levels, more than perfmod analyses (CPython refuses code a few times deeper); skipped"
         ));
@@ -111,16 +141,16 @@ pub fn check_depth(tree: &Tree) -> Result<(), String> {
     Ok(())
 }
 
-/// The depth of the deepest node of `tree` (the root is 0), up to `stop`,
-/// found without recursion.
-fn tree_depth(tree: &Tree, stop: usize) -> usize {
-    let mut cursor = tree.walk();
+/// How many levels nest below `node` (0 for a leaf), up to just past
+/// `stop`, found without recursion.
+fn depth_below(node: Node, stop: usize) -> usize {
+    let mut cursor = node.walk();
     let (mut depth, mut deepest) = (0usize, 0usize);
     loop {
         if cursor.goto_first_child() {
             depth += 1;
             deepest = deepest.max(depth);
-            if deepest >= stop {
+            if deepest > stop {
                 return deepest;
             }
             continue;
@@ -145,12 +175,19 @@ mod tests {
     fn measures_depth_without_recursion() {
         let mut parser = crate::engine::python_parser();
         let shallow = parser.parse("x = f(1)\n", None).unwrap();
-        assert!(check_depth(&shallow).is_ok());
-        let deep_text = format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+        let whole = shallow.root_node().byte_range();
+        assert!(check_depth(&shallow, std::slice::from_ref(&whole)).is_ok());
+        let deep_text = format!("y = 1\nx = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
         let deep = parser.parse(&deep_text, None).unwrap();
         // module > expression_statement > assignment > 5,000 parenthesized_expression > `(`.
-        assert_eq!(tree_depth(&deep, usize::MAX), 5003);
-        assert!(check_depth(&deep).unwrap_err().contains("deeper than 1000"));
+        let statement = deep.root_node().child(1).unwrap();
+        assert_eq!(1 + depth_below(statement, usize::MAX), 5003);
+        let ranges = [0..deep_text.len(), 0..5];
+        assert!(check_depth(&deep, &ranges[..1])
+            .unwrap_err()
+            .contains("deeper than 1000"));
+        // Only the statements that will be matched are measured.
+        assert!(check_depth(&deep, &ranges[1..]).is_ok());
     }
 
     #[test]

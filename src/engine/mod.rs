@@ -341,7 +341,6 @@ fn process_within_budget(
         }
     }
     let tree = parse(parser, file.body)?;
-    limits::check_depth(&tree)?;
     if let Some(error) = first_syntax_error(&tree) {
         let at = file.position(error.start_byte());
         return Err(format!("syntax error at {}:{}, file left alone", at.line, at.column));
@@ -350,10 +349,13 @@ fn process_within_budget(
         true => prefilter::ranges_to_match(&pieces),
         false => vec![tree.root_node().byte_range()],
     };
+    limits::check_depth(&tree, &ranges)?;
     outcome.findings = find(&tree, &file, rules, &active, Pass::Full, &ranges).findings;
     if !mode.fix || !outcome.findings.iter().any(|f| applicable(f, mode)) {
         return Ok(outcome);
     }
+    // The rounds of fixes match the whole file.
+    limits::check_depth(&tree, &[tree.root_node().byte_range()])?;
     let mut current = file.body.to_string();
     let mut current_tree = tree;
     let mut findings = outcome.findings.clone();
@@ -408,7 +410,7 @@ fn process_within_budget(
 
 fn parse(parser: &mut Parser, text: &str) -> Result<Tree, String> {
     let bytes = text.as_bytes();
-    let mut cancel = |_: &tree_sitter::ParseState| limits::out_of_time();
+    let mut cancel = |_: &tree_sitter::ParseState| limits::out_of_time_sampled();
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
     parser
         .parse_with_options(&mut |at, _| &bytes[at.min(bytes.len())..], None, Some(options))
@@ -488,7 +490,7 @@ fn for_each_match<'t>(
     let query = rules.query();
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
-    let mut cancel = |_: &tree_sitter::QueryCursorState| limits::out_of_time();
+    let mut cancel = |_: &tree_sitter::QueryCursorState| limits::out_of_time_sampled();
     for range in ranges {
         cursor.set_byte_range(range.clone());
         let options = tree_sitter::QueryCursorOptions::new().progress_callback(&mut cancel);
@@ -585,7 +587,7 @@ fn answer_from_fragment(
 ) -> FragmentAnswer {
     let Some(tree) = parser
         .parse(&fragment.text, None)
-        .filter(|t| !t.root_node().has_error() && limits::check_depth(t).is_ok())
+        .filter(|t| !t.root_node().has_error() && limits::check_depth(t, &[t.root_node().byte_range()]).is_ok())
     else {
         return FragmentAnswer::WholeFileDecides;
     };
