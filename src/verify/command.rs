@@ -266,10 +266,10 @@ impl<'a> WorkTree<'a> {
     }
 }
 
-struct ShellRun {
-    passed: bool,
+pub(super) struct ShellRun {
+    pub passed: bool,
     /// The last lines of stdout and stderr, interleaved as written.
-    tail: String,
+    pub tail: String,
 }
 
 /// How long a killed command's group gets between SIGTERM and SIGKILL.
@@ -284,7 +284,7 @@ const OUTPUT_GRACE: Duration = Duration::from_millis(200);
 /// counts as failing. `PYTHONDONTWRITEBYTECODE` keeps Python from caching bytecode of
 /// a file perfmod may rewrite again within the same second (the cache is keyed
 /// by whole-second mtime and size, so it could serve the previous version).
-fn run_shell(cmd: &str, timeout: Option<Duration>) -> Result<ShellRun> {
+pub(super) fn run_shell(cmd: &str, timeout: Option<Duration>) -> Result<ShellRun> {
     if interrupt::interrupted() {
         bail!("interrupted");
     }
@@ -301,7 +301,7 @@ fn run_shell(cmd: &str, timeout: Option<Duration>) -> Result<ShellRun> {
             .stderr(writer)
             .process_group(0)
             .env("PYTHONDONTWRITEBYTECODE", "1");
-        command.spawn().context("starting `sh` for --verify-cmd")?
+        command.spawn().with_context(|| format!("starting `sh -c {cmd}`"))?
     };
     let group = child.id() as libc::pid_t;
     let output = Arc::new(Mutex::new(Vec::new()));
@@ -376,7 +376,7 @@ fn kill_group(group: libc::pid_t, child: &mut std::process::Child) -> std::proce
         .unwrap_or_else(|_| std::process::ExitStatus::from_raw(libc::SIGKILL))
 }
 
-fn write_tail(err: &mut dyn Write, tail: &str) -> Result<()> {
+pub(super) fn write_tail(err: &mut dyn Write, tail: &str) -> Result<()> {
     for line in tail.lines() {
         writeln!(err, "    | {line}")?;
     }
