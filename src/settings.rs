@@ -3,6 +3,7 @@
 //! before any file is read.
 use crate::cli::{CommonArgs, Shard};
 use crate::codemod::{self, Codemod};
+use crate::engine::reformat::DEFAULT_LINE_LENGTH;
 use crate::git::Changes;
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
@@ -22,6 +23,8 @@ pub struct FileConfig {
     #[serde(rename = "unsafe")]
     pub unsafe_fixes: Option<bool>,
     pub concurrency_limit: Option<u32>,
+    /// Where rewritten statements wrap; else `[tool.ruff]`'s, else `[tool.black]`'s, else 88.
+    pub line_length: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +42,15 @@ struct ProjectTable {
 #[derive(Deserialize)]
 struct ToolTable {
     perfmod: Option<FileConfig>,
+    ruff: Option<FormatterTable>,
+    black: Option<FormatterTable>,
+}
+
+/// The one key perfmod reads from a formatter's table.
+#[derive(Deserialize)]
+struct FormatterTable {
+    #[serde(rename = "line-length")]
+    line_length: Option<usize>,
 }
 
 pub struct Settings {
@@ -115,7 +127,10 @@ impl Settings {
             jobs: args.jobs,
             cache_dir: (!args.no_cache && !args.no_prefilter).then(cache_dir),
             prefilter: !args.no_prefilter,
-            options: HashMap::from([("concurrency-limit".to_string(), limit.to_string())]),
+            options: HashMap::from([
+                ("concurrency-limit".to_string(), limit.to_string()),
+                ("line-length".to_string(), config.line_length.unwrap_or(DEFAULT_LINE_LENGTH).to_string()),
+            ]),
             changes: match &args.changed_since {
                 Some(rev) => Some(Changes::since(rev, args.changed_lines_only)?),
                 None => None,
@@ -180,5 +195,13 @@ fn read_pyproject(path: &Path) -> Result<(FileConfig, Option<PythonVersion>)> {
         .project
         .and_then(|p| p.requires_python)
         .and_then(|spec| PythonVersion::from_requires_python(&spec));
-    Ok((parsed.tool.and_then(|t| t.perfmod).unwrap_or_default(), requires))
+    let Some(tool) = parsed.tool else {
+        return Ok((FileConfig::default(), requires));
+    };
+    let formatter_length = [&tool.ruff, &tool.black]
+        .into_iter()
+        .find_map(|table| table.as_ref().and_then(|t| t.line_length));
+    let mut config = tool.perfmod.unwrap_or_default();
+    config.line_length = config.line_length.or(formatter_length);
+    Ok((config, requires))
 }

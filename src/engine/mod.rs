@@ -7,6 +7,7 @@ pub mod guards;
 pub mod imports;
 pub mod origin;
 pub mod prefilter;
+pub mod reformat;
 pub mod semantic;
 pub mod source;
 pub mod template;
@@ -664,6 +665,10 @@ fn find(
     let mut decided = true;
     let mut lookups_of_findings = Vec::new();
     let mut words_to_keep = Vec::new();
+    let style = reformat::Style {
+        line_length: line_length(&rules.options),
+        indent_unit: file.indent_unit,
+    };
     let semantic = for_each_match(tree, source, rules, active, pass, ranges, |m| {
         let Match {
             codemod,
@@ -712,7 +717,7 @@ fn find(
             if verdict == Verdict::Unsafe {
                 safety = Safety::Unsafe;
             }
-            let mut edits: Vec<Edit> = edits
+            let mut edits: Vec<Edit> = reformat::tidy(tree, source, edits, style)
                 .into_iter()
                 .map(|e| Edit {
                     text: file.with_eol(&e.text),
@@ -743,6 +748,14 @@ fn find(
         words_to_keep,
         semantic,
     }
+}
+
+/// The `line-length` option (see [`reformat`]).
+pub fn line_length(options: &HashMap<String, String>) -> usize {
+    options
+        .get("line-length")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(reformat::DEFAULT_LINE_LENGTH)
 }
 
 /// Comments inside a replaced range that the replacement drops are moved onto

@@ -5,7 +5,7 @@
 //! them by the engine.
 use super::{FixContext, FixOutput};
 use crate::edit::Edit;
-use crate::engine::analysis::{append_loop, fresh_empty_list_before};
+use crate::engine::analysis::{append_loop, fresh_empty_list_before, AppendLoop};
 use crate::engine::semantic::text;
 use tree_sitter::Node;
 
@@ -17,6 +17,9 @@ pub fn append_loop_to_comprehension(ctx: &FixContext) -> Option<FixOutput> {
     let right = assignment.child_by_field_name("right")?;
     // Everything up to the `[]`: the name, any annotation, the `=`.
     let head = &source[init.start_byte()..right.start_byte()];
+    if let Some(copy) = identity_copy(&parts, ctx, init.start_byte(), head) {
+        return Some(copy);
+    }
     let mut comprehension = format!(
         "{head}[{} for {} in {}",
         text(parts.value, source),
@@ -30,6 +33,25 @@ pub fn append_loop_to_comprehension(ctx: &FixContext) -> Option<FixOutput> {
     comprehension.push(']');
     Some(FixOutput {
         edits: vec![Edit::replace(init.start_byte()..ctx.target.end_byte(), comprehension)],
+        ..FixOutput::default()
+    })
+}
+
+/// `out = list(xs)` for a loop appending its own target unchanged: `[x for x in
+/// xs]` is an identity comprehension (ruff C416), slower than `list(xs)`.
+/// `None` where `list` is not the builtin.
+fn identity_copy(parts: &AppendLoop, ctx: &FixContext, init_start: usize, head: &str) -> Option<FixOutput> {
+    let source = ctx.render.source;
+    let plain_target = parts.target.kind() == "identifier" && text(parts.value, source) == text(parts.target, source);
+    if !plain_target || parts.condition.is_some() || !ctx.render.semantic.is_builtin("list") {
+        return None;
+    }
+    let iterable = match parts.iterable.kind() {
+        "expression_list" => format!("({})", text(parts.iterable, source)),
+        _ => text(parts.iterable, source).to_string(),
+    };
+    Some(FixOutput {
+        edits: vec![Edit::replace(init_start..ctx.target.end_byte(), format!("{head}list({iterable})"))],
         ..FixOutput::default()
     })
 }
