@@ -25,6 +25,9 @@ pub struct FileConfig {
     pub concurrency_limit: Option<u32>,
     /// Where rewritten statements wrap; else `[tool.ruff]`'s, else `[tool.black]`'s, else 88.
     pub line_length: Option<usize>,
+    /// `known-first-party` of ruff's or isort's settings, read from their tables.
+    #[serde(skip)]
+    pub known_first_party: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -44,13 +47,28 @@ struct ToolTable {
     perfmod: Option<FileConfig>,
     ruff: Option<FormatterTable>,
     black: Option<FormatterTable>,
+    isort: Option<IsortTable>,
 }
 
-/// The one key perfmod reads from a formatter's table.
+/// What perfmod reads from a formatter's table: the line length, and ruff's
+/// isort settings (`[tool.ruff.lint.isort]`, formerly `[tool.ruff.isort]`).
 #[derive(Deserialize)]
 struct FormatterTable {
     #[serde(rename = "line-length")]
     line_length: Option<usize>,
+    lint: Option<RuffLintTable>,
+    isort: Option<IsortTable>,
+}
+
+#[derive(Deserialize)]
+struct RuffLintTable {
+    isort: Option<IsortTable>,
+}
+
+#[derive(Deserialize)]
+struct IsortTable {
+    #[serde(alias = "known-first-party")]
+    known_first_party: Option<Vec<String>>,
 }
 
 pub struct Settings {
@@ -130,6 +148,7 @@ impl Settings {
             options: HashMap::from([
                 ("concurrency-limit".to_string(), limit.to_string()),
                 ("line-length".to_string(), config.line_length.unwrap_or(DEFAULT_LINE_LENGTH).to_string()),
+                ("known-first-party".to_string(), config.known_first_party.join(",")),
             ]),
             changes: match &args.changed_since {
                 Some(rev) => Some(Changes::since(rev, args.changed_lines_only)?),
@@ -201,7 +220,12 @@ fn read_pyproject(path: &Path) -> Result<(FileConfig, Option<PythonVersion>)> {
     let formatter_length = [&tool.ruff, &tool.black]
         .into_iter()
         .find_map(|table| table.as_ref().and_then(|t| t.line_length));
+    let ruff_isort = tool.ruff.and_then(|r| r.lint.and_then(|l| l.isort).or(r.isort));
     let mut config = tool.perfmod.unwrap_or_default();
     config.line_length = config.line_length.or(formatter_length);
+    config.known_first_party = [ruff_isort, tool.isort]
+        .into_iter()
+        .find_map(|table| table.and_then(|t| t.known_first_party))
+        .unwrap_or_default();
     Ok((config, requires))
 }

@@ -67,6 +67,7 @@ pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         fix: true,
         unsafe_fixes: settings.unsafe_fixes,
     };
+    let options = settings.options.clone();
     let (mut results, mut failed) = process_files(settings, mode)?;
     // `--hot` leaves only the findings in hot code to choose from.
     apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())?;
@@ -105,7 +106,7 @@ pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 accepted.push(finding);
                 continue;
             }
-            let preview = match engine::apply_chosen(&text, &[finding], &mut parser) {
+            let preview = match engine::apply_chosen(&text, &[finding], &options, &mut parser) {
                 Ok(preview) => preview,
                 Err(reason) => {
                     writeln!(err, "error: {path}: {reason}")?;
@@ -132,7 +133,7 @@ pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 Answer::Quit => quit = true,
             }
         }
-        let fixed = match engine::apply_chosen(&text, &accepted, &mut parser) {
+        let fixed = match engine::apply_chosen(&text, &accepted, &options, &mut parser) {
             Ok(outcome) => {
                 for warning in &outcome.warnings {
                     writeln!(err, "warning: {path}: {warning}")?;

@@ -5,8 +5,85 @@ use super::semantic::{text, Semantic};
 use crate::edit::{Edit, ImportRequest};
 use tree_sitter::{Node, Tree};
 
-/// Edits that bind every request not yet reachable in `source`.
-pub fn add_imports(tree: &Tree, source: &str, semantic: &Semantic, requests: &[ImportRequest], eol: &str) -> Vec<Edit> {
+/// How the project lays out its imports: what ruff's isort (`I001`) checks.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportStyle<'a> {
+    pub line_length: usize,
+    /// `known-first-party` of `[tool.ruff.lint.isort]` or `[tool.isort]`: these
+    /// are never standard library, whatever their name.
+    pub known_first_party: &'a [String],
+}
+
+impl ImportStyle<'_> {
+    /// The isort section of a top-level module name.
+    fn section_of(&self, module: &str) -> Section {
+        let top = module.split('.').next().unwrap_or(module);
+        if top == "__future__" {
+            Section::Future
+        } else if module.starts_with('.') {
+            Section::Local
+        } else if self.known_first_party.iter().any(|m| m == top) {
+            Section::FirstParty
+        } else if is_standard_library(top) {
+            Section::StandardLibrary
+        } else {
+            Section::Other
+        }
+    }
+}
+
+/// isort's sections, in their order in an import block (third-party and
+/// first-party are one here: a fix only ever adds standard-library imports
+/// and needs to know only where that section ends).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    Future,
+    StandardLibrary,
+    FirstParty,
+    Other,
+    Local,
+}
+
+/// Python's `sys.stdlib_module_names` (3.11), one a line.
+const STANDARD_LIBRARY: &str = include_str!("stdlib_modules.txt");
+
+fn is_standard_library(module: &str) -> bool {
+    STANDARD_LIBRARY.lines().any(|name| name == module)
+}
+
+/// ruff's isort order within a section (`force-sort-within-sections` off):
+/// `import x` lines before `from x import y` lines, each by module name
+/// ignoring case.
+fn statement_key(is_from: bool, module: &str) -> (bool, String, String) {
+    (is_from, module.to_lowercase(), module.to_string())
+}
+
+/// ruff's order of the names of one `from m import ...` (`order-by-type`):
+/// CONSTANTS, then Classes, then the rest, each ignoring case.
+fn member_key(name: &str) -> (u8, String, String) {
+    let bare = name.split_whitespace().next().unwrap_or(name);
+    let kind = if bare.len() > 1 && bare.chars().all(|c| !c.is_lowercase()) {
+        0
+    } else if bare.starts_with(|c: char| c.is_uppercase()) {
+        1
+    } else {
+        2
+    };
+    (kind, bare.to_lowercase(), bare.to_string())
+}
+
+/// Edits that bind every request not yet reachable in `source`: a name merged
+/// into an existing `from m import ...` (in order, wrapped past the line
+/// length), else a new statement in the standard-library section of the
+/// file's first import block, in isort's order.
+pub fn add_imports(
+    tree: &Tree,
+    source: &str,
+    semantic: &Semantic,
+    requests: &[ImportRequest],
+    eol: &str,
+    style: ImportStyle,
+) -> Vec<Edit> {
     let mut wanted: Vec<&ImportRequest> = requests
         .iter()
         .filter(|r| semantic.spelling_of(&qualified(r)).is_none())
@@ -15,7 +92,7 @@ pub fn add_imports(tree: &Tree, source: &str, semantic: &Semantic, requests: &[I
     wanted.dedup();
     let root = tree.root_node();
     let mut edits = Vec::new();
-    let mut new_lines = Vec::new();
+    let mut new_statements = Vec::new();
     let mut merged: Vec<(Node, Vec<&str>)> = Vec::new();
     for request in wanted {
         let target = request
@@ -27,20 +104,15 @@ pub fn add_imports(tree: &Tree, source: &str, semantic: &Semantic, requests: &[I
                 Some((_, members)) => members.push(member),
                 None => merged.push((statement, vec![member])),
             },
-            _ => new_lines.push(request.statement()),
+            _ => new_statements.push(request),
         }
     }
     for (statement, members) in merged {
-        let last = last_imported_name(statement).expect("mergeable statements name something");
-        edits.push(Edit::insert(
-            last.end_byte(),
-            members.iter().map(|m| format!(", {m}")).collect::<String>(),
-        ));
+        edits.push(merge_members(statement, source, &members, eol, style.line_length));
     }
-    if !new_lines.is_empty() {
-        let at = insertion_point(root, source);
-        let block: String = new_lines.iter().map(|line| format!("{line}{eol}")).collect();
-        edits.push(Edit::insert(at, block));
+    if !new_statements.is_empty() {
+        new_statements.sort_by_key(|r| statement_key(r.member.is_some(), &r.module));
+        edits.extend(place_statements(root, source, &new_statements, eol, style));
     }
     edits
 }
@@ -52,7 +124,7 @@ fn qualified(request: &ImportRequest) -> String {
     }
 }
 
-/// A top-level, single-line `from module import a, b` (no comment, no star) to extend.
+/// A top-level `from module import a, b` (no comment, star or backslash) to extend.
 fn mergeable_from_import<'t>(root: Node<'t>, source: &str, module: &str) -> Option<Node<'t>> {
     let mut cursor = root.walk();
     let found = root.named_children(&mut cursor).find(|statement| {
@@ -60,53 +132,176 @@ fn mergeable_from_import<'t>(root: Node<'t>, source: &str, module: &str) -> Opti
             && statement
                 .child_by_field_name("module_name")
                 .is_some_and(|m| text(m, source) == module)
-            && !text(*statement, source).contains(['\n', '(', '*', '#', '\\'])
+            && !text(*statement, source).contains(['*', '#', '\\'])
     });
     found
 }
 
-fn last_imported_name(statement: Node) -> Option<Node> {
+/// `statement` rewritten with `members` among its names, in order: on one line
+/// when it fits and was on one, else one name a line with a trailing comma.
+fn merge_members(statement: Node, source: &str, members: &[&str], eol: &str, line_length: usize) -> Edit {
     let module = statement.child_by_field_name("module_name");
     let mut cursor = statement.walk();
-    let last = statement
+    let mut names: Vec<&str> = statement
         .named_children(&mut cursor)
         .filter(|c| Some(*c) != module)
-        .last();
-    last
+        .map(|c| text(c, source))
+        .chain(members.iter().copied())
+        .collect();
+    names.sort_by_key(|name| member_key(name));
+    let module = module.map_or("", |m| text(m, source));
+    let one_line = format!("from {module} import {}", names.join(", "));
+    let column = statement.start_position().column;
+    let text = if !text(statement, source).contains('\n') && column + one_line.chars().count() <= line_length {
+        one_line
+    } else {
+        let indent = " ".repeat(column);
+        let body: String = names.iter().map(|n| format!("{indent}    {n},{eol}")).collect();
+        format!("from {module} import ({eol}{body}{indent})")
+    };
+    Edit::replace(statement.byte_range(), text)
 }
 
-/// Where a new import line goes: after the last import of the file's leading
-/// import block, else after the docstring and `__future__` imports, else at the top
-/// (below a shebang or coding comment).
-fn insertion_point(root: Node, source: &str) -> usize {
-    let mut after: Option<Node> = None;
+/// Where new import statements go: into the standard-library section of the
+/// first import block (each before the first that sorts after it), else as a
+/// section of their own after `from __future__` and before the other
+/// sections, else as a new block after the docstring with the blank lines
+/// isort puts around one.
+fn place_statements(root: Node, source: &str, new: &[&ImportRequest], eol: &str, style: ImportStyle) -> Vec<Edit> {
+    let block = first_import_block(root);
+    let sections: Vec<(Node, Section, (bool, String, String))> = block
+        .iter()
+        .map(|&statement| {
+            let (is_from, module) = imported_module(statement, source);
+            (statement, style.section_of(&module), statement_key(is_from, &module))
+        })
+        .collect();
+    let standard: Vec<_> = sections.iter().filter(|s| s.1 == Section::StandardLibrary).collect();
+    let line = |request: &ImportRequest| format!("{}{eol}", request.statement());
+    if let Some(last) = standard.last() {
+        return new
+            .iter()
+            .map(|request| {
+                let key = statement_key(request.member.is_some(), &request.module);
+                match standard.iter().find(|s| s.2 > key) {
+                    Some(next) => Edit::insert(line_start(source, next.0.start_byte()), line(request)),
+                    None => {
+                        let at = line_end(source, last.0.end_byte());
+                        let newline = if source[..at].ends_with('\n') { "" } else { eol };
+                        Edit::insert(at, format!("{newline}{}", line(request)))
+                    }
+                }
+            })
+            .collect();
+    }
+    let lines: String = new.iter().map(|r| line(r)).collect();
+    if let Some(after) = sections.iter().find(|s| s.1 > Section::StandardLibrary) {
+        return vec![Edit::insert(line_start(source, after.0.start_byte()), format!("{lines}{eol}"))];
+    }
+    if let Some(last_future) = block.last() {
+        let at = line_end(source, last_future.end_byte());
+        let newline = if source[..at].ends_with('\n') { "" } else { eol };
+        return vec![Edit::insert(at, format!("{newline}{eol}{lines}"))];
+    }
+    vec![new_block(root, source, &lines, eol)]
+}
+
+/// A file without imports gets them after its docstring (one blank line
+/// between), else after its leading comments; then the blank lines isort puts
+/// after a block: two before a `def` or `class`, one before other code.
+fn new_block(root: Node, source: &str, lines: &str, eol: &str) -> Edit {
     let mut cursor = root.walk();
-    // Comments do not count: a docstring after a leading comment is still the docstring.
-    let statements = root.named_children(&mut cursor).filter(|s| s.kind() != "comment");
-    for (index, statement) in statements.enumerate() {
+    let mut statements = root.named_children(&mut cursor).filter(|s| s.kind() != "comment");
+    let docstring = statements
+        .next()
+        .filter(|s| s.kind() == "expression_statement" && s.named_child(0).is_some_and(|d| d.kind() == "string"));
+    let (at, before) = match docstring {
+        Some(docstring) => (line_end(source, docstring.end_byte()), eol),
+        None => (leading_comments_end(source), ""),
+    };
+    let newline = if at > 0 && !source[..at].ends_with('\n') { eol } else { "" };
+    // Blank lines already there are replaced by the ones isort wants.
+    let mut next = at;
+    for line in source[at..].split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        next += line.len();
+    }
+    let rest = source[next..].trim_start();
+    let blank_lines = if rest.is_empty() {
+        0
+    } else if ["def ", "class ", "async def ", "@"].iter().any(|k| rest.starts_with(k)) {
+        2
+    } else {
+        1
+    };
+    Edit::replace(at..next, format!("{newline}{before}{lines}{}", eol.repeat(blank_lines)))
+}
+
+/// The end of a file's shebang, coding line and leading comment block (the
+/// block only when a blank line separates it from the code).
+fn leading_comments_end(source: &str) -> usize {
+    let mut at = 0;
+    let mut pragmas_end = 0;
+    for line in source.split_inclusive('\n') {
+        if !line.starts_with('#') {
+            return if line.trim().is_empty() { at } else { pragmas_end };
+        }
+        at += line.len();
+        if line.starts_with("#!") || line.contains("coding") {
+            pragmas_end = at;
+        }
+    }
+    pragmas_end
+}
+
+/// The top-level import statements right after the docstring (comments and
+/// blank lines between them included).
+fn first_import_block(root: Node) -> Vec<Node> {
+    let mut cursor = root.walk();
+    let mut block = Vec::new();
+    for (index, statement) in root
+        .named_children(&mut cursor)
+        .filter(|s| s.kind() != "comment")
+        .enumerate()
+    {
         match statement.kind() {
-            "import_statement" | "import_from_statement" | "future_import_statement" => after = Some(statement),
-            "expression_statement" if index == 0 && statement.named_child(0).is_some_and(|s| s.kind() == "string") => {
-                after = Some(statement)
-            }
+            "import_statement" | "import_from_statement" | "future_import_statement" => block.push(statement),
+            "expression_statement"
+                if index == 0 && statement.named_child(0).is_some_and(|s| s.kind() == "string") => {}
             _ => break,
         }
     }
-    match after {
-        Some(node) => line_end(source, node.end_byte()),
-        None => {
-            // Keep a shebang and encoding comments first.
-            let mut at = 0;
-            for line in source.split_inclusive('\n') {
-                if line.starts_with("#!") || (line.starts_with('#') && line.contains("coding")) {
-                    at += line.len();
-                } else {
-                    break;
-                }
-            }
-            at
+    block
+}
+
+/// Whether `statement` is a `from` import, and the module it imports from
+/// (`.x` for relative ones, the first name of `import a, b`).
+fn imported_module(statement: Node, source: &str) -> (bool, String) {
+    match statement.kind() {
+        "future_import_statement" => (true, "__future__".into()),
+        "import_from_statement" => {
+            let module = statement
+                .child_by_field_name("module_name")
+                .map_or(String::new(), |m| text(m, source).to_string());
+            (true, module)
+        }
+        _ => {
+            let mut cursor = statement.walk();
+            let first = statement.named_children(&mut cursor).next();
+            let name = first.map(|n| match n.kind() {
+                "aliased_import" => n.child_by_field_name("name").unwrap_or(n),
+                _ => n,
+            });
+            (false, name.map_or(String::new(), |n| text(n, source).to_string()))
         }
     }
+}
+
+/// The offset of the start of the line holding `offset`.
+fn line_start(source: &str, offset: usize) -> usize {
+    source[..offset].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// The offset just past the end of the line containing `offset`.

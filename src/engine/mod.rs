@@ -358,6 +358,7 @@ pub fn process_filtered(
             &current_tree,
             &chosen,
             &file,
+            &rules.options,
             parser,
             &mut origins,
             &mut outcome,
@@ -837,6 +838,7 @@ fn apply_round(
     tree: &Tree,
     chosen: &[&Finding],
     file: &SourceFile,
+    options: &HashMap<String, String>,
     parser: &mut Parser,
     origins: &mut OriginMap,
     outcome: &mut FileOutcome,
@@ -884,7 +886,15 @@ fn apply_round(
         .collect();
     if !requests.is_empty() {
         let semantic = Semantic::build(&new_tree, &text);
-        let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol);
+        let known_first_party: Vec<String> = options
+            .get("known-first-party")
+            .map(|names| names.split(',').filter(|n| !n.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        let style = imports::ImportStyle {
+            line_length: line_length(options),
+            known_first_party: &known_first_party,
+        };
+        let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol, style);
         let with_imports = apply_edits(&text, &edits);
         let reparsed = parser.parse(&with_imports, None).filter(|t| !t.root_node().has_error());
         match reparsed {
@@ -927,7 +937,12 @@ fn apply_round(
 /// they need. This is how `fix --interactive` and `--changed-lines-only` write
 /// only the rewrites they kept; a rewrite that only appears after these is left
 /// for the next run. The outcome has no findings, only `fixed` and `applied`.
-pub fn apply_chosen(text: &str, chosen: &[&Finding], parser: &mut Parser) -> Result<FileOutcome, String> {
+pub fn apply_chosen(
+    text: &str,
+    chosen: &[&Finding],
+    options: &HashMap<String, String>,
+    parser: &mut Parser,
+) -> Result<FileOutcome, String> {
     let file = SourceFile::new(text);
     let mut outcome = FileOutcome::default();
     if chosen.is_empty() {
@@ -935,7 +950,7 @@ pub fn apply_chosen(text: &str, chosen: &[&Finding], parser: &mut Parser) -> Res
     }
     let tree = parse(parser, file.body)?;
     let mut origins = OriginMap::default();
-    if let Some((fixed, _)) = apply_round(file.body, &tree, chosen, &file, parser, &mut origins, &mut outcome) {
+    if let Some((fixed, _)) = apply_round(file.body, &tree, chosen, &file, options, parser, &mut origins, &mut outcome) {
         if fixed != file.body {
             outcome.fixed = Some(file.with_body(&fixed));
         }
