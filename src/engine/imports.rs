@@ -3,6 +3,7 @@
 //! the rewrites of this file left unused.
 use super::semantic::{text, Semantic};
 use crate::edit::{Edit, ImportRequest};
+use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 /// How the project lays out its imports: what ruff's isort (`I001`) checks.
@@ -309,27 +310,31 @@ fn line_end(source: &str, offset: usize) -> usize {
     source[offset..].find('\n').map_or(source.len(), |i| offset + i + 1)
 }
 
-/// Edits removing the top-level imports whose names `before` referenced and
-/// `after` (the rewritten file) no longer does. Imports that were already
-/// unused are not ours to remove.
-pub fn remove_unused(tree: &Tree, source: &str, before: &Semantic, after: &Semantic) -> Vec<Edit> {
+/// Edits removing the imports whose names `before` referenced and `after` (the
+/// rewritten file) no longer does, laid out as isort would. Imports that were
+/// already unused are not ours to remove; an import that is the only statement
+/// of its block stays (the block would be empty).
+pub fn remove_unused(
+    tree: &Tree,
+    source: &str,
+    before: &Semantic,
+    after: &Semantic,
+    eol: &str,
+    style: ImportStyle,
+) -> Vec<Edit> {
     let dead: Vec<&str> = after
         .imports
         .iter()
-        .filter(|i| i.top_level && before.reference_count(&i.local) > 0 && after.reference_count(&i.local) == 0)
+        .filter(|i| before.reference_count(&i.local) > 0 && after.reference_count(&i.local) == 0)
         .filter(|i| !mentioned_in_strings(source, &i.local))
         .map(|i| i.local.as_str())
         .collect();
     if dead.is_empty() {
         return Vec::new();
     }
-    let root = tree.root_node();
-    let mut cursor = root.walk();
     let mut edits = Vec::new();
-    for statement in root.named_children(&mut cursor) {
-        if !matches!(statement.kind(), "import_statement" | "import_from_statement")
-            || text(statement, source).contains('#')
-        {
+    for statement in import_statements(tree.root_node()) {
+        if text(statement, source).contains('#') {
             continue;
         }
         let module = statement.child_by_field_name("module_name");
@@ -360,30 +365,90 @@ pub fn remove_unused(tree: &Tree, source: &str, before: &Semantic, after: &Seman
             continue;
         }
         if kept.is_empty() {
-            let start = statement.start_byte() - statement.start_position().column;
-            let end = line_end(source, statement.end_byte());
-            let alone_on_its_lines = source[start..statement.start_byte()].trim().is_empty()
-                && source[statement.end_byte()..end].trim().is_empty();
-            if alone_on_its_lines {
-                edits.push(Edit::delete(start..end));
+            let alone_in_block = statement.parent().is_some_and(|block| {
+                let mut cursor = block.walk();
+                let others = block
+                    .named_children(&mut cursor)
+                    .filter(|s| s.kind() != "comment" && *s != statement)
+                    .count();
+                block.kind() == "block" && others == 0
+            });
+            if let Some(range) = whole_lines(source, statement).filter(|_| !alone_in_block) {
+                edits.push(Edit::delete(range));
             }
         } else {
             let keyword_end = names[0].start_byte();
             let head = &source[statement.start_byte()..keyword_end];
             let head = head.trim_end().trim_end_matches('(').trim_end();
-            edits.push(Edit::replace(
-                statement.byte_range(),
-                format!("{head} {}", kept.join(", ")),
-            ));
+            let original = text(statement, source);
+            let magic_comma = original.trim_end_matches(')').trim_end().ends_with(',');
+            let one_line = format!("{head} {}", kept.join(", "));
+            let column = statement.start_position().column;
+            let fits = column + one_line.chars().count() <= style.line_length;
+            let text = if module.is_none() || (fits && !magic_comma) {
+                one_line
+            } else {
+                let indent = " ".repeat(column);
+                let body: String = kept.iter().map(|n| format!("{indent}    {n},{eol}")).collect();
+                format!("{head} ({eol}{body}{indent})")
+            };
+            edits.push(Edit::replace(statement.byte_range(), text));
         }
     }
     edits
 }
 
-/// `__all__ = ["name"]` and string annotations mention names as text.
+/// Every `import` and `from ... import` statement of the file, nested ones included.
+fn import_statements(root: Node) -> Vec<Node> {
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind(), "import_statement" | "import_from_statement") {
+            found.push(node);
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor).filter(|c| c.child_count() > 0));
+    }
+    found
+}
+
+/// The lines `statement` fills alone, with the blank line after it when it was
+/// an isort section of its own (blank lines on both sides), so the sections
+/// around it stay one blank line apart. `None` when it shares a line.
+fn whole_lines(source: &str, statement: Node) -> Option<Range<usize>> {
+    let start = line_start(source, statement.start_byte());
+    let end = line_end(source, statement.end_byte());
+    let alone = source[start..statement.start_byte()].trim().is_empty()
+        && source[statement.end_byte()..end].trim().is_empty();
+    if !alone {
+        return None;
+    }
+    let blank_before = start == 0 || {
+        let previous = line_start(source, start - 1);
+        source[previous..start].trim().is_empty()
+    };
+    let next_end = line_end(source, end.min(source.len()));
+    let blank_after = end < source.len() && source[end..next_end].trim().is_empty();
+    Some(start..if blank_before && blank_after { next_end } else { end })
+}
+
+/// `__all__ = ["name"]` and string annotations (`x: "name"`, `"name[int]"`)
+/// mention names as text; a plain string such as `= "name"` or a docstring
+/// opening `"""name[...]` does not.
 fn mentioned_in_strings(source: &str, name: &str) -> bool {
-    source.contains(&format!("\"{name}\""))
-        || source.contains(&format!("'{name}'"))
-        || source.contains(&format!("\"{name}["))
-        || source.contains(&format!("'{name}["))
+    let exact = [format!("\"{name}\""), format!("'{name}'")];
+    let quoted_alone = exact.iter().any(|quoted| {
+        source.match_indices(quoted.as_str()).any(|(at, _)| {
+            let before = source[..at].trim_end();
+            before.ends_with(['[', ',', ':', '>', '|'])
+        })
+    });
+    let subscripted = [format!("\"{name}["), format!("'{name}[")];
+    let in_annotation = subscripted.iter().any(|quoted| {
+        source
+            .match_indices(quoted.as_str())
+            .any(|(at, _)| !source[..at].ends_with(['"', '\'']))
+    });
+    quoted_alone || in_annotation
 }

@@ -884,17 +884,17 @@ fn apply_round(
         .iter()
         .flat_map(|f| f.fix.as_ref().unwrap().imports.clone())
         .collect();
+    let known_first_party: Vec<String> = options
+        .get("known-first-party")
+        .map(|names| names.split(',').filter(|n| !n.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default();
+    let import_style = imports::ImportStyle {
+        line_length: line_length(options),
+        known_first_party: &known_first_party,
+    };
     if !requests.is_empty() {
         let semantic = Semantic::build(&new_tree, &text);
-        let known_first_party: Vec<String> = options
-            .get("known-first-party")
-            .map(|names| names.split(',').filter(|n| !n.is_empty()).map(str::to_string).collect())
-            .unwrap_or_default();
-        let style = imports::ImportStyle {
-            line_length: line_length(options),
-            known_first_party: &known_first_party,
-        };
-        let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol, style);
+        let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol, import_style);
         let with_imports = apply_edits(&text, &edits);
         let reparsed = parser.parse(&with_imports, None).filter(|t| !t.root_node().has_error());
         match reparsed {
@@ -911,7 +911,7 @@ fn apply_round(
         }
     }
     let after = Semantic::build(&new_tree, &text);
-    let removals = imports::remove_unused(&new_tree, &text, &before, &after);
+    let removals = imports::remove_unused(&new_tree, &text, &before, &after, file.eol, import_style);
     if !removals.is_empty() {
         let pruned = apply_edits(&text, &removals);
         if let Some(t) = parser.parse(&pruned, None).filter(|t| !t.root_node().has_error()) {

@@ -401,29 +401,62 @@ fn right_hand_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<
         _ => tokens.len(),
     };
     let inner = format!("{indent}{}", style.indent_unit);
-    if let Some(rhs_start) = right_hand_side(tokens, end) {
+    let rhs_start = right_hand_side(tokens, end);
+    let in_optional_parentheses = |rhs_start: usize| {
+        let mut lines = vec![format!("{indent}{} (", render(&tokens[..rhs_start]))];
+        lines.extend(lay_out(&tokens[rhs_start..end], &inner, style, true));
+        lines.push(format!("{indent}){}", render(&tokens[end..])));
+        lines
+    };
+    let mut wraps_whole = false;
+    if let Some(rhs_start) = rhs_start {
         let rhs = &tokens[rhs_start..end];
         let operators = delimiters(rhs).len();
         let last_open = last_bracket_pair(rhs).map(|(open, _)| open);
         let prefix_fits = last_open.is_some_and(|open| fits(indent, &render(&tokens[..=rhs_start + open]), style));
-        let wraps_whole = last_open == Some(0) && matching_close(rhs, 0) == Some(rhs.len() - 1);
+        wraps_whole = last_open == Some(0) && matching_close(rhs, 0) == Some(rhs.len() - 1);
         if !wraps_whole && (operators > 1 || (operators == 1 && !prefix_fits)) {
-            let head = render(&tokens[..rhs_start]);
-            let mut lines = vec![format!("{indent}{head} (")];
-            lines.extend(lay_out(rhs, &inner, style, true));
-            lines.push(format!("{indent}){}", render(&tokens[end..])));
-            return Some(lines);
+            return Some(in_optional_parentheses(rhs_start));
         }
     }
     let (open, close) = last_bracket_pair(&tokens[..end])?;
     let head = render(&tokens[..=open]);
     let tail = render(&tokens[close..]);
-    if close == open + 1 || !fits(indent, &head, style) {
-        return None;
+    if !fits(indent, &head, style) {
+        // The head does not fit: the right-hand side in parentheses, else the annotation.
+        return match rhs_start {
+            Some(rhs_start) if !wraps_whole && fits(indent, &format!("{} (", render(&tokens[..rhs_start])), style) => {
+                Some(in_optional_parentheses(rhs_start))
+            }
+            _ => parenthesized_annotation(tokens, indent, style),
+        };
     }
     let mut lines = vec![format!("{indent}{head}")];
     lines.extend(lay_out(&tokens[open + 1..close], &inner, style, true));
     lines.push(format!("{indent}{tail}"));
+    Some(lines)
+}
+
+/// `name: (\n    long annotation\n) = value`: how black and ruff format split an
+/// annotated assignment whose annotation is what makes it too long.
+fn parenthesized_annotation(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<String>> {
+    let equals = right_hand_side(tokens, tokens.len())? - 1;
+    let mut depth = 0usize;
+    let colon = tokens[..equals].iter().position(|t| {
+        match t.kind {
+            Kind::Open => depth += 1,
+            Kind::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && t.is(":")
+    })?;
+    let last = format!("{indent}) {}", render(&tokens[equals..]));
+    if colon + 1 >= equals || !fits("", &last, style) {
+        return None;
+    }
+    let mut lines = vec![format!("{indent}{} (", render(&tokens[..=colon]))];
+    lines.extend(lay_out(&tokens[colon + 1..equals], &format!("{indent}{}", style.indent_unit), style, true));
+    lines.push(last);
     Some(lines)
 }
 
@@ -694,6 +727,21 @@ mod tests {
         assert_eq!(
             rewrite(source, "x = 1", sum, 30),
             "    x = (\n        first_value\n        + second_value\n        + third_value\n    )\n"
+        );
+    }
+
+    #[test]
+    fn a_long_annotation_is_parenthesized() {
+        let source = "def f():\n    if a:\n        x = 1\n";
+        let new = "x: Callable[[A, B], C] | None = getattr(r, \"__m__\", None)";
+        // As ruff format 0.14 lays them out at these widths.
+        assert_eq!(
+            rewrite(source, "x = 1", new, 42),
+            "def f():\n    if a:\n        x: Callable[[A, B], C] | None = (\n            getattr(r, \"__m__\", None)\n        )\n"
+        );
+        assert_eq!(
+            rewrite(source, "x = 1", new, 40),
+            "def f():\n    if a:\n        x: (\n            Callable[[A, B], C] | None\n        ) = getattr(r, \"__m__\", None)\n"
         );
     }
 
