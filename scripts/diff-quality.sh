@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(flask click httpx rich attrs requests)
+[ ${#packages[@]} -gt 0 ] || packages=(flask click httpx rich requests werkzeug starlette jinja2 attrs)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cargo build --quiet

@@ -147,7 +147,10 @@ impl Settings {
             prefilter: !args.no_prefilter,
             options: HashMap::from([
                 ("concurrency-limit".to_string(), limit.to_string()),
-                ("line-length".to_string(), config.line_length.unwrap_or(DEFAULT_LINE_LENGTH).to_string()),
+                (
+                    "line-length".to_string(),
+                    config.line_length.unwrap_or(DEFAULT_LINE_LENGTH).to_string(),
+                ),
                 ("known-first-party".to_string(), config.known_first_party.join(",")),
             ]),
             changes: match &args.changed_since {

@@ -197,7 +197,10 @@ fn place_statements(root: Node, source: &str, new: &[&ImportRequest], eol: &str,
     }
     let lines: String = new.iter().map(|r| line(r)).collect();
     if let Some(after) = sections.iter().find(|s| s.1 > Section::StandardLibrary) {
-        return vec![Edit::insert(line_start(source, after.0.start_byte()), format!("{lines}{eol}"))];
+        return vec![Edit::insert(
+            line_start(source, after.0.start_byte()),
+            format!("{lines}{eol}"),
+        )];
     }
     if let Some(last_future) = block.last() {
         let at = line_end(source, last_future.end_byte());
@@ -220,7 +223,11 @@ fn new_block(root: Node, source: &str, lines: &str, eol: &str) -> Edit {
         Some(docstring) => (line_end(source, docstring.end_byte()), eol),
         None => (leading_comments_end(source), ""),
     };
-    let newline = if at > 0 && !source[..at].ends_with('\n') { eol } else { "" };
+    let newline = if at > 0 && !source[..at].ends_with('\n') {
+        eol
+    } else {
+        ""
+    };
     // Blank lines already there are replaced by the ones isort wants.
     let mut next = at;
     for line in source[at..].split_inclusive('\n') {
@@ -232,7 +239,10 @@ fn new_block(root: Node, source: &str, lines: &str, eol: &str) -> Edit {
     let rest = source[next..].trim_start();
     let blank_lines = if rest.is_empty() {
         0
-    } else if ["def ", "class ", "async def ", "@"].iter().any(|k| rest.starts_with(k)) {
+    } else if ["def ", "class ", "async def ", "@"]
+        .iter()
+        .any(|k| rest.starts_with(k))
+    {
         2
     } else {
         1
@@ -269,8 +279,7 @@ fn first_import_block(root: Node) -> Vec<Node> {
     {
         match statement.kind() {
             "import_statement" | "import_from_statement" | "future_import_statement" => block.push(statement),
-            "expression_statement"
-                if index == 0 && statement.named_child(0).is_some_and(|s| s.kind() == "string") => {}
+            "expression_statement" if index == 0 && statement.named_child(0).is_some_and(|s| s.kind() == "string") => {}
             _ => break,
         }
     }
@@ -419,8 +428,8 @@ fn import_statements(root: Node) -> Vec<Node> {
 fn whole_lines(source: &str, statement: Node) -> Option<Range<usize>> {
     let start = line_start(source, statement.start_byte());
     let end = line_end(source, statement.end_byte());
-    let alone = source[start..statement.start_byte()].trim().is_empty()
-        && source[statement.end_byte()..end].trim().is_empty();
+    let alone =
+        source[start..statement.start_byte()].trim().is_empty() && source[statement.end_byte()..end].trim().is_empty();
     if !alone {
         return None;
     }

@@ -950,7 +950,16 @@ pub fn apply_chosen(
     }
     let tree = parse(parser, file.body)?;
     let mut origins = OriginMap::default();
-    if let Some((fixed, _)) = apply_round(file.body, &tree, chosen, &file, options, parser, &mut origins, &mut outcome) {
+    if let Some((fixed, _)) = apply_round(
+        file.body,
+        &tree,
+        chosen,
+        &file,
+        options,
+        parser,
+        &mut origins,
+        &mut outcome,
+    ) {
         if fixed != file.body {
             outcome.fixed = Some(file.with_body(&fixed));
         }

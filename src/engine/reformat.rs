@@ -7,10 +7,10 @@
 //! statement's header only) is laid out again: on one line when it fits, else
 //! split at its last bracket pair with the contents indented one level, on one
 //! line or one element per line with a magic trailing comma, recursively, as
-//! black's right-hand split and delimiter split do. A statement holding a
-//! comment, a backslash continuation, a multi-line string or a magic trailing
-//! comma keeps its line breaks; only whitespace-only lines and trailing blanks
-//! inside its brackets go. Edits that leave a statement's layout alone are
+//! black's right-hand split and delimiter split do, brackets with a magic
+//! trailing comma kept one element a line. A statement holding a comment, a
+//! backslash continuation or a multi-line string keeps its line breaks; only
+//! whitespace-only lines and trailing blanks inside its brackets go. Edits that leave a statement's layout alone are
 //! returned as they are.
 use crate::edit::Edit;
 use std::ops::Range;
@@ -35,7 +35,10 @@ pub fn tidy(tree: &Tree, source: &str, edits: Vec<Edit>, style: Style) -> Vec<Ed
     let mut kept = Vec::new();
     for edit in edits {
         match statement_region(root, source, &edit.range) {
-            Some(region) => match groups.iter_mut().find(|(r, _)| r.start < region.end && region.start < r.end) {
+            Some(region) => match groups
+                .iter_mut()
+                .find(|(r, _)| r.start < region.end && region.start < r.end)
+            {
                 Some((r, members)) => {
                     *r = r.start.min(region.start)..r.end.max(region.end);
                     members.push(edit);
@@ -207,7 +210,8 @@ fn tokenize(text: &str) -> Option<Vec<Token<'_>>> {
             let len = rest
                 .char_indices()
                 .find(|&(i, d)| {
-                    let exponent_sign = (d == '+' || d == '-') && matches!(previous, 'e' | 'E') && !rest.starts_with("0x");
+                    let exponent_sign =
+                        (d == '+' || d == '-') && matches!(previous, 'e' | 'E') && !rest.starts_with("0x");
                     previous = d;
                     i > 0 && !(d.is_alphanumeric() || d == '_' || d == '.' || exponent_sign)
                 })
@@ -301,7 +305,7 @@ fn lay_out_statements(text: &str, indent: &str, style: Style) -> Option<String> 
                 }
             };
             let lines = match reflowable(line) {
-                true => lay_out(line, &line_indent, style, false),
+                true => lay_out(line, &line_indent, style, Context::Statement),
                 false => vec![format!("{line_indent}{}", tidy_breaks(line))],
             };
             let joined = lines.join("\n");
@@ -313,14 +317,17 @@ fn lay_out_statements(text: &str, indent: &str, style: Style) -> Option<String> 
 }
 
 /// Whether black would lay a logical line out from scratch: no comment, no
-/// backslash continuation, no multi-line string, no magic trailing comma.
+/// backslash continuation, no multi-line string.
 fn reflowable(line: &[Token]) -> bool {
-    line.iter().enumerate().all(|(i, token)| {
-        let magic_comma = token.is(",")
-            && line.get(i + 1).is_some_and(|next| next.kind == Kind::Close)
-            && !is_one_tuple(line, i);
-        !matches!(token.kind, Kind::Comment | Kind::Continuation) && !token.text.contains('\n') && !magic_comma
-    })
+    line.iter()
+        .all(|token| !matches!(token.kind, Kind::Comment | Kind::Continuation) && !token.text.contains('\n'))
+}
+
+/// A comma right before a closing bracket (not a one-element tuple's): black
+/// keeps that bracket's contents one element a line.
+fn has_magic_comma(tokens: &[Token]) -> bool {
+    (0..tokens.len().saturating_sub(1))
+        .any(|i| tokens[i].is(",") && tokens[i + 1].kind == Kind::Close && !is_one_tuple(tokens, i))
 }
 
 /// `(x,)`: a trailing comma that makes a one-element tuple.
@@ -375,15 +382,30 @@ fn fits(indent: &str, text: &str, style: Style) -> bool {
     width(indent) + width(text) <= style.line_length
 }
 
-/// black's `transform_line`, simplified: the line as is when it fits, else a
+/// Where a line being laid out sits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// A whole logical line.
+    Statement,
+    /// Everything between a pair of brackets.
+    Contents,
+    /// One element of a split bracket's contents.
+    Element,
+}
+
+/// black's `transform_line`, simplified: the line as is when it fits and has
+/// no magic trailing comma, else a
 /// delimiter split (inside brackets) or a right-hand split; as is when nothing
 /// makes it fit.
-fn lay_out(tokens: &[Token], indent: &str, style: Style, inside_brackets: bool) -> Vec<String> {
+fn lay_out(tokens: &[Token], indent: &str, style: Style, context: Context) -> Vec<String> {
     let line = render(tokens);
-    if fits(indent, &line, style) {
+    // Contents ending in a magic trailing comma are one element a line.
+    let ends_in_magic_comma =
+        context == Context::Contents && tokens.len() > 1 && tokens.last().is_some_and(|t| t.is(","));
+    if fits(indent, &line, style) && !has_magic_comma(tokens) && !ends_in_magic_comma {
         return vec![format!("{indent}{line}")];
     }
-    if inside_brackets {
+    if context != Context::Statement {
         if let Some(lines) = delimiter_split(tokens, indent, style) {
             return lines;
         }
@@ -404,7 +426,7 @@ fn right_hand_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<
     let rhs_start = right_hand_side(tokens, end);
     let in_optional_parentheses = |rhs_start: usize| {
         let mut lines = vec![format!("{indent}{} (", render(&tokens[..rhs_start]))];
-        lines.extend(lay_out(&tokens[rhs_start..end], &inner, style, true));
+        lines.extend(lay_out(&tokens[rhs_start..end], &inner, style, Context::Contents));
         lines.push(format!("{indent}){}", render(&tokens[end..])));
         lines
     };
@@ -432,7 +454,7 @@ fn right_hand_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<
         };
     }
     let mut lines = vec![format!("{indent}{head}")];
-    lines.extend(lay_out(&tokens[open + 1..close], &inner, style, true));
+    lines.extend(lay_out(&tokens[open + 1..close], &inner, style, Context::Contents));
     lines.push(format!("{indent}{tail}"));
     Some(lines)
 }
@@ -455,7 +477,12 @@ fn parenthesized_annotation(tokens: &[Token], indent: &str, style: Style) -> Opt
         return None;
     }
     let mut lines = vec![format!("{indent}{} (", render(&tokens[..=colon]))];
-    lines.extend(lay_out(&tokens[colon + 1..equals], &format!("{indent}{}", style.indent_unit), style, true));
+    lines.extend(lay_out(
+        &tokens[colon + 1..equals],
+        &format!("{indent}{}", style.indent_unit),
+        style,
+        Context::Contents,
+    ));
     lines.push(last);
     Some(lines)
 }
@@ -474,7 +501,13 @@ fn right_hand_side(tokens: &[Token], end: usize) -> Option<usize> {
         match token.kind {
             Kind::Open => depth += 1,
             Kind::Close => depth = depth.saturating_sub(1),
-            Kind::Operator if depth == 0 && (token.is("=") || (token.text.ends_with('=') && token.text.len() > 1 && !matches!(token.text, "==" | "!=" | "<=" | ">="))) => {
+            Kind::Operator
+                if depth == 0
+                    && (token.is("=")
+                        || (token.text.ends_with('=')
+                            && token.text.len() > 1
+                            && !matches!(token.text, "==" | "!=" | "<=" | ">="))) =>
+            {
                 return (i + 1 < end).then_some(i + 1);
             }
             _ => {}
@@ -640,10 +673,13 @@ fn delimiter_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<S
     if start < tokens.len() {
         pieces.push(&tokens[start..]);
     }
+    if pieces.len() < 2 {
+        return None;
+    }
     let mut lines = Vec::new();
     let count = pieces.len();
     for (n, piece) in pieces.into_iter().enumerate() {
-        let mut piece_lines = lay_out(piece, indent, style, true);
+        let mut piece_lines = lay_out(piece, indent, style, Context::Element);
         if strongest == COMMA && n + 1 == count && !piece.last().is_some_and(|t| t.is(",")) {
             if let Some(last) = piece_lines.last_mut() {
                 last.push(',');
@@ -758,7 +794,17 @@ mod tests {
     }
 
     #[test]
-    fn comments_and_magic_commas_keep_their_lines_but_lose_blank_ones() {
+    fn magic_trailing_commas_keep_their_brackets_exploded() {
+        let source = "def f(\n    a,\n    b: Optional[\n        int\n    ] = None,\n):\n    pass\n";
+        let old = "Optional[\n        int\n    ]";
+        assert_eq!(
+            rewrite(source, old, "int | None", 88),
+            "def f(\n    a,\n    b: int | None = None,\n):\n    pass\n"
+        );
+    }
+
+    #[test]
+    fn comments_keep_their_lines_but_blank_ones_go() {
         let source = "x = f(\n    [\n        a,  # first\n        b,\n    ]\n)\n";
         let old = "(\n    [\n        a,  # first\n        b,\n    ]\n)";
         let new = "(\n    \n        a,  # first\n        b,\n    \n)";

@@ -51,7 +51,10 @@ fn identity_copy(parts: &AppendLoop, ctx: &FixContext, init_start: usize, head: 
         _ => text(parts.iterable, source).to_string(),
     };
     Some(FixOutput {
-        edits: vec![Edit::replace(init_start..ctx.target.end_byte(), format!("{head}list({iterable})"))],
+        edits: vec![Edit::replace(
+            init_start..ctx.target.end_byte(),
+            format!("{head}list({iterable})"),
+        )],
         ..FixOutput::default()
     })
 }
