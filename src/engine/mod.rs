@@ -251,6 +251,9 @@ pub struct AppliedFix {
     pub line: usize,
     /// Its finding's range in the file as read (see [`FixId`]).
     pub range: Range<usize>,
+    /// What its edits replaced, in the file as read: more than the finding
+    /// when the rewrite takes in the statements around it.
+    pub span: Range<usize>,
 }
 
 impl AppliedFix {
@@ -924,6 +927,7 @@ fn apply_round(
             rule: finding.rule.clone(),
             line: original_line(finding),
             range: origins.to_original(finding.range.clone()),
+            span: origins.to_original(finding.fix.as_ref().map_or(finding.range.clone(), Fix::span)),
         });
     }
     for step in &steps {

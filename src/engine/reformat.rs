@@ -34,7 +34,7 @@ pub fn tidy(tree: &Tree, source: &str, edits: Vec<Edit>, style: Style) -> Vec<Ed
     let mut groups: Vec<(Range<usize>, Vec<Edit>)> = Vec::new();
     let mut kept = Vec::new();
     for edit in edits {
-        match statement_region(root, source, &edit.range) {
+        match statement_region(root, source, &edit) {
             Some(region) => match groups
                 .iter_mut()
                 .find(|(r, _)| r.start < region.end && region.start < r.end)
@@ -105,14 +105,14 @@ fn width(line: &str) -> usize {
 
 /// The statement an edit lies in, from its first byte (after the indentation)
 /// to its last (a compound statement's header up to its `:`), or the run of
-/// whole statements it replaces. `None` for edits that insert whole lines or
-/// straddle a header and a body.
-fn statement_region(root: Node, source: &str, range: &Range<usize>) -> Option<Range<usize>> {
-    if range.is_empty() {
+/// whole statements it replaces. `None` for edits that insert whole lines.
+fn statement_region(root: Node, source: &str, edit: &Edit) -> Option<Range<usize>> {
+    let range = &edit.range;
+    if range.is_empty() && edit.text.ends_with('\n') {
         return None;
     }
     let first = statement_at(root, range.start)?;
-    let last = statement_at(root, range.end - 1)?;
+    let last = statement_at(root, range.end.max(range.start + 1) - 1)?;
     let start = first.start.min(range.start);
     let end = last.end.max(range.end);
     // Only the text after the region up to the line end may be a comment.
@@ -294,7 +294,9 @@ fn lay_out_statements(text: &str, indent: &str, style: Style) -> Option<String> 
                 .get(i + 1)
                 .is_none_or(|next| next.gap.contains('\n') && token.kind != Kind::Continuation);
         if ends_line {
-            let line = &tokens[line_start..=i];
+            let written = &tokens[line_start..=i];
+            // A backslash inside brackets is redundant: black drops it with its line break.
+            let line = &without_bracketed_continuations(written);
             let line_indent = match line_start {
                 0 => indent.to_string(),
                 _ => {
@@ -306,7 +308,7 @@ fn lay_out_statements(text: &str, indent: &str, style: Style) -> Option<String> 
             };
             let lines = match reflowable(line) {
                 true => lay_out(line, &line_indent, style, Context::Statement),
-                false => vec![format!("{line_indent}{}", tidy_breaks(line))],
+                false => vec![format!("{line_indent}{}", tidy_breaks(written))],
             };
             let joined = lines.join("\n");
             out.push_str(&joined[line_indent.len()..]);
@@ -314,6 +316,21 @@ fn lay_out_statements(text: &str, indent: &str, style: Style) -> Option<String> 
         }
     }
     (depth == 0).then_some(out)
+}
+
+fn without_bracketed_continuations<'s>(line: &[Token<'s>]) -> Vec<Token<'s>> {
+    let mut depth = 0usize;
+    line.iter()
+        .filter(|token| {
+            match token.kind {
+                Kind::Open => depth += 1,
+                Kind::Close => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            !(token.kind == Kind::Continuation && depth > 0)
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether black would lay a logical line out from scratch: no comment, no
@@ -652,11 +669,12 @@ fn is_keyword(word: &str) -> bool {
 /// comma (adding a trailing one), else before each `for`/`if` of a
 /// comprehension or each operator; every piece is laid out again.
 fn delimiter_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<String>> {
-    let found = delimiters(tokens);
+    // A delimiter opening the piece (`and x`, `if c`) is where it was cut from its neighbours.
+    let found: Vec<(usize, u8)> = delimiters(tokens).into_iter().filter(|(i, _)| *i > 0).collect();
     let strongest = found.iter().map(|(_, p)| *p).max()?;
     let cuts: Vec<usize> = found
         .iter()
-        .filter(|(i, p)| *p == strongest && *i > 0)
+        .filter(|(_, p)| *p == strongest)
         .map(|(i, _)| if strongest == COMMA { i + 1 } else { *i })
         .collect();
     if cuts.is_empty() {
@@ -778,6 +796,17 @@ mod tests {
         assert_eq!(
             rewrite(source, "x = 1", new, 40),
             "def f():\n    if a:\n        x: (\n            Callable[[A, B], C] | None\n        ) = getattr(r, \"__m__\", None)\n"
+        );
+    }
+
+    #[test]
+    fn a_long_condition_splits_at_its_operators() {
+        let source = "out = []\nfor e in es:\n    if len(e) > 1 and \\\n       e[0] == '.':\n        out.append(e)\n";
+        let new = "out = [e for e in entries_of_the_folder if len(e) > 1 and \\\n       e[0] == '.']";
+        // As ruff format 0.14 and black 25 lay it out.
+        assert_eq!(
+            rewrite(source, source.trim_end(), new, 30),
+            "out = [\n    e\n    for e in entries_of_the_folder\n    if len(e) > 1\n    and e[0] == '.'\n]\n"
         );
     }
 
