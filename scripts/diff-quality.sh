@@ -6,7 +6,9 @@
 # settings apply), whitespace-only lines added, and whether files that
 # `ruff format --check` accepted before are still accepted. Not run in CI: it
 # downloads the packages' sdists and ruff (into a throw-away virtualenv).
-# Usage: scripts/diff-quality.sh [PACKAGE...]
+# Usage: scripts/diff-quality.sh [PACKAGE-OR-DIRECTORY...]
+# (e.g. scripts/diff-quality.sh /usr/lib/python3.11 flask: a directory is
+# judged on a copy).
 # Exit status 1 when a rewrite added a finding or unformatted a clean file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,23 +24,33 @@ ruff="$work/venv/bin/ruff"
 codes=W291,W293,E501,C416,I001,F401
 rules=$("$perfmod" rules | awk '$2 != "flag" {print $1}' | paste -sd, -)
 status=0
+# The files under $1 that `ruff format --check` would reformat, one a line.
+unformatted() {
+    (cd "$1" && "$ruff" format --check --output-format concise . 2>/dev/null |
+        sed -n 's/^\(.*\):[0-9]*:[0-9]*: unformatted.*/\1/p' | sort -u) || true
+}
 for package in "${packages[@]}"; do
-    dest="$work/$package"
+    dest="$work/$(basename "$package")"
     mkdir -p "$dest/dl" "$dest/src"
-    "$work/venv/bin/pip" download --quiet --no-deps --no-binary :all: -d "$dest/dl" "$package"
-    for archive in "$dest"/dl/*; do
-        case "$archive" in
-            *.tar.gz) tar -xzf "$archive" -C "$dest/src" ;;
-            *.zip) python3 -m zipfile -e "$archive" "$dest/src" ;;
-        esac
-    done
+    if [ -d "$package" ]; then
+        # A local tree (say the standard library): judged on a copy.
+        cp -r "$package" "$dest/src/"
+    else
+        "$work/venv/bin/pip" download --quiet --no-deps --no-binary :all: -d "$dest/dl" "$package"
+        for archive in "$dest"/dl/*; do
+            case "$archive" in
+                *.tar.gz) tar -xzf "$archive" -C "$dest/src" ;;
+                *.zip) python3 -m zipfile -e "$archive" "$dest/src" ;;
+            esac
+        done
+    fi
     project=$(find "$dest/src" -mindepth 1 -maxdepth 1 -type d | head -1)
     cp -r "$project" "$dest/before"
     (cd "$project" && "$ruff" check --quiet --exit-zero --select "$codes" --output-format json . >"$dest/check-before.json")
-    (cd "$project" && "$ruff" format --check . 2>/dev/null | sed -n 's/^Would reformat: //p' >"$dest/format-before.txt") || true
+    unformatted "$project" >"$dest/format-before.txt"
     "$perfmod" fix --apply --unsafe --allow-dirty --select "$rules" "$project" >"$dest/perfmod.log" 2>&1 || true
     (cd "$project" && "$ruff" check --quiet --exit-zero --select "$codes" --output-format json . >"$dest/check-after.json")
-    (cd "$project" && "$ruff" format --check . 2>/dev/null | sed -n 's/^Would reformat: //p' >"$dest/format-after.txt") || true
+    unformatted "$project" >"$dest/format-after.txt"
     python3 - "$package" "$dest" "$project" "$codes" <<'EOF' || status=1
 import collections, json, os, sys
 

@@ -424,7 +424,8 @@ fn import_statements(root: Node) -> Vec<Node> {
 
 /// The lines `statement` fills alone, with the blank line after it when it was
 /// an isort section of its own (blank lines on both sides), so the sections
-/// around it stay one blank line apart. `None` when it shares a line.
+/// around it stay one blank line apart, and with every blank line after it
+/// when it opened the file. `None` when it shares a line.
 fn whole_lines(source: &str, statement: Node) -> Option<Range<usize>> {
     let start = line_start(source, statement.start_byte());
     let end = line_end(source, statement.end_byte());
@@ -433,11 +434,16 @@ fn whole_lines(source: &str, statement: Node) -> Option<Range<usize>> {
     if !alone {
         return None;
     }
-    let blank_before = start == 0 || {
+    let blank_before = start > 0 && {
         let previous = line_start(source, start - 1);
         source[previous..start].trim().is_empty()
     };
-    let next_end = line_end(source, end.min(source.len()));
+    if start == 0 {
+        // Nothing above: the blank lines below would open the file.
+        let blank = source[end..].len() - source[end..].trim_start_matches(['\n', '\r', ' ', '\t']).len();
+        return Some(start..line_start(source, end + blank));
+    }
+    let next_end = line_end(source, end);
     let blank_after = end < source.len() && source[end..next_end].trim().is_empty();
     Some(start..if blank_before && blank_after { next_end } else { end })
 }

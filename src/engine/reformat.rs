@@ -2,8 +2,9 @@
 //! a reviewer can merge the diff untouched.
 //!
 //! A rewrite edits text inside a statement; when that removes or adds line
-//! breaks (`sum([\n    x\n    for x in xs\n])` -> `sum(...)`), or makes a line
-//! longer than the project's limit, the whole statement (a compound
+//! breaks (`sum([\n    x\n    for x in xs\n])` -> `sum(...)`), makes a line
+//! longer than the project's limit or shortens a statement split over several
+//! lines, the whole statement (a compound
 //! statement's header only) is laid out again: on one line when it fits, else
 //! split at its last bracket pair with the contents indented one level, on one
 //! line or one element per line with a magic trailing comma, recursively, as
@@ -84,7 +85,9 @@ fn relayout(source: &str, region: &Range<usize>, edits: &[Edit], style: Style) -
     let old = format!("{indent}{}", &source[region.clone()]);
     let new = format!("{indent}{text}");
     let newly_long = longest_line(&new) > style.line_length && longest_line(&old) <= style.line_length;
-    if !breaks_changed && !newly_long {
+    // A split statement the rewrite shortened may now fit on fewer lines.
+    let shortened_split = old.contains('\n') && new.len() < old.len();
+    if !breaks_changed && !newly_long && !shortened_split {
         return None;
     }
     let laid_out = lay_out_statements(&text, indent, style)?;
@@ -458,7 +461,8 @@ fn right_hand_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<
             return Some(in_optional_parentheses(rhs_start));
         }
     }
-    let (open, close) = last_bracket_pair(&tokens[..end])?;
+    // Past an `=`, black splits the right-hand side's own brackets or wraps it whole.
+    let (open, close) = split_pair(&tokens[..end], rhs_start.unwrap_or(0), indent, style)?;
     let head = render(&tokens[..=open]);
     let tail = render(&tokens[close..]);
     if !fits(indent, &head, style) {
@@ -531,6 +535,25 @@ fn right_hand_side(tokens: &[Token], end: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The bracket pair a right-hand split opens, as black's trailer omission
+/// picks it among those opening at `from` or later: the last pair whose
+/// contents end in a magic trailing comma, else the last pair whose head fits
+/// on its line, else the last pair.
+fn split_pair(tokens: &[Token], from: usize, indent: &str, style: Style) -> Option<(usize, usize)> {
+    let last = last_bracket_pair(tokens).filter(|(open, _)| *open >= from)?;
+    let mut pairs = vec![last];
+    while let Some(previous) = last_bracket_pair(&tokens[..pairs.last()?.0]).filter(|(open, _)| *open >= from) {
+        pairs.push(previous);
+    }
+    if has_magic_comma(tokens) {
+        if let Some(pair) = pairs.iter().find(|(_, close)| tokens[close - 1].is(",")) {
+            return Some(*pair);
+        }
+    }
+    let head_fits = |(open, _): &&(usize, usize)| fits(indent, &render(&tokens[..=*open]), style);
+    Some(*pairs.iter().find(head_fits).unwrap_or(&last))
 }
 
 /// The last top-level bracket pair with something inside (black leaves out
@@ -807,6 +830,22 @@ mod tests {
         assert_eq!(
             rewrite(source, source.trim_end(), new, 30),
             "out = [\n    e\n    for e in entries_of_the_folder\n    if len(e) > 1\n    and e[0] == '.'\n]\n"
+        );
+    }
+
+    #[test]
+    fn a_def_splits_at_its_parameters_or_at_its_magic_comma() {
+        let source = "def ratio(t: int) -> List[int]:\n    pass\n";
+        let new = "total: int, ratios: List[int], minimums: list[int] | None = None";
+        // As ruff format 0.17 lays them out.
+        assert_eq!(
+            rewrite(source, "t: int", new, 70),
+            "def ratio(\n    total: int, ratios: List[int], minimums: list[int] | None = None\n) -> List[int]:\n    pass\n"
+        );
+        let source = "def it(count: int,) -> Iterable[\n    Tuple[int, Optional[str]]\n]:\n    pass\n";
+        assert_eq!(
+            rewrite(source, "Optional[str]", "str | None", 88),
+            "def it(\n    count: int,\n) -> Iterable[Tuple[int, str | None]]:\n    pass\n"
         );
     }
 
