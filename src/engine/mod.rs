@@ -882,7 +882,8 @@ fn apply_round(
         return None;
     }
     let mut steps = vec![edits_of(&accepted)];
-    // Imports the fixes need, then imports the fixes left unused.
+    // Imports the fixes left unused go first, so that a statement gaining a
+    // name is laid out without the names it loses; then the imports the fixes need.
     let requests: Vec<ImportRequest> = accepted
         .iter()
         .flat_map(|f| f.fix.as_ref().unwrap().imports.clone())
@@ -895,6 +896,15 @@ fn apply_round(
         line_length: line_length(options),
         known_first_party: &known_first_party,
     };
+    let after = Semantic::build(&new_tree, &text);
+    let removals = imports::remove_unused(&new_tree, &text, &before, &after, file.eol, import_style);
+    if !removals.is_empty() {
+        let pruned = apply_edits(&text, &removals);
+        if let Some(t) = parser.parse(&pruned, None).filter(|t| !t.root_node().has_error()) {
+            (text, new_tree) = (pruned, t);
+            steps.push(removals);
+        }
+    }
     if !requests.is_empty() {
         let semantic = Semantic::build(&new_tree, &text);
         let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol, import_style);
@@ -911,15 +921,6 @@ fn apply_round(
                     .push("adding the imports the fixes need would not parse; fixes left out".into());
                 return None;
             }
-        }
-    }
-    let after = Semantic::build(&new_tree, &text);
-    let removals = imports::remove_unused(&new_tree, &text, &before, &after, file.eol, import_style);
-    if !removals.is_empty() {
-        let pruned = apply_edits(&text, &removals);
-        if let Some(t) = parser.parse(&pruned, None).filter(|t| !t.root_node().has_error()) {
-            (text, new_tree) = (pruned, t);
-            steps.push(removals);
         }
     }
     for finding in &accepted {

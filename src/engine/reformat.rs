@@ -49,13 +49,23 @@ pub fn tidy(tree: &Tree, source: &str, edits: Vec<Edit>, style: Style) -> Vec<Ed
             None => kept.push(edit),
         }
     }
-    for (region, members) in groups {
-        match relayout(source, &region, &members, style) {
-            Some(text) => kept.push(Edit::replace(region, text)),
-            None => kept.extend(members),
+    let mut tidied = kept.clone();
+    for (region, members) in &groups {
+        match relayout(source, region, members, style) {
+            Some(text) => tidied.push(Edit::replace(region.clone(), text)),
+            None => tidied.extend(members.iter().cloned()),
         }
     }
-    kept
+    // A region grown into another edit's range: leave the fix as it was.
+    let mut ranges: Vec<&Range<usize>> = tidied.iter().map(|e| &e.range).collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    if ranges.windows(2).any(|pair| pair[1].start < pair[0].end) {
+        return kept
+            .into_iter()
+            .chain(groups.into_iter().flat_map(|(_, members)| members))
+            .collect();
+    }
+    tidied
 }
 
 /// The new text of `region` when `edits` change its layout, `None` when they
@@ -75,7 +85,9 @@ fn relayout(source: &str, region: &Range<usize>, edits: &[Edit], style: Style) -
     }
     text.push_str(&source[cursor..region.end]);
     let line_start = source[..region.start].rfind('\n').map_or(0, |i| i + 1);
-    let indent = &source[line_start..region.start];
+    // An edit may start before the indentation and bring its own.
+    let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
+    let indent = format!("{}{}", &source[line_start..region.start], &text[..lead]);
     if !indent.chars().all(|c| c == ' ' || c == '\t') {
         return None;
     }
@@ -90,7 +102,11 @@ fn relayout(source: &str, region: &Range<usize>, edits: &[Edit], style: Style) -
     if !breaks_changed && !newly_long && !shortened_split {
         return None;
     }
-    let laid_out = lay_out_statements(&text, indent, style)?;
+    let laid_out = format!(
+        "{}{}",
+        &text[..lead],
+        lay_out_statements(&text[lead..], &indent, style)?
+    );
     (laid_out != text).then_some(laid_out)
 }
 
@@ -108,10 +124,13 @@ fn width(line: &str) -> usize {
 
 /// The statement an edit lies in, from its first byte (after the indentation)
 /// to its last (a compound statement's header up to its `:`), or the run of
-/// whole statements it replaces. `None` for edits that insert whole lines.
+/// whole statements it replaces. `None` for edits that insert or delete whole lines.
 fn statement_region(root: Node, source: &str, edit: &Edit) -> Option<Range<usize>> {
     let range = &edit.range;
-    if range.is_empty() && edit.text.ends_with('\n') {
+    let at_line_start = |offset: usize| offset == 0 || source[..offset].ends_with('\n');
+    let whole_lines =
+        at_line_start(range.start) && at_line_start(range.end) && (edit.text.is_empty() || edit.text.ends_with('\n'));
+    if whole_lines {
         return None;
     }
     let first = statement_at(root, range.start)?;
@@ -309,16 +328,50 @@ fn lay_out_statements(text: &str, indent: &str, style: Style) -> Option<String> 
                     gap.rsplit('\n').next().unwrap_or("").to_string()
                 }
             };
+            let line = &without_redundant_parentheses(line);
             let lines = match reflowable(line) {
                 true => lay_out(line, &line_indent, style, Context::Statement),
                 false => vec![format!("{line_indent}{}", tidy_breaks(written))],
             };
             let joined = lines.join("\n");
-            out.push_str(&joined[line_indent.len()..]);
+            // The region starts after the first line's indentation.
+            let skip = if line_start == 0 { line_indent.len() } else { 0 };
+            out.push_str(&joined[skip..]);
             line_start = i + 1;
         }
     }
     (depth == 0).then_some(out)
+}
+
+/// `for x in (xs):` -> `for x in xs:`, likewise after `=`, `return`, `if`...:
+/// black makes parentheses around a whole right-hand side invisible unless
+/// they hold a tuple or a `yield` (and puts them back if the line is too long).
+fn without_redundant_parentheses<'s>(line: &[Token<'s>]) -> Vec<Token<'s>> {
+    let end = match line.last() {
+        Some(last) if last.is(":") => line.len() - 1,
+        _ => line.len(),
+    };
+    let Some(start) = right_hand_side(line, end) else {
+        return line.to_vec();
+    };
+    let inner = &line[start..end];
+    let redundant = inner.len() > 2
+        && inner[0].is("(")
+        && matching_close(inner, 0) == Some(inner.len() - 1)
+        && !inner[1..inner.len() - 1].iter().any(|t| t.is("yield"))
+        && !delimiters(&inner[1..inner.len() - 1]).iter().any(|(_, p)| *p == COMMA)
+        && !inner[inner.len() - 2].is(",");
+    if !redundant {
+        return line.to_vec();
+    }
+    let mut out = line[..start].to_vec();
+    out.push(Token {
+        gap: inner[0].gap,
+        ..inner[1].clone()
+    });
+    out.extend(inner[2..inner.len() - 1].iter().cloned());
+    out.extend(line[end..].iter().cloned());
+    out
 }
 
 fn without_bracketed_continuations<'s>(line: &[Token<'s>]) -> Vec<Token<'s>> {
@@ -509,8 +562,22 @@ fn parenthesized_annotation(tokens: &[Token], indent: &str, style: Style) -> Opt
 }
 
 /// Where the part black wraps in optional parentheses starts: after `=` (or
-/// an augmented assignment), or after `return`, `if`, `elif`, `while`, `assert`, `del`.
+/// an augmented assignment), after `return`, `if`, `elif`, `while`, `assert`,
+/// `del`, or after the `in` of a `for` loop.
 fn right_hand_side(tokens: &[Token], end: usize) -> Option<usize> {
+    let loop_keyword = usize::from(tokens.first().is_some_and(|t| t.is("async")));
+    if tokens.get(loop_keyword).is_some_and(|t| t.is("for")) {
+        let mut depth = 0usize;
+        let iterable = tokens[..end].iter().position(|t| {
+            match t.kind {
+                Kind::Open => depth += 1,
+                Kind::Close => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth == 0 && t.is("in")
+        })?;
+        return (iterable + 1 < end).then_some(iterable + 1);
+    }
     if tokens
         .first()
         .is_some_and(|t| matches!(t.text, "return" | "if" | "elif" | "while" | "assert" | "del"))
@@ -847,6 +914,26 @@ mod tests {
             rewrite(source, "Optional[str]", "str | None", 88),
             "def it(\n    count: int,\n) -> Iterable[Tuple[int, str | None]]:\n    pass\n"
         );
+    }
+
+    #[test]
+    fn statements_after_the_first_keep_their_indentation() {
+        let source = "def f():\n    a = [\n        1,\n    ]\n    b = 2\n";
+        let old = "a = [\n        1,\n    ]\n    b = 2";
+        assert_eq!(
+            rewrite(source, old, "# moved\n    b = 3\n\n    c = [\n        1\n    ]", 88),
+            "def f():\n    # moved\n    b = 3\n\n    c = [1]\n"
+        );
+    }
+
+    #[test]
+    fn parentheses_around_a_whole_right_hand_side_go() {
+        let source = "for k in (\n    d  # all\n    .keys()\n):\n    pass\n";
+        let old = "d  # all\n    .keys()";
+        assert_eq!(rewrite(source, old, "d", 88), "for k in d:\n    pass\n");
+        let source = "x = (\n    a,\n    b.keys()\n)\n";
+        // A tuple keeps them.
+        assert_eq!(rewrite(source, "b.keys()", "b", 88), "x = (a, b)\n");
     }
 
     #[test]
