@@ -671,7 +671,9 @@ fn find(
     let mut words_to_keep = Vec::new();
     let style = reformat::Style {
         line_length: line_length(&rules.options),
-        indent_unit: file.indent_unit,
+        // black's and ruff's indent width; a file's smallest indentation can
+        // be a continuation line's.
+        indent_unit: if file.indent_unit == "\t" { "\t" } else { "    " },
     };
     let semantic = for_each_match(tree, source, rules, active, pass, ranges, |m| {
         let Match {

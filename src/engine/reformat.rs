@@ -506,7 +506,10 @@ fn right_hand_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<
     let mut wraps_whole = false;
     if let Some(rhs_start) = rhs_start {
         let rhs = &tokens[rhs_start..end];
-        let operators = delimiters(rhs).len();
+        // black keeps the parentheses for several delimiters of the strongest kind.
+        let found = delimiters(rhs);
+        let strongest = found.iter().map(|(_, p)| *p).max();
+        let operators = found.iter().filter(|(_, p)| Some(*p) == strongest).count();
         let last_open = last_bracket_pair(rhs).map(|(open, _)| open);
         let prefix_fits = last_open.is_some_and(|open| fits(indent, &render(&tokens[..=rhs_start + open]), style));
         wraps_whole = last_open == Some(0) && matching_close(rhs, 0) == Some(rhs.len() - 1);
@@ -562,8 +565,8 @@ fn parenthesized_annotation(tokens: &[Token], indent: &str, style: Style) -> Opt
 }
 
 /// Where the part black wraps in optional parentheses starts: after `=` (or
-/// an augmented assignment), after `return`, `if`, `elif`, `while`, `assert`,
-/// `del`, or after the `in` of a `for` loop.
+/// an augmented assignment), after `return`, `if`, `elif`, `while`, or after
+/// the `in` of a `for` loop. (`assert` and `del` hold two parts, left alone.)
 fn right_hand_side(tokens: &[Token], end: usize) -> Option<usize> {
     let loop_keyword = usize::from(tokens.first().is_some_and(|t| t.is("async")));
     if tokens.get(loop_keyword).is_some_and(|t| t.is("for")) {
@@ -580,7 +583,7 @@ fn right_hand_side(tokens: &[Token], end: usize) -> Option<usize> {
     }
     if tokens
         .first()
-        .is_some_and(|t| matches!(t.text, "return" | "if" | "elif" | "while" | "assert" | "del"))
+        .is_some_and(|t| matches!(t.text, "return" | "if" | "elif" | "while"))
     {
         return (end > 1).then_some(1);
     }
