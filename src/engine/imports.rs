@@ -467,3 +467,83 @@ fn mentioned_in_strings(source: &str, name: &str) -> bool {
     });
     quoted_alone || in_annotation
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `source` with `module` (or `module.member`) imported as a fix would.
+    fn add(source: &str, target: &str) -> String {
+        let mut parser = crate::engine::python_parser();
+        let tree = parser.parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        let request = match target.split_once(':') {
+            Some((module, member)) => ImportRequest {
+                module: module.into(),
+                member: Some(member.into()),
+            },
+            None => ImportRequest {
+                module: target.into(),
+                member: None,
+            },
+        };
+        let style = ImportStyle {
+            line_length: 50,
+            known_first_party: &["queue".to_string()],
+        };
+        let edits = add_imports(&tree, source, &semantic, &[request], "\n", style);
+        crate::edit::apply_edits(source, &edits)
+    }
+
+    // Each expected text is what `ruff check --select I` (0.17) leaves as it is.
+    #[test]
+    fn a_new_import_goes_into_the_standard_library_section_in_order() {
+        let source = "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\n\nimport os\nfrom typing import Any\n\nimport requests\n";
+        assert_eq!(
+            add(source, "collections:deque"),
+            source.replace("from typing", "from collections import deque\nfrom typing")
+        );
+        assert_eq!(
+            add(source, "asyncio"),
+            source.replace("import os", "import asyncio\nimport os")
+        );
+        assert_eq!(
+            add(source, "zlib"),
+            source.replace("import os\n", "import os\nimport zlib\n")
+        );
+    }
+
+    #[test]
+    fn a_missing_standard_library_section_goes_before_the_others() {
+        let source = "from __future__ import annotations\n\nimport requests\n\nimport queue\n";
+        assert_eq!(
+            add(source, "asyncio"),
+            source.replace("import requests", "import asyncio\n\nimport requests")
+        );
+        assert_eq!(
+            add("from __future__ import annotations\n\nx = 1\n", "asyncio"),
+            "from __future__ import annotations\n\nimport asyncio\n\nx = 1\n"
+        );
+    }
+
+    #[test]
+    fn a_file_without_imports_gets_a_block_with_isort_blank_lines() {
+        assert_eq!(
+            add("\"\"\"Doc.\"\"\"\n\n\ndef f():\n    pass\n", "asyncio"),
+            "\"\"\"Doc.\"\"\"\n\nimport asyncio\n\n\ndef f():\n    pass\n"
+        );
+        assert_eq!(add("x = 1\n", "asyncio"), "import asyncio\n\nx = 1\n");
+    }
+
+    #[test]
+    fn merged_names_are_ordered_and_wrapped_past_the_line_length() {
+        assert_eq!(
+            add("from collections import deque\n", "collections:OrderedDict"),
+            "from collections import OrderedDict, deque\n"
+        );
+        assert_eq!(
+            add("from collections import ChainMap, deque\n", "collections:OrderedDict"),
+            "from collections import (\n    ChainMap,\n    OrderedDict,\n    deque,\n)\n"
+        );
+    }
+}
