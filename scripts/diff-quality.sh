@@ -85,7 +85,8 @@ changed = {path for path, _, _ in rewritten}
 ws_added = sum(max(0, whitespace_only(new) - whitespace_only(old)) for _, old, new in rewritten)
 clean_before = [p for p in changed if p not in format_before]
 still_clean = [p for p in clean_before if p not in format_after]
-print(f"== {package}: {len(rewritten)} files rewritten")
+summary = [line for line in open(os.path.join(dest, "perfmod.log")) if line.startswith("Fixed ")]
+print(f"== {package}: {len(rewritten)} files rewritten ({summary[-1].strip() if summary else 'nothing fixed'})")
 print(f"   whitespace-only lines added: {ws_added}")
 bad = ws_added > 0
 for code in codes:

@@ -838,6 +838,9 @@ fn choose_allowed_fixes(findings: &[Finding], mode: Mode, allowed: impl Fn(&Find
 /// Applies one round of fixes with their imports; a round whose result does not
 /// parse is retried without the fixes that break it, which are reported. The
 /// edits of an accepted round are recorded in `origins`.
+// The round's inputs and the two records it updates; a struct for them would
+// exist only for this call.
+#[allow(clippy::too_many_arguments)]
 fn apply_round(
     current: &str,
     tree: &Tree,
