@@ -247,7 +247,25 @@ fn new_block(root: Node, source: &str, lines: &str, eol: &str) -> Edit {
     } else {
         1
     };
-    Edit::replace(at..next, format!("{newline}{before}{lines}{}", eol.repeat(blank_lines)))
+    // The blank lines there stay, byte for byte, when they are as many as isort wants.
+    let existing = &source[at..next];
+    let after = match existing.matches('\n').count() == blank_lines && newline.is_empty() {
+        true => existing.to_string(),
+        false => eol.repeat(blank_lines),
+    };
+    Edit::replace(at..next, format!("{newline}{before}{lines}{after}"))
+}
+
+/// The blank lines a file opens with: what removing its first import can leave.
+pub fn leading_blank_lines(source: &str) -> usize {
+    let mut end = 0;
+    for line in source.split_inclusive('\n') {
+        if !line.trim().is_empty() || !line.ends_with('\n') {
+            break;
+        }
+        end += line.len();
+    }
+    end
 }
 
 /// The end of a file's shebang, coding line and leading comment block (the
@@ -424,8 +442,8 @@ fn import_statements(root: Node) -> Vec<Node> {
 
 /// The lines `statement` fills alone, with the blank line after it when it was
 /// an isort section of its own (blank lines on both sides), so the sections
-/// around it stay one blank line apart, and with every blank line after it
-/// when it opened the file. `None` when it shares a line.
+/// around it stay one blank line apart. `None` when it shares a line. (Blank
+/// lines left opening the file are the caller's: see [`leading_blank_lines`].)
 fn whole_lines(source: &str, statement: Node) -> Option<Range<usize>> {
     let start = line_start(source, statement.start_byte());
     let end = line_end(source, statement.end_byte());
@@ -438,11 +456,6 @@ fn whole_lines(source: &str, statement: Node) -> Option<Range<usize>> {
         let previous = line_start(source, start - 1);
         source[previous..start].trim().is_empty()
     };
-    if start == 0 {
-        // Nothing above: the blank lines below would open the file.
-        let blank = source[end..].len() - source[end..].trim_start_matches(['\n', '\r', ' ', '\t']).len();
-        return Some(start..line_start(source, end + blank));
-    }
     let next_end = line_end(source, end);
     let blank_after = end < source.len() && source[end..next_end].trim().is_empty();
     Some(start..if blank_before && blank_after { next_end } else { end })

@@ -928,6 +928,14 @@ fn apply_round(
             }
         }
     }
+    let opening_blank = imports::leading_blank_lines(&text);
+    if opening_blank > 0 && imports::leading_blank_lines(current) == 0 {
+        let trimmed = text[opening_blank..].to_string();
+        if let Some(t) = parser.parse(&trimmed, None).filter(|t| !t.root_node().has_error()) {
+            (text, new_tree) = (trimmed, t);
+            steps.push(vec![Edit::delete(0..opening_blank)]);
+        }
+    }
     for finding in &accepted {
         outcome.applied.push(AppliedFix {
             rule: finding.rule.clone(),
