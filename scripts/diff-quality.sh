@@ -6,6 +6,8 @@
 # settings apply), whitespace-only lines added, and whether files that
 # `ruff format --check` accepted before are still accepted. Not run in CI: it
 # downloads the packages' sdists and ruff (into a throw-away virtualenv).
+# (`ruff check --no-fix`: some projects set `fix = true`, which would rewrite the
+# tree being measured.)
 # Usage: scripts/diff-quality.sh [PACKAGE-OR-DIRECTORY...]
 # (e.g. scripts/diff-quality.sh /usr/lib/python3.11 flask: a directory is
 # judged on a copy).
@@ -46,10 +48,10 @@ for package in "${packages[@]}"; do
     fi
     project=$(find "$dest/src" -mindepth 1 -maxdepth 1 -type d | head -1)
     cp -r "$project" "$dest/before"
-    (cd "$project" && "$ruff" check --quiet --exit-zero --select "$codes" --output-format json . >"$dest/check-before.json")
+    (cd "$project" && "$ruff" check --no-fix --quiet --exit-zero --select "$codes" --output-format json . >"$dest/check-before.json")
     unformatted "$project" >"$dest/format-before.txt"
     "$perfmod" fix --apply --unsafe --allow-dirty --select "$rules" "$project" >"$dest/perfmod.log" 2>&1 || true
-    (cd "$project" && "$ruff" check --quiet --exit-zero --select "$codes" --output-format json . >"$dest/check-after.json")
+    (cd "$project" && "$ruff" check --no-fix --quiet --exit-zero --select "$codes" --output-format json . >"$dest/check-after.json")
     unformatted "$project" >"$dest/format-after.txt"
     python3 - "$package" "$dest" "$project" "$codes" <<'EOF' || status=1
 import collections, json, os, sys
