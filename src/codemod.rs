@@ -5,6 +5,7 @@
 //! compile, a template that uses a capture the query never makes, a guard or
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
+use crate::effect::Effect;
 use crate::engine::{fixers, prefilter::LiteralScope, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
@@ -29,6 +30,8 @@ struct CodemodFile {
     literal_scope: LiteralScope,
     /// Absent for flags (findings without a rewrite).
     safety: Option<Safety>,
+    /// What the rewrite buys, as `perfmod bench` measures it; speed when absent.
+    effect: Option<Effect>,
     #[serde(rename = "pattern")]
     patterns: Vec<PatternFile>,
 }
@@ -44,6 +47,8 @@ struct PatternFile {
     fixer: Option<String>,
     /// Overrides the codemod's safety for this pattern.
     safety: Option<Safety>,
+    /// Overrides the codemod's effect for this pattern (a form measured apart).
+    effect: Option<Effect>,
     /// Overrides the codemod's message for this pattern.
     message: Option<String>,
 }
@@ -73,6 +78,8 @@ pub struct Pattern {
     pub query: String,
     pub fix: Option<FixSpec>,
     pub safety: Safety,
+    /// What this form's rewrite buys; decides whether a run selects it by default.
+    pub effect: Effect,
     pub message: Template,
 }
 
@@ -116,12 +123,22 @@ pub struct Codemod {
     pub patterns: Vec<Pattern>,
     pub docs: String,
     pub examples: Vec<Example>,
+    /// `bench.toml`: the micro-benchmark `perfmod bench` runs (see `crate::bench`).
+    pub bench: Option<String>,
 }
 
 impl Codemod {
     /// Fix (some pattern has a template) or flag (advice only).
     pub fn is_fix(&self) -> bool {
         self.patterns.iter().any(|p| p.fix.is_some())
+    }
+
+    /// Its patterns' distinct effects, in order (`speed`, `speed+memory`...).
+    pub fn effects(&self) -> Vec<Effect> {
+        let mut effects: Vec<Effect> = self.patterns.iter().map(|p| p.effect).collect();
+        effects.sort_unstable();
+        effects.dedup();
+        effects
     }
 
     /// The least safe of its patterns' safeties, as `perfmod rules` shows it.
@@ -193,7 +210,7 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     let mut patterns = Vec::new();
     for (index, pattern) in file.patterns.into_iter().enumerate() {
         patterns.push(
-            compile_pattern(pattern, &file.message, file.safety)
+            compile_pattern(pattern, &file.message, file.safety, file.effect)
                 .with_context(|| format!("in pattern {}", index + 1))?,
         );
     }
@@ -215,13 +232,19 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
         patterns,
         docs: files.get("docs.md").cloned().unwrap_or_default(),
         examples,
+        bench: files.get("bench.toml").cloned(),
     })
 }
 
 /// Checks what can be checked without compiling the query (the rule set
 /// compiles every pattern at once, see [`crate::engine::RuleSet`]): the `@match`
 /// capture, and that templates use only captures the query makes.
-fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) -> Result<Pattern> {
+fn compile_pattern(
+    pattern: PatternFile,
+    message: &str,
+    safety: Option<Safety>,
+    effect: Option<Effect>,
+) -> Result<Pattern> {
     let captures = query_captures(&pattern.query);
     if !captures.contains(&"match") {
         bail!("query must capture the node to report and replace as @match");
@@ -242,6 +265,7 @@ fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) 
         query: pattern.query,
         fix,
         safety: pattern.safety.or(safety).unwrap_or(Safety::Safe),
+        effect: pattern.effect.or(effect).unwrap_or(Effect::Speed),
         message,
     })
 }
