@@ -40,6 +40,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// A language server (LSP over stdio) for editors: diagnostics, quick fixes, hovers.
+    Server,
     /// Print the man page (roff), e.g. `perfmod man > ~/.local/share/man/man1/perfmod.1`.
     Man,
     /// Parse every file with tree-sitter and nothing else: the floor the
@@ -128,6 +130,10 @@ pub struct BenchArgs {
 pub struct RulesArgs {
     #[command(flatten)]
     pub codemods: CodemodSource,
+    /// List the guards, template filters and fixers a codemod can use (markdown),
+    /// instead of the codemods.
+    #[arg(long)]
+    pub registry: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -256,9 +262,9 @@ pub enum Format {
     Json,
 }
 
-/// Checking rewrites with the user's own Python and tests (`src/verify/`).
-/// Not (yet) with the rewrites picked by --interactive or --changed-lines-only,
-/// nor on stdin: refused there rather than silently skipped.
+/// Checking rewrites with the user's own Python and tests (`src/verify/`),
+/// whichever way the rewrites were chosen. Not on stdin (an editor's buffer has
+/// no project to run): refused there rather than silently skipped.
 #[derive(Args, Debug, Clone, Default)]
 pub struct VerifyArgs {
     /// Dry run: compile every rewritten file with Python first, as --apply always
@@ -268,9 +274,10 @@ pub struct VerifyArgs {
     /// The Python that compiles the rewritten files (default: `python3` on PATH).
     #[arg(long, value_name = "PATH", conflicts_with_all = NOT_VERIFIED)]
     pub python: Option<PathBuf>,
-    /// After applying, run this shell command (e.g. "pytest -x -q"); if it fails,
-    /// find the rewrites that break it by bisection and revert only those.
-    #[arg(long, value_name = "COMMAND", requires = "apply", conflicts_with_all = NOT_VERIFIED)]
+    /// With --apply or --interactive: after writing, run this shell command (e.g.
+    /// "pytest -x -q"); if it fails, find the rewrites that break it by bisection
+    /// and revert only those.
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = NOT_VERIFIED)]
     pub verify_cmd: Option<String>,
     /// At most this many runs of --verify-cmd (default: 2*log2(rewrites) + 4).
     #[arg(long, value_name = "N", requires = "verify_cmd", value_parser = clap::value_parser!(u32).range(1..))]
@@ -288,5 +295,5 @@ pub struct VerifyArgs {
     pub bench_min: Option<f64>,
 }
 
-/// The `fix` modes that choose rewrites outside the verified pipeline.
-const NOT_VERIFIED: [&str; 3] = ["interactive", "changed_lines_only", "stdin_filename"];
+/// The `fix` mode that writes no files, so has nothing to verify.
+const NOT_VERIFIED: [&str; 1] = ["stdin_filename"];

@@ -6,7 +6,8 @@
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
 use crate::effect::Effect;
-use crate::engine::{fixers, prefilter::LiteralScope, template::Template};
+use crate::engine::registry::Fixer;
+use crate::engine::{prefilter::LiteralScope, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -42,8 +43,8 @@ struct PatternFile {
     query: String,
     /// The replacement for the `@match` capture; absent for flags.
     template: Option<String>,
-    /// A rewrite implemented in Rust (`src/engine/fixers/`), for rewrites that
-    /// span several statements; instead of `template`.
+    /// A rewrite implemented in Rust (a registered fixer, in the codemod's
+    /// `rule.rs`), for rewrites that span several statements; instead of `template`.
     fixer: Option<String>,
     /// Overrides the codemod's safety for this pattern.
     safety: Option<Safety>,
@@ -86,8 +87,8 @@ pub struct Pattern {
 /// How a pattern's matches are rewritten.
 pub enum FixSpec {
     Template(Template),
-    /// A fixer and the name it is registered under.
-    Rust(&'static str, fixers::Fixer),
+    /// A registered fixer.
+    Rust(&'static Fixer),
 }
 
 /// Shows a fixer by name, not address: the result cache keys on this text, which
@@ -96,7 +97,7 @@ impl std::fmt::Debug for FixSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FixSpec::Template(template) => f.debug_tuple("Template").field(template).finish(),
-            FixSpec::Rust(name, _) => f.debug_tuple("Rust").field(name).finish(),
+            FixSpec::Rust(fixer) => f.debug_tuple("Rust").field(&fixer.name).finish(),
         }
     }
 }
@@ -254,10 +255,9 @@ fn compile_pattern(
         (Some(template), None) => Some(FixSpec::Template(
             Template::parse(template, &captures).context("template")?,
         )),
-        (None, Some(name)) => {
-            let (name, fixer) = fixers::lookup(name).ok_or_else(|| anyhow::anyhow!("unknown fixer `{name}`"))?;
-            Some(FixSpec::Rust(name, fixer))
-        }
+        (None, Some(name)) => Some(FixSpec::Rust(
+            crate::rules::registry().fixer(name).map_err(anyhow::Error::msg)?,
+        )),
         (None, None) => None,
     };
     let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures).context("message")?;

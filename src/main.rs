@@ -25,6 +25,8 @@ fn main() -> ExitCode {
             Ok(ExitStatus::Success)
         }
         Command::ParseOnly { paths } => rules::run_parse_only(paths),
+        // The language server has its own exit codes (LSP's 0 or 1).
+        Command::Server => return perfmod::server::run(),
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map(|()| ExitStatus::Success)

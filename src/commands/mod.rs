@@ -40,17 +40,17 @@ impl ExitStatus {
     }
 }
 
-/// Discovers and processes the files of a run (or the source on stdin with
-/// `--stdin-filename`), narrowed to `--changed-since` and `--shard`, printing one
-/// line per file that could not be processed. Returns the results and whether
-/// any file failed. With `--changed-lines-only` only findings on changed lines
-/// are kept; the caller must then not use the fixpoint's `fixed` text.
+/// [`process_files_with_rules`] without the rule set.
 fn process_files(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResult>, bool)> {
     process_files_with_rules(settings, mode).map(|(results, failed, _)| (results, failed))
 }
 
-/// [`process_files`], also handing back the rule set, for a later stage that
-/// re-runs files (verification).
+/// Discovers and processes the files of a run (or the source on stdin with
+/// `--stdin-filename`), narrowed to `--changed-since` and `--shard`, printing one
+/// line per file that could not be processed. Returns the results, whether
+/// any file failed, and the rule set (to render chosen fixes and verify). With
+/// `--changed-lines-only` only findings on changed lines are kept; `fix` then
+/// renders only their fixes.
 fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResult>, bool, RuleSet)> {
     let mut discovered = Discovered::default();
     if settings.stdin_filename.is_none() {
@@ -195,11 +195,12 @@ fn all_findings(results: &[FileResult]) -> impl Iterator<Item = (&Path, &engine:
         .flat_map(|(path, o)| o.findings.iter().map(move |f| (path, f)))
 }
 
-/// `fix --hot`: re-runs the fixpoint of each rewritten file whose rewrites
-/// reach outside the hot functions, with only the rewrites inside them.
-fn restrict_fixes_to_hot(
+/// Renders each file of `chosen` with only the fixes its filter allows: the
+/// fixpoint is re-run for a file whose plan holds a fix the filter leaves out
+/// (a plan whose every fix is allowed renders to what it already is).
+fn render_chosen(
     results: &mut [FileResult],
-    timing: &Timing,
+    chosen: &HashMap<std::path::PathBuf, FixFilter>,
     rules: &RuleSet,
     mode: Mode,
     err: &mut impl Write,
@@ -210,19 +211,23 @@ fn restrict_fixes_to_hot(
         let (Ok(outcome), Some(original)) = (&mut result.outcome, &result.original) else {
             continue;
         };
-        if outcome.fixed.is_none() {
+        let Some(filter) = chosen.get(&result.path) else {
+            continue;
+        };
+        if outcome.fixed.is_none() || outcome.applied.iter().all(|a| filter.allows(&a.id())) {
             continue;
         }
-        let filter = FixFilter::Within(timing.hot_ranges(&result.path));
-        if outcome.applied.iter().all(|a| filter.allows(&a.id())) {
+        if matches!(filter, FixFilter::Only(ids) if ids.is_empty()) {
+            outcome.fixed = None;
+            outcome.applied.clear();
             continue;
         }
         // The file was valid UTF-8 when read.
         let text = String::from_utf8_lossy(original);
-        match engine::process_filtered(&text, rules, mode, &filter, &mut parser) {
-            Ok(hot) => {
-                outcome.fixed = hot.fixed;
-                outcome.applied = hot.applied;
+        match engine::process_filtered(&text, rules, mode, filter, &mut parser) {
+            Ok(rendered) => {
+                outcome.fixed = rendered.fixed;
+                outcome.applied = rendered.applied;
             }
             Err(reason) => {
                 failed = true;

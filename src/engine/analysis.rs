@@ -1,20 +1,18 @@
 //! Analyses over a function or class body that more than one codemod needs.
 //! This module holds the tree walks they are built from; each submodule one
 //! topic (how a variable is used, purity, exceptions, typing aliases,
-//! decorators, SQLAlchemy sessions, concurrency). Each answers conservatively:
+//! SQLAlchemy sessions, concurrency). Each answers conservatively:
 //! when in doubt, the answer is the one that makes a guard skip.
 use super::semantic::{self, enclosing_function, is_async_def, is_binding_position, text, Semantic};
 use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub mod concurrency;
-mod decorators;
 mod exceptions;
 mod purity;
 mod sqlalchemy;
 mod typing;
 mod variables;
-pub use decorators::*;
 pub use exceptions::*;
 pub use purity::*;
 pub use sqlalchemy::*;

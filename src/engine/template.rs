@@ -4,7 +4,7 @@
 //! Holes:
 //! - `${name}`: the source text of capture `@name`;
 //! - `${name|filter}` / `${name|filter:arg}`: the capture passed through a filter
-//!   (see [`super::filters`]); a filter that cannot convert skips the rewrite;
+//!   (see [`super::registry`]); a filter that cannot convert skips the rewrite;
 //! - `${import:module}` / `${import:module.member}`: how the file spells that name,
 //!   importing it if needed (`asyncio`, `aio`, `cache`, `functools.cache`...);
 //!   `${import:builtins.min}` is plain `min` where nothing shadows it (else the
@@ -14,19 +14,18 @@
 //! `$$` is a literal `$`. Template lines after the first are indented with four
 //! spaces per level; they are re-indented with the file's own unit (tabs or
 //! spaces) under the line where the match starts.
-use super::filters;
-use super::semantic::{LazySemantic, Semantic};
+use super::context::{RenderContext, Rendered};
+use super::registry::Filter;
+use super::semantic::Semantic;
 use crate::edit::ImportRequest;
 use anyhow::{bail, Result};
-use std::collections::HashMap;
-use tree_sitter::Node;
 
 #[derive(Debug, Clone)]
 enum Segment {
     Literal(String),
     Capture {
         name: String,
-        filter: Option<(String, Option<String>)>,
+        filter: Option<(FilterRef, Option<String>)>,
     },
     Import(ImportRequest),
     Option(String),
@@ -37,23 +36,14 @@ pub struct Template {
     segments: Vec<Segment>,
 }
 
-/// What a template sees of a match.
-pub struct RenderContext<'a, 't> {
-    pub source: &'a str,
-    pub captures: &'a HashMap<&'a str, Vec<Node<'t>>>,
-    pub semantic: &'a LazySemantic<'a>,
-    pub options: &'a HashMap<String, String>,
-    /// Indentation of the line the match starts on.
-    pub site_indent: &'a str,
-    /// The file's indentation unit (a tab, or N spaces).
-    pub indent_unit: &'a str,
-}
+/// A registered filter, shown by name (the result cache keys on this text).
+#[derive(Clone, Copy)]
+struct FilterRef(&'static Filter);
 
-/// A rendered template: the text and the imports it relies on.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub text: String,
-    pub imports: Vec<ImportRequest>,
+impl std::fmt::Debug for FilterRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.name.fmt(f)
+    }
 }
 
 impl Template {
@@ -103,7 +93,7 @@ impl Template {
                             out.text.push_str(&ctx.source[first.start_byte()..last.end_byte()]);
                         }
                         Some((filter, arg)) => {
-                            let converted = filters::apply(filter, arg.as_deref(), nodes, ctx)?;
+                            let converted = (filter.0.apply)(nodes, arg.as_deref(), ctx)?;
                             out.text.push_str(&converted.text);
                             out.imports.extend(converted.imports);
                         }
@@ -141,12 +131,13 @@ fn parse_hole(body: &str, captures: &[&str]) -> Result<Segment> {
     let (name, filter) = match body.split_once('|') {
         Some((name, filter)) => {
             let (filter, arg) = match filter.split_once(':') {
-                Some((f, a)) => (f.to_string(), Some(a.to_string())),
-                None => (filter.to_string(), None),
+                Some((f, a)) => (f, Some(a.to_string())),
+                None => (filter, None),
             };
-            if !filters::exists(&filter) {
-                bail!("unknown filter `{filter}` in `${{{body}}}`");
-            }
+            let filter = match crate::rules::registry().filter(filter) {
+                Ok(filter) => FilterRef(filter),
+                Err(e) => bail!("{e} in `${{{body}}}`"),
+            };
             (name, Some((filter, arg)))
         }
         None => (body, None),

@@ -1,12 +1,29 @@
-//! `cpu-bound-pool?`: an executor whose every job is a pure, picklable
-//! module-level function, created where a spawned child does not create it again.
-use super::*;
+//! `cpu-bound-thread-pool`: the `cpu-bound-pool?` guard, an executor whose
+//! every job is a pure, picklable module-level function, created where a
+//! spawned child does not create it again.
+use crate::engine::analysis;
+use crate::engine::context::{GuardContext, Verdict};
+use crate::engine::registry::{Arity, Guard, OnFragment, Registry};
+use crate::engine::semantic::{self, text};
+use tree_sitter::Node;
+
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+}
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "cpu-bound-pool?",
+    doc: "the capture (a `ThreadPoolExecutor(...)` call) is bound by `with ... as name:` and every use submits or maps a pure module-level function of this file, created where a spawned child does not create it again",
+    arity: Arity::Exactly(0),
+    on_fragment: OnFragment::Unknown,
+    check: |node, _, ctx| Verdict::pass_if(is_cpu_bound_pool(node, ctx)),
+}];
 
 /// An executor made by `with <call> as name:` whose every use submits or maps
 /// a pure module-level function of this file (so it pickles and gains from
 /// processes), created where a spawned child re-importing the module does not
 /// create it again (in a function or under `if __name__ == "__main__":`).
-pub(super) fn is_cpu_bound_pool(call: Node, ctx: &GuardContext) -> bool {
+fn is_cpu_bound_pool(call: Node, ctx: &GuardContext) -> bool {
     let source = ctx.source;
     let Some(pattern) = call.parent().filter(|p| p.kind() == "as_pattern") else {
         return false;
@@ -64,7 +81,7 @@ pub(super) fn is_cpu_bound_pool(call: Node, ctx: &GuardContext) -> bool {
 
 /// For `executor` in `executor.submit(f, ...)` / `executor.map(f, ...)` inside
 /// `body`: the identifier `f`.
-pub(super) fn submitted_worker<'t>(executor: Node<'t>, body: Node<'t>, source: &str) -> Option<Node<'t>> {
+fn submitted_worker<'t>(executor: Node<'t>, body: Node<'t>, source: &str) -> Option<Node<'t>> {
     let method = executor.parent().filter(|m| m.kind() == "attribute")?;
     let name = method.child_by_field_name("attribute")?;
     let call = method.parent().filter(|c| c.kind() == "call")?;
@@ -80,7 +97,7 @@ pub(super) fn submitted_worker<'t>(executor: Node<'t>, body: Node<'t>, source: &
 /// child on spawn platforms re-imports `__main__`): not inside a function or
 /// class, nor under `if __name__ == "__main__":`; or inside a top-level function
 /// or class that module-level code outside such a guard refers to.
-pub(super) fn runs_at_import(statement: Node, root: Node, source: &str) -> bool {
+fn runs_at_import(statement: Node, root: Node, source: &str) -> bool {
     let mut top = statement;
     while let Some(parent) = top.parent().filter(|p| *p != root) {
         if parent.kind() == "if_statement"

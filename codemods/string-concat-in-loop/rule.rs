@@ -1,11 +1,22 @@
 //! `s = ""` + `for ...: s += piece` -> collect the pieces in a list and join
 //! them once after the loop: linear instead of quadratic in the total length.
-use super::{FixContext, FixOutput};
 use crate::edit::Edit;
 use crate::engine::analysis;
+use crate::engine::context::{FixContext, FixOutput};
+use crate::engine::registry::{Fixer, Registry};
 use crate::engine::semantic::{enclosing_function, text};
 
-pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
+pub fn register(registry: &mut Registry) {
+    registry.add_fixers(FIXERS);
+}
+
+static FIXERS: &[Fixer] = &[Fixer {
+    name: "string-join",
+    doc: "`s = \"\"` + `for ...: s += piece` -> the pieces collected in a list, joined once after the loop",
+    fix,
+}];
+
+fn fix(ctx: &FixContext) -> Option<FixOutput> {
     let source = ctx.render.source;
     let name_node = *ctx.render.captures.get("name")?.first()?;
     let piece = *ctx.render.captures.get("piece")?.first()?;

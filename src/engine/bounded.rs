@@ -18,7 +18,7 @@
 //! every Python from 3.7 (before 3.10 a module-level `Semaphore()` binds to
 //! the event loop current at import time). `bounded` returns what the
 //! coroutine returns, so results keep their order.
-use super::FixContext;
+use super::context::FixContext;
 use crate::edit::{Edit, ImportRequest};
 use crate::engine::analysis::{concurrency::existing_bounded_helper, fresh_name};
 use crate::engine::template::spell_import;

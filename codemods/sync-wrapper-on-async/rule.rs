@@ -1,12 +1,29 @@
-//! What a decorator's wrapper does with the function it wraps.
-use super::*;
+//! `sync-wrapper-on-async`: the `sync-wrapping-decorator?` guard, what a
+//! decorator's wrapper does with the function it wraps.
+use crate::engine::analysis::{identifiers_named, root_of};
+use crate::engine::context::Verdict;
+use crate::engine::registry::{Arity, Guard, OnFragment, Registry};
+use crate::engine::semantic::{is_async_def, text};
+use tree_sitter::Node;
+
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+}
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "sync-wrapping-decorator?",
+    doc: "the capture is a decorator whose plain `def wrapper` calls the wrapped function without `await`",
+    arity: Arity::Exactly(0),
+    on_fragment: OnFragment::Unknown,
+    check: |node, _, ctx| Verdict::pass_if(is_sync_wrapping_decorator(node, ctx.source)),
+}];
 
 /// Whether a module-level `def decorator(func)` of this file returns a plain
 /// `def` wrapper that calls `func(...)` and then does more with the call (code
 /// after it, or a `try`/`with` around it): on a coroutine function such a wrapper
 /// only observes the creation of the coroutine, not its run. Decorators that
 /// look at `iscoroutinefunction` are assumed to handle both.
-pub fn is_sync_wrapping_decorator(decorator: Node, source: &str) -> bool {
+fn is_sync_wrapping_decorator(decorator: Node, source: &str) -> bool {
     let name = text(decorator, source);
     let root = root_of(decorator);
     let mut cursor = root.walk();
@@ -55,7 +72,7 @@ pub fn is_sync_wrapping_decorator(decorator: Node, source: &str) -> bool {
 }
 
 /// `return name` among the statements of `body`.
-pub(crate) fn returns_name(body: Node, source: &str, name: &str) -> bool {
+fn returns_name(body: Node, source: &str, name: &str) -> bool {
     let mut cursor = body.walk();
     let found = body
         .named_children(&mut cursor)
@@ -66,7 +83,7 @@ pub(crate) fn returns_name(body: Node, source: &str, name: &str) -> bool {
 /// Whether `wrapper` calls `func(...)` and does something once the call
 /// returns: a statement after it other than `return <value>`, or a `try` / `with`
 /// around it.
-pub(crate) fn observes_call(wrapper: Node, source: &str, func: &str) -> bool {
+fn observes_call(wrapper: Node, source: &str, func: &str) -> bool {
     let Some(body) = wrapper.child_by_field_name("body") else {
         return false;
     };

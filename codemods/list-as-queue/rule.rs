@@ -2,15 +2,35 @@
 //! `collections.deque`; `.pop(0)` becomes `.popleft()` and `.insert(0, v)`
 //! becomes `.appendleft(v)`. Which lists qualify is
 //! [`analysis::queue_list`](crate::engine::analysis::queue_list)'s answer.
-use super::{FixContext, FixOutput};
 use crate::edit::{Edit, ImportRequest};
 use crate::engine::analysis::{positional_arguments, queue_list};
+use crate::engine::context::{FixContext, FixOutput, Verdict};
+use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::text;
 use crate::engine::template::spell_import;
 
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+    registry.add_fixers(FIXERS);
+}
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "queue-list?",
+    doc: "the capture (a `.pop(0)` or `.insert(0, v)` call) is on a local list used only as a FIFO queue",
+    arity: Arity::Exactly(0),
+    on_fragment: OnFragment::Exact,
+    check: |node, _, ctx| Verdict::pass_if(queue_list(node, ctx.source, ctx.semantic).is_some()),
+}];
+
+static FIXERS: &[Fixer] = &[Fixer {
+    name: "list-to-deque",
+    doc: "the list -> `collections.deque`, `.pop(0)` -> `.popleft()`, `.insert(0, v)` -> `.appendleft(v)`",
+    fix: list_to_deque,
+}];
+
 /// `target` is the `.pop(0)` / `.insert(0, v)` call; the fix rewrites every use
 /// of the list at once (the other calls' findings then find nothing left).
-pub fn list_to_deque(ctx: &FixContext) -> Option<FixOutput> {
+fn list_to_deque(ctx: &FixContext) -> Option<FixOutput> {
     let source = ctx.render.source;
     let receiver = ctx
         .target

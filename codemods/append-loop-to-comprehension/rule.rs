@@ -1,53 +1,38 @@
-//! Guards over loops: `iterated-alone?` and `comprehension-loop?`.
-use super::*;
+//! `append-loop-to-comprehension`: `out = []` followed by a loop that only
+//! appends to `out` becomes one list comprehension. The guard
+//! `comprehension-loop?` decides whether the loop qualifies; the fixer only
+//! builds the text. Comments inside the replaced statements are moved above
+//! them by the engine.
+use crate::edit::Edit;
+use crate::engine::analysis::{self, append_loop, fresh_empty_list_before, AppendLoop};
+use crate::engine::context::{FixContext, FixOutput, GuardContext, Verdict};
+use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
+use crate::engine::semantic::{self, text};
+use tree_sitter::Node;
 
-/// For an iterable about to be replaced by its receiver (`f.readlines()` ->
-/// `f`, so the loop consumes `f` lazily instead of a list read up front): the
-/// loop must not touch the receiver meanwhile. Unsafe when its body names
-/// anything the receiver is made of (it might read, seek, write or close it),
-/// when the body can suspend (`yield`, `await`: other code then runs mid-loop),
-/// and for generator expressions, which iterate after their creation, perhaps
-/// after the file is closed. Skips `async for`, which a list cannot feed.
-pub(super) fn iterated_alone(iterable: Node, source: &str) -> Verdict {
-    let Some(looping) = analysis::loop_over(iterable) else {
-        return Verdict::Skip;
-    };
-    if looping.child(0).is_some_and(|c| c.kind() == "async") {
-        return Verdict::Skip;
-    }
-    if looping.kind() == "generator_expression" {
-        return Verdict::Unsafe;
-    }
-    let receiver = match iterable.kind() {
-        "call" => iterable
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("object"))
-            .unwrap_or(iterable),
-        _ => iterable,
-    };
-    let names = analysis::names_read(receiver, source);
-    // A `for` statement's body; a comprehension is all body but its iterable.
-    let body = looping
-        .child_by_field_name("body")
-        .filter(|_| looping.kind() == "for_statement");
-    let scope = body.unwrap_or(looping);
-    let outside_iterable = |n: &Node| n.end_byte() <= iterable.start_byte() || n.start_byte() >= iterable.end_byte();
-    let touched = names.iter().any(|name| {
-        analysis::identifiers_named(scope, source, name)
-            .iter()
-            .any(outside_iterable)
-    });
-    if touched || analysis::contains_kind(scope, &["yield", "await"]) {
-        Verdict::Unsafe
-    } else {
-        Verdict::Pass
-    }
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+    registry.add_fixers(FIXERS);
 }
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "comprehension-loop?",
+    doc: "the capture (a `for` loop right after `out = []`) can become `out = [value for target in iterable if condition]` without changing what the function does",
+    arity: Arity::Exactly(0),
+    on_fragment: OnFragment::Exact,
+    check: |node, _, ctx| Verdict::pass_if(is_comprehension_loop(node, ctx)),
+}];
+
+static FIXERS: &[Fixer] = &[Fixer {
+    name: "append-loop-to-comprehension",
+    doc: "`out = []` + a loop that only appends (under one optional `if`) -> one list comprehension",
+    fix: append_loop_to_comprehension,
+}];
 
 /// Whether the `for` loop `node`, right after `out = []`, can become
 /// `out = [value for target in iterable if condition]` without changing what the
 /// function does: see `codemods/append-loop-to-comprehension/docs.md`.
-pub(super) fn is_comprehension_loop(node: Node, ctx: &GuardContext) -> bool {
+fn is_comprehension_loop(node: Node, ctx: &GuardContext) -> bool {
     let source = ctx.source;
     let Some(parts) = analysis::append_loop(node, source) else {
         return false;
@@ -102,7 +87,7 @@ pub(super) fn is_comprehension_loop(node: Node, ctx: &GuardContext) -> bool {
 /// Whether this reference to a local of `function` makes it visible outside
 /// the function's own frame: it sits in a nested function or lambda (a closure),
 /// or declares the name `global`/`nonlocal`.
-pub(super) fn seen_beyond_function(reference: Node, function: Node) -> bool {
+fn seen_beyond_function(reference: Node, function: Node) -> bool {
     semantic::enclosing_function(reference) != Some(function)
         || reference
             .parent()
@@ -113,7 +98,7 @@ pub(super) fn seen_beyond_function(reference: Node, function: Node) -> bool {
 /// reads after the loop (a comprehension variable does not leak): not after it,
 /// not elsewhere in an enclosing loop (a later iteration), not in a nested
 /// function, not declared `global`/`nonlocal`.
-pub(super) fn loop_variables_stay_local(for_statement: Node, target: Node, function: Node, source: &str) -> bool {
+fn loop_variables_stay_local(for_statement: Node, target: Node, function: Node, source: &str) -> bool {
     let mut names = Vec::new();
     let mut pending = vec![target];
     while let Some(n) = pending.pop() {
@@ -146,4 +131,65 @@ pub(super) fn loop_variables_stay_local(for_statement: Node, target: Node, funct
             n.start_byte() < inside.start && !in_outer_loop && !seen_beyond_function(*n, function)
         })
     })
+}
+
+fn append_loop_to_comprehension(ctx: &FixContext) -> Option<FixOutput> {
+    let source = ctx.render.source;
+    let parts = append_loop(ctx.target, source)?;
+    let init = fresh_empty_list_before(ctx.target, ctx.render.semantic, source, text(parts.list, source))?;
+    let assignment = init.named_child(0)?;
+    let right = assignment.child_by_field_name("right")?;
+    // Everything up to the `[]`: the name, any annotation, the `=`.
+    let head = &source[init.start_byte()..right.start_byte()];
+    if let Some(copy) = identity_copy(&parts, ctx, init.start_byte(), head) {
+        return Some(copy);
+    }
+    let mut comprehension = format!(
+        "{head}[{} for {} in {}",
+        text(parts.value, source),
+        text(parts.target, source),
+        clause_operand(parts.iterable, source)
+    );
+    if let Some(condition) = parts.condition {
+        comprehension.push_str(" if ");
+        comprehension.push_str(&clause_operand(condition, source));
+    }
+    comprehension.push(']');
+    Some(FixOutput {
+        edits: vec![Edit::replace(init.start_byte()..ctx.target.end_byte(), comprehension)],
+        ..FixOutput::default()
+    })
+}
+
+/// `out = list(xs)` for a loop appending its own target unchanged: `[x for x in
+/// xs]` is an identity comprehension (ruff C416), slower than `list(xs)`.
+/// `None` where `list` is not the builtin.
+fn identity_copy(parts: &AppendLoop, ctx: &FixContext, init_start: usize, head: &str) -> Option<FixOutput> {
+    let source = ctx.render.source;
+    let plain_target = parts.target.kind() == "identifier" && text(parts.value, source) == text(parts.target, source);
+    if !plain_target || parts.condition.is_some() || !ctx.render.semantic.is_builtin("list") {
+        return None;
+    }
+    let iterable = match parts.iterable.kind() {
+        "expression_list" => format!("({})", text(parts.iterable, source)),
+        _ => text(parts.iterable, source).to_string(),
+    };
+    Some(FixOutput {
+        edits: vec![Edit::replace(
+            init_start..ctx.target.end_byte(),
+            format!("{head}list({iterable})"),
+        )],
+        ..FixOutput::default()
+    })
+}
+
+/// The iterable or condition of a comprehension clause: a bare tuple, a
+/// conditional expression or a lambda there would be read differently, so
+/// those get parentheses.
+fn clause_operand(node: Node, source: &str) -> String {
+    let body = text(node, source);
+    match node.kind() {
+        "expression_list" | "conditional_expression" | "lambda" => format!("({body})"),
+        _ => body.to_string(),
+    }
 }

@@ -14,12 +14,39 @@
 //!
 //! [`plan`] is shared by the guard (does the class qualify, and is the rewrite
 //! safe) and the fixer (the edits), so a finding always has its fix.
-use super::{FixContext, FixOutput};
 use crate::edit::{Edit, ImportRequest};
 use crate::engine::analysis::{self, deletion_of, next_statement, previous_statement, statements};
+use crate::engine::context::{FixContext, FixOutput, Verdict};
+use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::{text, Semantic};
 use crate::engine::template::spell_import;
 use tree_sitter::Node;
+
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+    registry.add_fixers(FIXERS);
+}
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "lru-list-class?",
+    doc: "the capture (a class) keeps a dict and a list of its keys in access order, every use of the list recognised; unsafe when the dict's order can show",
+    arity: Arity::Exactly(0),
+    // The list's init, appends, removes and evictions hold the codemod's
+    // literals, so a fragment keeps their methods; the methods it leaves out can
+    // only add uses that make the rewrite unsafe.
+    on_fragment: OnFragment::Permissive,
+    check: |node, _, ctx| match plan(node, analysis::root_of(node), ctx.source, ctx.semantic) {
+        Some(plan) if plan.safe => Verdict::Pass,
+        Some(_) => Verdict::Unsafe,
+        None => Verdict::Skip,
+    },
+}];
+
+static FIXERS: &[Fixer] = &[Fixer {
+    name: "lru-to-ordered-dict",
+    doc: "the dict + access-order list of a class -> one `collections.OrderedDict` (`move_to_end`, `popitem(last=False)`), the list dropped",
+    fix,
+}];
 
 /// What the rewrite of one class does.
 pub struct Plan<'t> {
@@ -236,7 +263,7 @@ impl Roles<'_> {
 
 /// Recognises the dict + key-list roles in `class`; `None` when any use of the
 /// list is not one the rewrite understands.
-pub fn plan<'t>(class: Node<'t>, root: Node<'t>, source: &str, semantic: &Semantic) -> Option<Plan<'t>> {
+fn plan<'t>(class: Node<'t>, root: Node<'t>, source: &str, semantic: &Semantic) -> Option<Plan<'t>> {
     let methods = analysis::methods(class);
     let init = methods.iter().find(|m| {
         m.child_by_field_name("name")
@@ -543,7 +570,7 @@ fn dict_uses_keep_order_private(
 }
 
 /// The fixer: applies [`plan`].
-pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
+fn fix(ctx: &FixContext) -> Option<FixOutput> {
     let source = ctx.render.source;
     let mut root = ctx.target;
     while let Some(parent) = root.parent() {

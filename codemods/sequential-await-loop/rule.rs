@@ -1,16 +1,34 @@
 //! `sequential-await-loop`: `out = []` + `for x in xs: out.append(await f(x))`
 //! becomes `out = await asyncio.gather(*[bounded(f(x)) for x in xs])`, with
-//! the shared helper of [`super::bounded`]. Comments of the replaced lines move
+//! the shared helper of [`crate::engine::bounded`]. Comments of the replaced lines move
 //! above the new statement.
-use super::{
-    bounded::{asyncio_module, bounded_helper},
-    FixContext, FixOutput,
-};
 use crate::edit::Edit;
 use crate::engine::analysis::{concurrency::independent_await_loop, walk};
+use crate::engine::bounded::{asyncio_module, bounded_helper};
+use crate::engine::context::{FixContext, FixOutput, Verdict};
+use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::text;
 use crate::engine::template::spell_import;
 use tree_sitter::Node;
+
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+    registry.add_fixers(FIXERS);
+}
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "independent-await-loop?",
+    doc: "the capture (a `for` loop after `out = []`) only appends `await f(x)` whose iterations do not depend on each other",
+    arity: Arity::Exactly(0),
+    on_fragment: OnFragment::Unknown,
+    check: |node, _, ctx| Verdict::pass_if(independent_await_loop(node, ctx.semantic, ctx.source).is_some()),
+}];
+
+static FIXERS: &[Fixer] = &[Fixer {
+    name: "gather-await-loop",
+    doc: "`out = []` + `for x in xs: out.append(await f(x))` -> `out = await asyncio.gather(*[bounded(f(x)) for x in xs])` with a semaphore helper",
+    fix,
+}];
 
 /// Expressions that can follow `for x in` inside a comprehension as they are;
 /// anything else (`a if c else b`, `a, b`, a lambda) gets parentheses.
@@ -39,7 +57,7 @@ const BARE_ITERABLES: &[&str] = &[
 /// Longer statements get the comprehension on a line of its own (Black's width).
 const MAX_LINE: usize = 88;
 
-pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
+fn fix(ctx: &FixContext) -> Option<FixOutput> {
     let (source, semantic) = (ctx.render.source, ctx.render.semantic);
     let found = independent_await_loop(ctx.target, semantic, source)?;
     let start = found.init.start_byte();

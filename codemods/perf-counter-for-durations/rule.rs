@@ -1,12 +1,32 @@
 //! `start = time.time()` ... `time.time() - start` -> `time.perf_counter()` in
 //! every place, so the duration is measured on the monotonic high-resolution
 //! clock. The guard (`#duration-start?`) has proven `start` serves only durations.
-use super::{FixContext, FixOutput};
 use crate::edit::{Edit, ImportRequest};
 use crate::engine::analysis;
+use crate::engine::context::{FixContext, FixOutput, Verdict};
+use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
 use crate::engine::template::spell_import;
 
-pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+    registry.add_fixers(FIXERS);
+}
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "duration-start?",
+    doc: "the capture (`start` of `start = time.time()`) is read only in `time.time() - start` durations",
+    arity: Arity::Exactly(0),
+    on_fragment: OnFragment::Exact,
+    check: |node, _, ctx| Verdict::pass_if(analysis::duration_clocks(node, ctx.source, ctx.semantic).is_some()),
+}];
+
+static FIXERS: &[Fixer] = &[Fixer {
+    name: "perf-counter",
+    doc: "`time.time()` -> `time.perf_counter()` at the start and in every duration computed from it",
+    fix,
+}];
+
+fn fix(ctx: &FixContext) -> Option<FixOutput> {
     let source = ctx.render.source;
     let semantic = ctx.render.semantic;
     let start = *ctx.render.captures.get("name")?.first()?;

@@ -9,12 +9,32 @@
 //! classes, decorators applied before `@dataclass`, and attributes that are not
 //! fields assigned in the class or on anything that could be an instance.
 //! [`plan`] is shared by the guard and the fixer, so a finding always has its fix.
-use super::{FixContext, FixOutput};
 use crate::edit::Edit;
 use crate::engine::analysis::{self, deletion_of, statements};
+use crate::engine::context::{FixContext, FixOutput, Verdict};
+use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::{text, Semantic};
 use std::collections::BTreeSet;
 use tree_sitter::Node;
+
+pub fn register(registry: &mut Registry) {
+    registry.add_guards(GUARDS);
+    registry.add_fixers(FIXERS);
+}
+
+static GUARDS: &[Guard] = &[Guard {
+    name: "dataclass-slots?",
+    doc: "the capture (a `@dataclass` decorator) is on a class where `slots=True` cannot show (see `codemods/dataclass-slots/docs.md`)",
+    arity: Arity::Exactly(0),
+    on_fragment: OnFragment::Unknown,
+    check: |node, _, ctx| Verdict::pass_if(plan(node, analysis::root_of(node), ctx.source, ctx.semantic).is_some()),
+}];
+
+static FIXERS: &[Fixer] = &[Fixer {
+    name: "dataclass-slots",
+    doc: "`@dataclass` -> `@dataclass(slots=True)`, the hand-written `__slots__` naming the fields removed",
+    fix,
+}];
 
 /// The rewrite of one decorated class.
 pub struct Plan<'t> {
@@ -26,7 +46,7 @@ pub struct Plan<'t> {
 
 /// `decorator` is a `@dataclass` / `@dataclass(...)` decorator (the query checked
 /// its qualified name); `None` when adding `slots=True` could change behaviour.
-pub fn plan<'t>(decorator: Node<'t>, root: Node<'t>, source: &str, semantic: &Semantic) -> Option<Plan<'t>> {
+fn plan<'t>(decorator: Node<'t>, root: Node<'t>, source: &str, semantic: &Semantic) -> Option<Plan<'t>> {
     let decorated = decorator.parent()?;
     let class = decorated
         .child_by_field_name("definition")
@@ -254,7 +274,7 @@ fn assigns_non_fields(
 }
 
 /// The fixer: applies [`plan`].
-pub fn fix(ctx: &FixContext) -> Option<FixOutput> {
+fn fix(ctx: &FixContext) -> Option<FixOutput> {
     let source = ctx.render.source;
     let mut root = ctx.target;
     while let Some(parent) = root.parent() {
