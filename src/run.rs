@@ -2,10 +2,12 @@
 //! thread) and hands back per-file results sorted by path, whatever the thread
 //! count, so output is deterministic.
 use crate::cache::Cache;
+use crate::engine::project::{self, ProjectIndex};
 use crate::engine::{self, FileOutcome, Mode, RuleSet};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Files larger than this are reported, not parsed.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -33,11 +35,12 @@ pub fn run(
     cache: Option<&Cache>,
 ) -> Vec<FileResult> {
     let progress = progress_bar(files.len());
+    let index = Arc::new(ProjectIndex::default());
     let work = || {
         files
             .par_iter()
             .map(|path| {
-                let result = process_path(path, rules, mode, cache);
+                let result = process_path(path, rules, mode, cache, &index);
                 progress.inc(1);
                 result
             })
@@ -70,9 +73,15 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
     bar
 }
 
-fn process_path(path: &Path, rules: &RuleSet, mode: Mode, cache: Option<&Cache>) -> FileResult {
+fn process_path(
+    path: &Path,
+    rules: &RuleSet,
+    mode: Mode,
+    cache: Option<&Cache>,
+    index: &Arc<ProjectIndex>,
+) -> FileResult {
     match read_source(path) {
-        Ok(bytes) => process_source(path, bytes, rules, mode, cache),
+        Ok(bytes) => process_in_project(path, bytes, rules, mode, cache, index),
         Err(reason) => FileResult {
             path: path.to_path_buf(),
             original: None,
@@ -84,6 +93,19 @@ fn process_path(path: &Path, rules: &RuleSet, mode: Mode, cache: Option<&Cache>)
 /// Processes source that was not read from `path` itself (stdin, a git blob),
 /// reporting it as `path`. `cache` answers for bytes it has seen before.
 pub fn process_source(path: &Path, bytes: Vec<u8>, rules: &RuleSet, mode: Mode, cache: Option<&Cache>) -> FileResult {
+    process_in_project(path, bytes, rules, mode, cache, &Arc::default())
+}
+
+/// [`process_source`] with the modules of the project `path` imports from
+/// summarised in `index` (shared by the files of one run).
+fn process_in_project(
+    path: &Path,
+    bytes: Vec<u8>,
+    rules: &RuleSet,
+    mode: Mode,
+    cache: Option<&Cache>,
+    index: &Arc<ProjectIndex>,
+) -> FileResult {
     let result = |original, outcome| FileResult {
         path: path.to_path_buf(),
         original,
@@ -101,9 +123,11 @@ pub fn process_source(path: &Path, bytes: Vec<u8>, rules: &RuleSet, mode: Mode, 
             return result(keep.then_some(bytes), Ok(cached));
         }
     }
-    let outcome = PARSER.with(|parser| engine::process(text, rules, mode, &mut parser.borrow_mut()));
+    let (outcome, dependencies) = project::in_file(index, path, || {
+        PARSER.with(|parser| engine::process(text, rules, mode, &mut parser.borrow_mut()))
+    });
     if let (Some(cache), Ok(outcome)) = (cache, &outcome) {
-        cache.record(path, &bytes, outcome);
+        cache.record(path, &bytes, outcome, dependencies);
     }
     let keep = outcome
         .as_ref()

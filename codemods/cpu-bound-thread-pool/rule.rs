@@ -3,6 +3,7 @@
 //! spawned child does not create it again.
 use crate::engine::analysis;
 use crate::engine::context::{GuardContext, Verdict};
+use crate::engine::project::{self, ValueKind};
 use crate::engine::registry::{Arity, Guard, OnFragment, Registry};
 use crate::engine::semantic::{self, text};
 use tree_sitter::Node;
@@ -13,7 +14,7 @@ pub fn register(registry: &mut Registry) {
 
 static GUARDS: &[Guard] = &[Guard {
     name: "cpu-bound-pool?",
-    doc: "the capture (a `ThreadPoolExecutor(...)` call) is bound by `with ... as name:` and every use submits or maps a pure module-level function of this file, created where a spawned child does not create it again",
+    doc: "the capture (a `ThreadPoolExecutor(...)` call) is bound by `with ... as name:` and every use submits or maps a pure module-level function of this file or of a project module it imports it from, created where a spawned child does not create it again",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Unknown,
     check: |node, _, ctx| Verdict::pass_if(is_cpu_bound_pool(node, ctx)),
@@ -71,12 +72,27 @@ fn is_cpu_bound_pool(call: Node, ctx: &GuardContext) -> bool {
         let Some(worker) = submitted_worker(used, body, source) else {
             return false;
         };
-        if !analysis::is_pure_function(root, source, ctx.semantic, text(worker, source)) {
+        if !is_pure_worker(worker, root, ctx) {
             return false;
         }
         submissions += 1;
     }
     submissions > 0 && !runs_at_import(with_statement, root, source)
+}
+
+/// Whether the worker `f` is a pure function defined at module level, in this
+/// file or in a module of the project it imports `f` from (pickled by
+/// reference, as the child imports it).
+fn is_pure_worker(worker: Node, root: Node, ctx: &GuardContext) -> bool {
+    let source = ctx.source;
+    if analysis::is_pure_function(root, source, ctx.semantic, text(worker, source)) {
+        return true;
+    }
+    ctx.semantic
+        .resolve(worker, source)
+        .filter(|q| !q.starts_with("builtins."))
+        .and_then(|q| project::imported_value(&q))
+        == Some(ValueKind::Function { pure: true })
 }
 
 /// For `executor` in `executor.submit(f, ...)` / `executor.map(f, ...)` inside

@@ -11,16 +11,24 @@
 //! [`plan`] is shared by the guard and the fixer, so a finding always has its fix.
 use crate::edit::Edit;
 use crate::engine::analysis::{self, deletion_of, statements};
-use crate::engine::context::{FixContext, FixOutput, Verdict};
-use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
+use crate::engine::context::{FixContext, FixOutput, Rendered, Verdict};
+use crate::engine::project::project_sources;
+use crate::engine::registry::{Arity, Filter, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::{text, Semantic};
 use std::collections::BTreeSet;
 use tree_sitter::Node;
 
 pub fn register(registry: &mut Registry) {
     registry.add_guards(GUARDS);
+    registry.add_filters(FILTERS);
     registry.add_fixers(FIXERS);
 }
+
+static FILTERS: &[Filter] = &[Filter {
+    name: "slots-uses-in-project",
+    doc: "for the message: what the other files of the project that name the class do that a slotted instance breaks (`vars()`, `__dict__`, `setattr`, weak references, other attributes set), or that none does; empty outside a project run",
+    apply: |nodes, _, ctx| Some(Rendered::text(uses_in_project(*nodes.first()?, ctx.source).unwrap_or_default())),
+}];
 
 static GUARDS: &[Guard] = &[Guard {
     name: "dataclass-slots?",
@@ -289,4 +297,94 @@ fn fix(ctx: &FixContext) -> Option<FixOutput> {
         edits,
         ..FixOutput::default()
     })
+}
+
+/// The message's note on code elsewhere in the project, for the `@dataclass`
+/// decorator `decorator`: the first thing another file naming the class does
+/// that a slotted instance breaks, or that no file does.
+fn uses_in_project(decorator: Node, source: &str) -> Option<String> {
+    let class = decorator.parent()?.child_by_field_name("definition")?;
+    let name = text(class.child_by_field_name("name")?, source);
+    let fields = fields(class.child_by_field_name("body")?, source)?;
+    let (project, this_file) = project_sources()?;
+    let mut parser = crate::engine::python_parser();
+    let mut read = 0;
+    for (path, other) in &project.files {
+        if *path == this_file || !names_word(other, name) {
+            continue;
+        }
+        read += 1;
+        let tree = parser.parse(other, None)?;
+        if let Some((line, what)) = use_breaking_slots(&tree, other, &fields) {
+            return Some(format!(
+                "; {what} at {}:{line} may break on slotted instances",
+                path.display()
+            ));
+        }
+    }
+    let files = if read == 1 { "file names" } else { "files name" };
+    Some(format!(
+        "; no use found in this project ({read} other {files} `{name}`): no `vars()`, `__dict__`, `setattr`, weak reference or other attribute set"
+    ))
+}
+
+fn names_word(source: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    source.match_indices(word).any(|(at, _)| {
+        !source[..at].chars().next_back().is_some_and(is_word)
+            && !source[at + word.len()..].chars().next().is_some_and(is_word)
+    })
+}
+
+/// In another file: the first `vars()`, `__dict__`, `weakref` import, `setattr`
+/// of a name that is not a field, or attribute that is not a field set on
+/// anything but `self`/`cls` (it could be an instance), with its line (1-based).
+fn use_breaking_slots(tree: &tree_sitter::Tree, source: &str, fields: &BTreeSet<String>) -> Option<(usize, String)> {
+    let root = tree.root_node();
+    let semantic = Semantic::build(tree, source);
+    let line = |node: Node| node.start_position().row + 1;
+    if let Some(weakref) = semantic
+        .imports
+        .iter()
+        .find(|i| i.qualified.split('.').next() == Some("weakref"))
+    {
+        let at = source[..weakref.statement.start].matches('\n').count() + 1;
+        return Some((at, "a `weakref` import".into()));
+    }
+    analysis::descendants(root)
+        .into_iter()
+        .find_map(|node| match node.kind() {
+            "identifier" if text(node, source) == "__dict__" => Some((line(node), "`__dict__`".into())),
+            "identifier"
+                if text(node, source) == "vars"
+                    && semantic.resolve(node, source).as_deref() == Some("builtins.vars") =>
+            {
+                Some((line(node), "`vars()`".into()))
+            }
+            "call" => {
+                let function = node.child_by_field_name("function")?;
+                if !matches!(text(function, source), "setattr" | "object.__setattr__") {
+                    return None;
+                }
+                let attribute = node
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(1))
+                    .and_then(|name| name.named_child(1).filter(|_| name.kind() == "string"))
+                    .map(|content| text(content, source));
+                (!attribute.is_some_and(|a| fields.contains(a))).then(|| (line(node), "`setattr()`".into()))
+            }
+            "assignment" | "augmented_assignment" => {
+                let target = node.child_by_field_name("left")?;
+                analysis::descendants(target).into_iter().find_map(|attribute| {
+                    let object = attribute
+                        .child_by_field_name("object")
+                        .filter(|_| attribute.kind() == "attribute")?;
+                    let attribute_name = text(attribute.child_by_field_name("attribute")?, source);
+                    let on_self = matches!(text(object, source), "self" | "cls");
+                    (!on_self && !fields.contains(attribute_name))
+                        .then(|| (line(attribute), format!("attribute `{attribute_name}` set")))
+                })
+            }
+            _ => None,
+        })
 }

@@ -41,8 +41,8 @@ fn list_to_deque(ctx: &FixContext) -> Option<FixOutput> {
         module: "collections".into(),
         member: Some("deque".into()),
     };
-    let (deque, import) = spell_import(&request, ctx.render.semantic)?;
     let init = queue.init;
+    let (deque, import) = spell_import(&request, ctx.render.semantic, init.start_byte())?;
     let init_text = match init.kind() {
         "list" if init.named_child_count() == 0 => format!("{deque}()"),
         // `list(xs)` -> `deque(xs)`: both copy any iterable.

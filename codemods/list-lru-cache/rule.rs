@@ -581,7 +581,7 @@ fn fix(ctx: &FixContext) -> Option<FixOutput> {
         module: "collections".into(),
         member: Some("OrderedDict".into()),
     };
-    let (ordered_dict, import) = spell_import(&request, ctx.render.semantic)?;
+    let (ordered_dict, import) = spell_import(&request, ctx.render.semantic, plan.dict_value.start_byte())?;
     let member = format!("{}.{}", plan.receiver, plan.dict);
     let mut edits = vec![
         deletion_of(plan.list_init, source)?,

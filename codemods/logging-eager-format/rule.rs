@@ -2,6 +2,7 @@
 //! the `lazy-log-args` filter, which turns an eagerly formatted message into
 //! lazy `%`-style arguments exactly as `logging` will format them.
 use crate::engine::context::{GuardContext, Rendered, Verdict};
+use crate::engine::project::{self, ValueKind};
 use crate::engine::registry::{Arity, Filter, Guard, OnFragment, Registry};
 use crate::engine::semantic::text;
 use tree_sitter::Node;
@@ -13,7 +14,7 @@ pub fn register(registry: &mut Registry) {
 
 static GUARDS: &[Guard] = &[Guard {
     name: "logger?",
-    doc: "the capture is the `logging` module, a `logging.getLogger(...)` call, a name bound from `getLogger(...)` anywhere in the file, or named `logger`/`log` (also `self.logger`)",
+    doc: "the capture is the `logging` module, a `logging.getLogger(...)` call, a name bound from `getLogger(...)` anywhere in the file or imported from a project module that binds it so at top level, or named `logger`/`log` (also `self.logger`, `cls.logger`)",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::ExactUnlessLeftOut("getLogger"),
     check: |node, _, ctx| Verdict::pass_if(is_logger(node, ctx)),
@@ -27,7 +28,7 @@ static FILTERS: &[Filter] = &[Filter {
 
 /// The `logging` module itself, a `logging.getLogger(...)` call, a name bound
 /// from `getLogger(...)` or conventionally named `logger`/`log` (also as
-/// `self.logger`).
+/// `self.logger` or `cls.logger`).
 fn is_logger(node: Node, ctx: &GuardContext) -> bool {
     if ctx.semantic.resolve(node, ctx.source).as_deref() == Some("logging") {
         return true;
@@ -39,11 +40,22 @@ fn is_logger(node: Node, ctx: &GuardContext) -> bool {
             .is_some_and(|q| q == "logging.getLogger");
     }
     let name = match node.kind() {
-        "identifier" => text(node, ctx.source),
+        "identifier" => {
+            // Imported from another module of the project: what that module binds it to.
+            let imported = ctx
+                .semantic
+                .resolve(node, ctx.source)
+                .filter(|q| !q.starts_with("builtins."))
+                .and_then(|q| project::imported_value(&q));
+            if imported == Some(ValueKind::Logger) {
+                return true;
+            }
+            text(node, ctx.source)
+        }
         "attribute"
             if node
                 .child_by_field_name("object")
-                .is_some_and(|o| text(o, ctx.source) == "self") =>
+                .is_some_and(|o| matches!(text(o, ctx.source), "self" | "cls")) =>
         {
             node.child_by_field_name("attribute")
                 .map_or("", |a| text(a, ctx.source))

@@ -35,10 +35,13 @@ fn fix(ctx: &FixContext) -> Option<FixOutput> {
         module: "time".into(),
         member: Some("perf_counter".into()),
     };
-    let (spelling, import) = spell_import(&request, semantic)?;
+    let (spelling, import) = spell_import(&request, semantic, clock.start_byte())?;
     let mut edits = vec![Edit::replace(clock.byte_range(), spelling.clone())];
     for duration_clock in analysis::duration_clocks(start, source, semantic)? {
-        if semantic.resolve(duration_clock, source).as_deref() == Some("time.time") {
+        // The same spelling must reach `perf_counter` where each clock is read.
+        let spelled_there =
+            spell_import(&request, semantic, duration_clock.start_byte()).is_some_and(|(there, _)| there == spelling);
+        if spelled_there && semantic.resolve(duration_clock, source).as_deref() == Some("time.time") {
             edits.push(Edit::replace(duration_clock.byte_range(), spelling.clone()));
         }
     }

@@ -65,7 +65,7 @@ fn fix(ctx: &FixContext) -> Option<FixOutput> {
         return None;
     }
     let helper = bounded_helper(ctx, found.function, start)?;
-    let (asyncio, import) = spell_import(&asyncio_module(), semantic)?;
+    let (asyncio, import) = spell_import(&asyncio_module(), semantic, start)?;
     let indent = ctx.file.indentation_of_line(start);
     let replaced = start..found.for_statement.end_byte();
     let mut text_out = String::new();

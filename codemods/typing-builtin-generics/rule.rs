@@ -85,7 +85,7 @@ fn builtin_for_typing_alias(alias: Node, source: &str, semantic: &Semantic) -> O
     }
     let qualified = semantic.resolve(alias, source)?;
     let (_, builtin) = TYPING_BUILTINS.iter().find(|(q, _)| *q == qualified)?;
-    (semantic.resolve_name(builtin)? == format!("builtins.{builtin}")).then_some(*builtin)
+    semantic.is_builtin(builtin, alias.start_byte()).then_some(*builtin)
 }
 
 /// The members of a generic's brackets: `[int, str]` of `Union[int, str]`,
@@ -120,13 +120,14 @@ fn generic_members(generic: Node) -> Vec<Node> {
 }
 
 /// Whether `a | b | ...` of these members evaluates like `Union[a, b, ...]` on
-/// Python 3.10+: classes, generic aliases and `None` (not first); not strings
-/// (forward references: `"Node" | None` raises `TypeError`) or anything else.
+/// Python 3.10+: classes, generic aliases and `None` beside at least one of
+/// them (`None | int` is `int.__ror__`, as `int | None` is `int.__or__`); not
+/// strings (forward references: `"Node" | None` raises `TypeError`) or anything else.
 fn union_operands_ok(members: &[Node]) -> bool {
-    !members.is_empty()
-        && members.iter().enumerate().all(|(index, member)| match member.kind() {
+    members.iter().any(|m| m.kind() != "none")
+        && members.iter().all(|member| match member.kind() {
             "identifier" | "attribute" | "subscript" | "generic_type" => true,
-            "none" => index > 0,
+            "none" => true,
             "binary_operator" => member.child_by_field_name("operator").is_some_and(|o| o.kind() == "|"),
             _ => false,
         })

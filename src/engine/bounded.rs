@@ -45,8 +45,8 @@ pub fn bounded_helper(ctx: &FixContext, function: Node, site: usize) -> Option<B
         });
     }
     let limit = ctx.render.options.get("concurrency-limit")?;
-    let (asyncio, import) = spell_import(&asyncio_module(), semantic)?;
     let (at, indent) = helper_position(function, ctx)?;
+    let (asyncio, import) = spell_import(&asyncio_module(), semantic, at)?;
     let semaphore = fresh_name(function, source, "semaphore");
     let wrapper = fresh_name(function, source, "bounded");
     let unit = ctx.file.indent_unit;

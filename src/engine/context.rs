@@ -43,6 +43,9 @@ pub struct RenderContext<'a, 't> {
     pub captures: &'a HashMap<&'a str, Vec<Node<'t>>>,
     pub semantic: &'a LazySemantic<'a>,
     pub options: &'a HashMap<String, String>,
+    /// Byte where the match starts: names the template writes are looked up
+    /// in the scope there.
+    pub site: usize,
     /// Indentation of the line the match starts on.
     pub site_indent: &'a str,
     /// The file's indentation unit (a tab, or N spaces).

@@ -186,6 +186,7 @@ pub(super) fn find(
             captures,
             semantic,
             options: &rules.options,
+            site: target.start_byte(),
             site_indent: file.indentation_of_line(target.start_byte()),
             indent_unit: file.indent_unit,
         };
@@ -222,7 +223,12 @@ pub(super) fn find(
             edits.extend(keep_comments(tree, &edits, source, file.eol));
             Some(Fix { edits, imports, safety })
         });
-        let message = pattern.message.render(&render_ctx).map(|r| r.text).unwrap_or_default();
+        // A fragment's match that the whole file decides is never reported:
+        // its message (which may read the project) is not needed.
+        let message = match pass == Pass::Fragment && !match_decided {
+            true => String::new(),
+            false => pattern.message.render(&render_ctx).map(|r| r.text).unwrap_or_default(),
+        };
         findings.push(Finding {
             rule: codemod.id.clone(),
             message,

@@ -4,7 +4,8 @@
 //! [`fragment`] (prefilter fragments matched alone), [`matching`] (query pass,
 //! guards, findings with fixes), [`comments`], [`fixpoint`] (fix rounds), what
 //! they produce in [`outcome`]; the guards, filters and fixers rules use are in
-//! [`registry`].
+//! [`registry`]; what names imported from other modules of the project hold is
+//! in [`project`].
 pub mod analysis;
 pub mod bounded;
 mod comments;
@@ -18,6 +19,7 @@ mod matching;
 pub mod origin;
 mod outcome;
 pub mod prefilter;
+pub mod project;
 pub mod reformat;
 pub mod registry;
 mod rule_set;

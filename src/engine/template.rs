@@ -100,7 +100,7 @@ impl Template {
                     }
                 }
                 Segment::Import(request) => {
-                    let (spelling, import) = spell_import(request, ctx.semantic)?;
+                    let (spelling, import) = spell_import(request, ctx.semantic, ctx.site)?;
                     out.text.push_str(&spelling);
                     out.imports.extend(import);
                 }
@@ -151,19 +151,23 @@ fn parse_hole(body: &str, captures: &[&str]) -> Result<Segment> {
     })
 }
 
-/// How to spell `request` in this file, and the import to add when nothing
-/// existing reaches it. `None` when the name to bind is already taken, or
-/// when a builtin is shadowed in this file.
-pub fn spell_import(request: &ImportRequest, semantic: &Semantic) -> Option<(String, Option<ImportRequest>)> {
+/// How to spell `request` at byte `site`, and the import to add when nothing
+/// existing reaches it there. `None` when the name to bind is already taken
+/// anywhere in the file, or when a builtin is shadowed in a scope `site` sees.
+pub fn spell_import(
+    request: &ImportRequest,
+    semantic: &Semantic,
+    site: usize,
+) -> Option<(String, Option<ImportRequest>)> {
     if request.module == "builtins" {
         let member = request.member.as_deref()?;
-        return semantic.is_builtin(member).then(|| (member.to_string(), None));
+        return semantic.is_builtin(member, site).then(|| (member.to_string(), None));
     }
     let qualified = match &request.member {
         Some(member) => format!("{}.{member}", request.module),
         None => request.module.clone(),
     };
-    if let Some(existing) = semantic.spelling_of(&qualified) {
+    if let Some(existing) = semantic.spelling_of(&qualified, site) {
         return Some((existing, None));
     }
     if let Some(member) = &request.member {
@@ -225,15 +229,22 @@ mod tests {
             module: module.into(),
             member: Some(member.into()),
         };
-        spell_import(&request, &semantic)
+        // Written where `member` last occurs, else at the end of the file.
+        let site = source.rfind(member).unwrap_or(source.len().saturating_sub(1));
+        spell_import(&request, &semantic, site)
     }
 
     #[test]
     fn builtins_are_spelled_bare_and_never_imported() {
         assert_eq!(spell("x = min(a)\n", "builtins.min"), Some(("min".into(), None)));
         assert_eq!(spell("x = 1\n", "builtins.max"), Some(("max".into(), None)));
-        // Shadowed anywhere in the file: no spelling, the rewrite is skipped.
+        // Shadowed where the rewrite writes it: no spelling, the rewrite is skipped.
         assert_eq!(spell("def f(max):\n    return max\n", "builtins.max"), None);
+        // Shadowed in another function only, or by a class attribute: spelled.
+        assert_eq!(
+            spell("def f(max):\n    pass\nclass A:\n    max = 0\nmax\n", "builtins.max"),
+            Some(("max".into(), None))
+        );
         assert_eq!(spell("from numpy import *\n", "builtins.min"), None);
     }
 }

@@ -9,7 +9,13 @@ pub fn in_annotation(node: Node) -> bool {
     while let Some(parent) = current {
         match parent.kind() {
             "type" if parent.parent().is_some_and(|p| p.kind() != "type_parameter") => return true,
-            "type" | "generic_type" | "type_parameter" | "subscript" | "list" | "tuple" => {}
+            "type"
+            | "generic_type"
+            | "type_parameter"
+            | "subscript"
+            | "list"
+            | "tuple"
+            | "parenthesized_expression" => {}
             "binary_operator" if parent.child_by_field_name("operator").is_some_and(|o| o.kind() == "|") => {}
             _ => return false,
         }
