@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub const STANDALONE_NAMES: [&str; 2] = [".perfmod.toml", "perfmod.toml"];
 
 /// The line length when neither perfmod, ruff nor black configure one (black's and ruff's default).
-pub const DEFAULT_LINE_LENGTH: u32 = 88;
+pub const DEFAULT_LINE_LENGTH: u32 = crate::engine::reformat::DEFAULT_LINE_LENGTH as u32;
 
 /// The keys of `[tool.perfmod]` (or a standalone file); most mirror the command line.
 #[derive(Deserialize, Default, Debug, Clone, PartialEq)]
@@ -55,6 +55,9 @@ pub struct Config {
     pub requires_python: Option<String>,
     /// `[tool.ruff] line-length` or `[tool.black] line-length` of a pyproject.toml.
     pub tool_line_length: Option<u32>,
+    /// `known-first-party` of `[tool.ruff.lint.isort]` (formerly
+    /// `[tool.ruff.isort]`) or `[tool.isort]`: where an added import goes.
+    pub known_first_party: Vec<String>,
 }
 
 impl Config {
@@ -79,14 +82,30 @@ struct ProjectTable {
 #[derive(Deserialize)]
 struct ToolTable {
     perfmod: Option<toml::Value>,
-    ruff: Option<LineLengthTable>,
-    black: Option<LineLengthTable>,
+    ruff: Option<FormatterTable>,
+    black: Option<FormatterTable>,
+    isort: Option<IsortTable>,
+}
+
+/// What perfmod reads of a formatter's table: its line length, and ruff's
+/// isort settings.
+#[derive(Deserialize)]
+struct FormatterTable {
+    #[serde(rename = "line-length")]
+    line_length: Option<u32>,
+    lint: Option<RuffLintTable>,
+    isort: Option<IsortTable>,
 }
 
 #[derive(Deserialize)]
-struct LineLengthTable {
-    #[serde(rename = "line-length")]
-    line_length: Option<u32>,
+struct RuffLintTable {
+    isort: Option<IsortTable>,
+}
+
+#[derive(Deserialize)]
+struct IsortTable {
+    #[serde(alias = "known-first-party")]
+    known_first_party: Option<Vec<String>>,
 }
 
 /// What a directory holds: its standalone perfmod file, and its pyproject.toml.
@@ -115,6 +134,13 @@ pub fn read(path: &Path) -> Result<Config> {
         let parsed: PyProject = toml::from_str(&text).map_err(|e| one_line(path, &text, &e))?;
         config.requires_python = parsed.project.and_then(|p| p.requires_python);
         if let Some(tool) = parsed.tool {
+            let ruff_isort = tool.ruff.as_ref().and_then(|r| {
+                let lint = r.lint.as_ref().and_then(|l| l.isort.as_ref());
+                lint.or(r.isort.as_ref()).and_then(|i| i.known_first_party.clone())
+            });
+            config.known_first_party = ruff_isort
+                .or(tool.isort.and_then(|i| i.known_first_party))
+                .unwrap_or_default();
             config.tool_line_length = tool
                 .ruff
                 .and_then(|t| t.line_length)

@@ -35,6 +35,8 @@ pub struct Project {
     pub target_version: PythonVersion,
     pub unsafe_fixes: bool,
     pub line_length: u32,
+    /// Modules isort treats as first-party (`known-first-party`).
+    pub known_first_party: Vec<String>,
     pub concurrency_limit: u32,
     /// `select` (with `extend-select`): rule ids, effect categories, `ALL`
     /// (`None`: the default categories, see `effect`).
@@ -237,6 +239,7 @@ impl Projects {
         let options = HashMap::from([
             ("concurrency-limit".to_string(), project.concurrency_limit.to_string()),
             ("line-length".to_string(), project.line_length.to_string()),
+            ("known-first-party".to_string(), project.known_first_party.join(",")),
         ]);
         let mut rules = RuleSet::deferred(codemods, options)?;
         if !self.prefilter {
@@ -412,6 +415,10 @@ impl Projects {
             target_version,
             unsafe_fixes: args.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
             line_length,
+            known_first_party: match config.known_first_party.is_empty() {
+                true => pyproject.map(|p| p.known_first_party.clone()).unwrap_or_default(),
+                false => config.known_first_party.clone(),
+            },
             concurrency_limit,
             select,
             ignore,

@@ -173,6 +173,37 @@ fn gitignore_is_respected_when_walking_only() {
     assert_eq!(code(&output), 1, "named files are processed even when ignored");
 }
 
+/// The line length rewrites are wrapped at: `[tool.perfmod]`, else
+/// `[tool.ruff]`, else `[tool.black]`, else 88.
+#[test]
+fn line_length_comes_from_perfmod_ruff_or_black() {
+    let source = "def f(users):\n    emails = []\n    for u in users:\n        if u.active:\n            emails.append(u.email)\n    return emails\n";
+    let one_line = "    emails = [u.email for u in users if u.active]\n";
+    let wrapped = "    emails = [\n        u.email\n        for u in users\n        if u.active\n    ]\n";
+    let cases = [
+        ("", one_line),
+        ("[tool.black]\nline-length = 40\n", wrapped),
+        (
+            "[tool.ruff]\nline-length = 40\n\n[tool.black]\nline-length = 100\n",
+            wrapped,
+        ),
+        (
+            "[tool.perfmod]\nline-length = 100\n\n[tool.ruff]\nline-length = 40\n",
+            one_line,
+        ),
+    ];
+    for (config, expected) in cases {
+        let dir = tree(&[("pyproject.toml", config), ("a.py", source)]);
+        let output = perfmod(
+            dir.path(),
+            &["fix", "--apply", "--select", "append-loop-to-comprehension", "a.py"],
+        );
+        assert_ne!(code(&output), 2, "{config}: {}", stderr(&output));
+        let fixed = String::from_utf8(read(dir.path(), "a.py")).unwrap();
+        assert!(fixed.contains(expected), "{config}:\n{fixed}");
+    }
+}
+
 #[test]
 fn pyproject_config_and_requires_python() {
     let dir = tree(&[

@@ -3,7 +3,8 @@
 //! temporary directory). Every rewritten file must still compile with
 //! `python3`, a second pass must change nothing, files without findings must
 //! stay byte-identical, and every changed line must lie inside a reported
-//! finding or its fix (or be an import the engine adds or prunes).
+//! finding or its fix (or be an import the engine adds or prunes), and no
+//! rewritten file may gain a whitespace-only line or a line over 88 columns.
 //! `cargo test --test corpus -- --nocapture` prints the figures.
 //!
 //! `PERFMOD_CORPUS=DIR` runs the same over another tree (scripts/corpus-pypi.sh).
@@ -51,6 +52,7 @@ fn stdlib_corpus() {
     let mut problems = Vec::new();
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
     let (mut skipped, mut findings_total, mut rewritten) = (0, 0, Vec::new());
+    let mut layout = OutputQuality::default();
     for (path, verdict) in &verdicts {
         match verdict {
             Verdict::Skipped(reason) => {
@@ -68,6 +70,9 @@ fn stdlib_corpus() {
                     *per_rule.entry(applied.rule.clone()).or_default() += 1;
                 }
                 problems.extend(changes_outside_edits(path, original, fixed, outcome));
+                let quality = OutputQuality::of(original, fixed);
+                problems.extend(quality.problems(path));
+                layout.add(&quality);
                 rewritten.push((path, original, fixed));
             }
         }
@@ -107,12 +112,76 @@ fn stdlib_corpus() {
         import_failures.len(),
         started.elapsed()
     );
+    eprintln!(
+        "  output quality (rewritten files): whitespace-only lines {} -> {}, lines over {} columns {} -> {}",
+        layout.blank_with_spaces.0,
+        layout.blank_with_spaces.1,
+        perfmod::engine::reformat::DEFAULT_LINE_LENGTH,
+        layout.over_length.0,
+        layout.over_length.1
+    );
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// What a reviewer would have to fix by hand in a rewritten file: lines
+/// holding only spaces (W293) and lines over the line length (E501), before
+/// and after the rewrite. A rewrite may add neither.
+#[derive(Default)]
+struct OutputQuality {
+    blank_with_spaces: (usize, usize),
+    over_length: (usize, usize),
+}
+
+impl OutputQuality {
+    fn of(original: &str, fixed: &str) -> Self {
+        let blank_with_spaces = |text: &str| {
+            text.lines()
+                .filter(|l| !l.trim_end_matches('\r').is_empty() && l.trim().is_empty())
+                .count()
+        };
+        let over_length = |text: &str| {
+            text.lines()
+                .filter(|l| l.trim_end_matches('\r').chars().count() > perfmod::engine::reformat::DEFAULT_LINE_LENGTH)
+                .count()
+        };
+        OutputQuality {
+            blank_with_spaces: (blank_with_spaces(original), blank_with_spaces(fixed)),
+            over_length: (over_length(original), over_length(fixed)),
+        }
+    }
+
+    fn problems(&self, path: &Path) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.blank_with_spaces.1 > self.blank_with_spaces.0 {
+            problems.push(format!(
+                "{}: whitespace-only lines {} -> {}",
+                path.display(),
+                self.blank_with_spaces.0,
+                self.blank_with_spaces.1
+            ));
+        }
+        if self.over_length.1 > self.over_length.0 {
+            problems.push(format!(
+                "{}: lines over the line length {} -> {}",
+                path.display(),
+                self.over_length.0,
+                self.over_length.1
+            ));
+        }
+        problems
+    }
+
+    fn add(&mut self, other: &OutputQuality) {
+        self.blank_with_spaces.0 += other.blank_with_spaces.0;
+        self.blank_with_spaces.1 += other.blank_with_spaces.1;
+        self.over_length.0 += other.over_length.0;
+        self.over_length.1 += other.over_length.1;
+    }
 }
 
 fn examine(path: &Path, rules: &perfmod::engine::RuleSet) -> Verdict {
@@ -151,6 +220,7 @@ fn changes_outside_edits(path: &Path, original: &str, fixed: &str, outcome: &Fil
     // append loop, then into a comprehension), mapped back to the file as read.
     for applied in &outcome.applied {
         allowed.extend(line_of(applied.range.start)..=line_of(applied.range.end));
+        allowed.extend(line_of(applied.span.start)..=line_of(applied.span.end));
     }
     let imports = import_lines(original);
     let is_import = |line: usize, text: &str| {

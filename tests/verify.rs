@@ -191,7 +191,7 @@ fn await_outside_async_parses_but_does_not_compile() {
     assert_eq!(
         read(dir.path(), "mixed.py"),
         MIXED
-            .replacen("import time\n", "import time\nimport asyncio\n", 1)
+            .replacen("import time\n", "import asyncio\nimport time\n", 1)
             .replace(
                 "async def a():\n    time.sleep(0)",
                 "async def a():\n    await asyncio.sleep(0)"
@@ -451,7 +451,7 @@ fn every_write_path_leaves_out_a_rewrite_that_does_not_compile() {
     )
     .unwrap();
     let expected = MIXED
-        .replacen("import time\n", "import time\nimport asyncio\n", 1)
+        .replacen("import time\n", "import asyncio\nimport time\n", 1)
         .replace(
             "async def a():\n    time.sleep(0)",
             "async def a():\n    await asyncio.sleep(0)",

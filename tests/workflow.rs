@@ -450,7 +450,8 @@ fn interactive_fix_asks_per_rewrite_through_a_terminal() {
     let a = std::fs::read_to_string(dir.path().join("a.py")).unwrap();
     assert_eq!(
         a,
-        "import time\nimport asyncio\n\n\nasync def a():\n    time.sleep(1)\n\n\nasync def b():\n    await asyncio.sleep(2)\n\n\n\
+        // The new import in isort's order.
+        "import asyncio\nimport time\n\n\nasync def a():\n    time.sleep(1)\n\n\nasync def b():\n    await asyncio.sleep(2)\n\n\n\
          async def c():\n    time.sleep(3)\n"
     );
     assert_eq!(std::fs::read_to_string(dir.path().join("b.py")).unwrap(), BAD);

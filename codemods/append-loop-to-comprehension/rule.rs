@@ -4,7 +4,7 @@
 //! builds the text. Comments inside the replaced statements are moved above
 //! them by the engine.
 use crate::edit::Edit;
-use crate::engine::analysis::{self, append_loop, fresh_empty_list, next_statement, previous_statement};
+use crate::engine::analysis::{self, append_loop, fresh_empty_list, next_statement, previous_statement, AppendLoop};
 use crate::engine::context::{FixContext, FixOutput, GuardContext, Verdict};
 use crate::engine::registry::{Arity, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::Semantic;
@@ -267,17 +267,23 @@ fn append_loop_to_comprehension(ctx: &FixContext) -> Option<FixOutput> {
     let right = assignment.child_by_field_name("right")?;
     // Everything up to the `[]`: the name, any annotation, the `=`.
     let head = &source[init.start_byte()..right.start_byte()];
-    let mut comprehension = format!(
-        "{head}[{} for {} in {}",
-        text(parts.value, source),
-        text(parts.target, source),
-        clause_operand(parts.iterable, source)
-    );
-    if let Some(condition) = parts.condition {
-        comprehension.push_str(" if ");
-        comprehension.push_str(&clause_operand(condition, source));
-    }
-    comprehension.push(']');
+    let comprehension = match identity_copy(&parts, ctx) {
+        Some(copy) => format!("{head}{copy}"),
+        None => {
+            let mut comprehension = format!(
+                "{head}[{} for {} in {}",
+                text(parts.value, source),
+                text(parts.target, source),
+                clause_operand(parts.iterable, source)
+            );
+            if let Some(condition) = parts.condition {
+                comprehension.push_str(" if ");
+                comprehension.push_str(&clause_operand(condition, source));
+            }
+            comprehension.push(']');
+            comprehension
+        }
+    };
     // `out = []` a few statements up: it moves down to the loop.
     let edits = match previous_statement(ctx.target) == Some(init) {
         true => vec![Edit::replace(init.start_byte()..ctx.target.end_byte(), comprehension)],
@@ -289,6 +295,21 @@ fn append_loop_to_comprehension(ctx: &FixContext) -> Option<FixOutput> {
     Some(FixOutput {
         edits,
         ..FixOutput::default()
+    })
+}
+
+/// `list(xs)` for a loop appending its own target unchanged: `[x for x in
+/// xs]` is an identity comprehension (ruff C416), slower than `list(xs)`.
+/// `None` where `list` is not the builtin.
+fn identity_copy(parts: &AppendLoop, ctx: &FixContext) -> Option<String> {
+    let source = ctx.render.source;
+    let plain_target = parts.target.kind() == "identifier" && text(parts.value, source) == text(parts.target, source);
+    if !plain_target || parts.condition.is_some() || !ctx.render.semantic.is_builtin("list", ctx.target.start_byte()) {
+        return None;
+    }
+    Some(match parts.iterable.kind() {
+        "expression_list" => format!("list(({}))", text(parts.iterable, source)),
+        _ => format!("list({})", text(parts.iterable, source)),
     })
 }
 

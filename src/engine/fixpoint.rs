@@ -13,6 +13,7 @@ use super::rule_set::{Candidates, RuleSet};
 use super::semantic::Semantic;
 use super::source::{LineIndex, SourceFile};
 use crate::edit::{apply_edits, Edit, Fix, ImportRequest};
+use std::collections::HashMap;
 use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
 
@@ -122,6 +123,7 @@ fn process_within_budget(
             Round {
                 number: round,
                 file: &file,
+                options: &rules.options,
                 origins: &mut origins,
             },
             parser,
@@ -209,6 +211,8 @@ fn choose_allowed_fixes(findings: &[Finding], mode: Mode, allowed: impl Fn(&Find
 struct Round<'r, 'f> {
     number: usize,
     file: &'r SourceFile<'f>,
+    /// The run options (`line-length`, `known-first-party` for the imports).
+    options: &'r HashMap<String, String>,
     origins: &'r mut OriginMap,
 }
 
@@ -224,7 +228,12 @@ fn apply_round(
     parser: &mut Parser,
     outcome: &mut FileOutcome,
 ) -> Option<(String, Tree)> {
-    let Round { number, file, origins } = round;
+    let Round {
+        number,
+        file,
+        options,
+        origins,
+    } = round;
     let before = Semantic::build(tree, current);
     let edits_of = |fixes: &[&Finding]| -> Vec<Edit> {
         fixes
@@ -261,14 +270,39 @@ fn apply_round(
         return None;
     }
     let mut steps = vec![edits_of(&accepted)];
-    // Imports the fixes need, then imports the fixes left unused.
+    // Imports the fixes left unused go first, so that a statement gaining a
+    // name is laid out without the names it loses; then the imports the fixes need.
     let requests: Vec<ImportRequest> = accepted
         .iter()
         .flat_map(|f| f.fix.as_ref().unwrap().imports.clone())
         .collect();
+    let known_first_party: Vec<String> = options
+        .get("known-first-party")
+        .map(|names| names.split(',').filter(|n| !n.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default();
+    let import_style = imports::ImportStyle {
+        line_length: super::line_length(options),
+        known_first_party: &known_first_party,
+    };
+    let after = Semantic::build(&new_tree, &text);
+    let removals = imports::remove_unused(&new_tree, &text, &before, &after, file.eol, import_style);
+    // An import that replaces a removed one ends as that line did (a file may
+    // mix CRLF and LF).
+    let import_eol = match removals.first().map(|r| &text[r.range.clone()]) {
+        Some(removed) if removed.ends_with("\r\n") => "\r\n",
+        Some(removed) if removed.ends_with('\n') => "\n",
+        _ => file.eol,
+    };
+    if !removals.is_empty() {
+        let pruned = apply_edits(&text, &removals);
+        if let Some(t) = parser.parse(&pruned, None).filter(|t| !t.root_node().has_error()) {
+            (text, new_tree) = (pruned, t);
+            steps.push(removals);
+        }
+    }
     if !requests.is_empty() {
         let semantic = Semantic::build(&new_tree, &text);
-        let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, file.eol);
+        let edits = imports::add_imports(&new_tree, &text, &semantic, &requests, import_eol, import_style);
         let with_imports = apply_edits(&text, &edits);
         let reparsed = parser.parse(&with_imports, None).filter(|t| !t.root_node().has_error());
         match reparsed {
@@ -284,13 +318,12 @@ fn apply_round(
             }
         }
     }
-    let after = Semantic::build(&new_tree, &text);
-    let removals = imports::remove_unused(&new_tree, &text, &before, &after);
-    if !removals.is_empty() {
-        let pruned = apply_edits(&text, &removals);
-        if let Some(t) = parser.parse(&pruned, None).filter(|t| !t.root_node().has_error()) {
-            (text, new_tree) = (pruned, t);
-            steps.push(removals);
+    let opening_blank = imports::leading_blank_lines(&text);
+    if opening_blank > 0 && imports::leading_blank_lines(current) == 0 {
+        let trimmed = text[opening_blank..].to_string();
+        if let Some(t) = parser.parse(&trimmed, None).filter(|t| !t.root_node().has_error()) {
+            (text, new_tree) = (trimmed, t);
+            steps.push(vec![Edit::delete(0..opening_blank)]);
         }
     }
     let earlier = outcome.applied.len();
@@ -306,6 +339,7 @@ fn apply_round(
             rule: finding.rule.clone(),
             line: original_line(finding),
             range,
+            span: origins.to_original(finding.fix.as_ref().map_or(finding.range.clone(), Fix::span)),
             round: number,
             depends_on,
         });
@@ -349,7 +383,8 @@ mod tests {
         assert_eq!(plan.applied[2].depends_on, vec![plan.applied[0].id()]);
         assert_eq!(
             plan.fixed.as_deref(),
-            Some("\n\ndef f(x: list[int] | None, n: list[str]) -> None:\n    pass\n")
+            // The emptied import goes with the blank lines it left opening the file.
+            Some("def f(x: list[int] | None, n: list[str]) -> None:\n    pass\n")
         );
         // Without the `Optional` fix, the one that depended on it is gone and
         // the inner `List` is a first-round fix of its own.

@@ -6,6 +6,7 @@ use super::comments::keep_comments;
 use super::context::{FixContext, GuardContext, RenderContext, Verdict};
 use super::limits;
 use super::outcome::Finding;
+use super::reformat;
 use super::registry::OnFragment;
 use super::rule_set::RuleSet;
 use super::semantic::{LazySemantic, Lookup, Semantic};
@@ -163,6 +164,12 @@ pub(super) fn find(
     let mut decided = true;
     let mut lookups_of_findings = Vec::new();
     let mut words_to_keep = Vec::new();
+    let style = reformat::Style {
+        line_length: super::line_length(&rules.options),
+        // black's and ruff's indent width; a file's smallest indentation can
+        // be a continuation line's.
+        indent_unit: if file.indent_unit == "\t" { "\t" } else { "    " },
+    };
     let semantic = for_each_match(tree, source, rules, active, pass, ranges, |m| {
         let Match {
             codemod,
@@ -212,7 +219,7 @@ pub(super) fn find(
             if verdict == Verdict::Unsafe {
                 safety = Safety::Unsafe;
             }
-            let mut edits: Vec<Edit> = edits
+            let mut edits: Vec<Edit> = reformat::tidy(tree, source, edits, style)
                 .into_iter()
                 .map(|e| Edit {
                     text: file.with_eol(&e.text),

@@ -21,6 +21,7 @@ pub mod origin;
 mod outcome;
 pub mod prefilter;
 pub mod project;
+pub mod reformat;
 pub mod registry;
 mod rule_set;
 pub mod semantic;
@@ -40,4 +41,12 @@ pub fn python_parser() -> Parser {
         .set_language(&tree_sitter_python::LANGUAGE.into())
         .expect("tree-sitter-python matches the tree-sitter version");
     parser
+}
+
+/// The `line-length` option (see [`reformat`]).
+pub fn line_length(options: &std::collections::HashMap<String, String>) -> usize {
+    options
+        .get("line-length")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(reformat::DEFAULT_LINE_LENGTH)
 }

@@ -35,6 +35,9 @@ pub struct AppliedFix {
     pub line: usize,
     /// Its finding's range in the file as read (see [`FixId`]).
     pub range: Range<usize>,
+    /// What its edits replaced, in the file as read: more than the finding
+    /// when the rewrite takes in the statements around it.
+    pub span: Range<usize>,
     /// The fix round that applied it (0 for the first, on the file as read).
     pub round: usize,
     /// The fixes of earlier rounds whose rewritten text it was found in or

@@ -177,6 +177,12 @@ impl Semantic {
                     descend = prefix.contains(['f', 'F']);
                 }
                 "assignment" => model.record_logger(node, source),
+                // `x.name` and `f(name=...)` do not refer to a variable `name`.
+                "identifier"
+                    if matches!(
+                        (ancestors.last(), field_of(&cursor)),
+                        (Some(("attribute", _)), Some("attribute")) | (Some(("keyword_argument", _)), Some("name"))
+                    ) => {}
                 "identifier" => {
                     // Most names recur: allocate a key only for the first occurrence.
                     let name = text(node, source);

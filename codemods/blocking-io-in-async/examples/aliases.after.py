@@ -11,7 +11,8 @@ class Client:
         return await aio.to_thread(fetch, url)
 
     async def build(self):
-        result = await aio.to_thread(sp.run,
+        result = await aio.to_thread(
+            sp.run,
             ["make", "all"],
             check=True,
         )

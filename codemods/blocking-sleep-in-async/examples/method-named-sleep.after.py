@@ -1,5 +1,5 @@
-from time import sleep
 import asyncio
+from time import sleep
 
 
 class Worker:

@@ -2,7 +2,7 @@
 """`from ... import ThreadPoolExecutor as TPE`, `submit`, a helper the worker calls,
 `math`, a module constant, a function the main guard calls."""
 import math
-from concurrent.futures import as_completed, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 SCALE = 3
 

@@ -3,8 +3,6 @@ def known(config, name):
     if name in config:
         return True
     # parsed from disk
-    for section in (
-        config
-    ):
+    for section in config:
         print(section)
     return False

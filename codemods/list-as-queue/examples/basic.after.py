@@ -1,4 +1,6 @@
 from collections import deque
+
+
 def shortest_path_length(graph, start, goal):
     queue = deque([(start, 0)])
     seen = {start}

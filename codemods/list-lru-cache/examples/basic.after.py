@@ -1,5 +1,5 @@
-from typing import Any, Dict, Optional
 from collections import OrderedDict
+from typing import Any, Dict, Optional
 
 
 class LRUCache:

@@ -4,8 +4,8 @@
 Catalog ids: list-lru-cache, typing-builtin-generics.
 Run with `python3 lru_demo.py`; the output must be the same before and after `perfmod fix`.
 """
-from typing import Any, Dict, Optional
 from collections import OrderedDict
+from typing import Any, Dict, Optional
 
 
 class LRUCache:

@@ -9,6 +9,4 @@ def slow(name, seconds):
             "Slow operation %s: %.2fs", name, seconds  # threshold is 1s
         )
     # wall clock
-    logger.info(
-        "took %.3fs for %s", seconds, name
-    )
+    logger.info("took %.3fs for %s", seconds, name)

@@ -1,5 +1,6 @@
 # test: runnable
 """`from time import time as now`, several durations, a method, comments."""
+
 from time import perf_counter
 
 

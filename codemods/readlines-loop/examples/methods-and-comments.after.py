@@ -6,9 +6,7 @@ class Report:
         with open(self.path) as source:
             out = []
             # the whole report
-            for line in (
-                source
-            ):
+            for line in source:
                 out.append(line)
             return out
 

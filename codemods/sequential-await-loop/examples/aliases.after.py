@@ -11,6 +11,9 @@ async def load_all(keys) -> List[bytes]:
             return await coro
 
     values: List[bytes] = await aio.gather(
-        *[bounded(load(index, key, timeout=aio.TimeoutError)) for index, key in enumerate(keys)]
+        *[
+            bounded(load(index, key, timeout=aio.TimeoutError))
+            for index, key in enumerate(keys)
+        ]
     )
     return values

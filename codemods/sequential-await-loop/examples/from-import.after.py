@@ -1,5 +1,5 @@
-from asyncio import sleep
 import asyncio
+from asyncio import sleep
 
 
 async def ping_all(hosts):

@@ -9,5 +9,7 @@ async def load_all(keys):
         async with semaphore:
             return await coro
 
-    values = await aio.gather(*(bounded(load(key)) for key in keys), return_exceptions=True)
+    values = await aio.gather(
+        *(bounded(load(key)) for key in keys), return_exceptions=True
+    )
     return values

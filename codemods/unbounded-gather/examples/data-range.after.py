@@ -9,7 +9,9 @@ async def fetch_grid(client, rows):
             return await coro
 
     # One literal `range` is not enough: `rows` is data.
-    return await asyncio.gather(*[bounded(client.cell(x, y)) for x in range(3) for y in rows])
+    return await asyncio.gather(
+        *[bounded(client.cell(x, y)) for x in range(3) for y in rows]
+    )
 
 
 async def fetch_many(client):

@@ -1,5 +1,5 @@
-from asyncio import gather
 import asyncio
+from asyncio import gather
 
 
 async def ping_all(hosts):

@@ -1,4 +1,6 @@
 import hashlib
+
+
 def cached_db_query(cache):
     def decorator(func):
         async def wrapper(*args, **kwargs):

@@ -16,7 +16,9 @@ class Memo:
         return self.memo[hl.sha256(str(query).encode()).hexdigest()]
 
     def fetch(self, query):
-        return self.redis_cache.get(hl.sha256(("v1:" + repr(query)).encode()).hexdigest())
+        return self.redis_cache.get(
+            hl.sha256(("v1:" + repr(query)).encode()).hexdigest()
+        )
 
     def digest(self, data):
         return hl.md5(json.dumps(data).encode()).hexdigest()

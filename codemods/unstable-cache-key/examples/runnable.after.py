@@ -1,6 +1,6 @@
 # test: runnable
-import sys
 import hashlib
+import sys
 
 store = {}
 
