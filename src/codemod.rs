@@ -29,6 +29,8 @@ struct CodemodFile {
     literal_scope: LiteralScope,
     /// Absent for flags (findings without a rewrite).
     safety: Option<Safety>,
+    /// Why the rewrites are unsafe, when `safety = "unsafe"`.
+    unsafe_reason: Option<String>,
     #[serde(rename = "pattern")]
     patterns: Vec<PatternFile>,
 }
@@ -44,6 +46,8 @@ struct PatternFile {
     fixer: Option<String>,
     /// Overrides the codemod's safety for this pattern.
     safety: Option<Safety>,
+    /// Overrides the codemod's `unsafe-reason` for this pattern.
+    unsafe_reason: Option<String>,
     /// Overrides the codemod's message for this pattern.
     message: Option<String>,
 }
@@ -72,7 +76,13 @@ impl Literals {
 pub struct Pattern {
     pub query: String,
     pub fix: Option<FixSpec>,
+    /// The pattern's declared safety; its guards can still mark a match unsafe.
     pub safety: Safety,
+    /// Why the form is unsafe (required when `safety` is unsafe and there is a fix).
+    pub unsafe_reason: Option<String>,
+    /// Guards of the query that can mark a match unsafe: the form is then
+    /// safe only where they prove it.
+    pub proof_guards: Vec<String>,
     pub message: Template,
 }
 
@@ -124,9 +134,27 @@ impl Codemod {
         self.patterns.iter().any(|p| p.fix.is_some())
     }
 
-    /// The least safe of its patterns' safeties, as `perfmod rules` shows it.
+    /// The least safe of its patterns' declared safeties.
     pub fn safety(&self) -> Option<Safety> {
         self.patterns.iter().filter(|p| p.fix.is_some()).map(|p| p.safety).max()
+    }
+
+    /// What `fix` does with its findings, as `perfmod rules` shows it: `safe`
+    /// (every rewrite applies without `--unsafe`), `unsafe` (none does),
+    /// `safe/unsafe` (safe where a guard proves it, or in some forms only), or
+    /// `flag` (advice, no rewrite).
+    pub fn safety_label(&self) -> &'static str {
+        let forms: Vec<&Pattern> = self.patterns.iter().filter(|p| p.fix.is_some()).collect();
+        let may_be_safe = forms.iter().any(|p| p.safety == Safety::Safe);
+        let may_be_unsafe = forms
+            .iter()
+            .any(|p| p.safety == Safety::Unsafe || !p.proof_guards.is_empty());
+        match (may_be_safe, may_be_unsafe) {
+            (false, false) => "flag",
+            (true, false) => "safe",
+            (false, true) => "unsafe",
+            (true, true) => "safe/unsafe",
+        }
     }
 }
 
@@ -193,7 +221,7 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     let mut patterns = Vec::new();
     for (index, pattern) in file.patterns.into_iter().enumerate() {
         patterns.push(
-            compile_pattern(pattern, &file.message, file.safety)
+            compile_pattern(pattern, &file.message, file.safety, file.unsafe_reason.as_deref())
                 .with_context(|| format!("in pattern {}", index + 1))?,
         );
     }
@@ -221,7 +249,12 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
 /// Checks what can be checked without compiling the query (the rule set
 /// compiles every pattern at once, see [`crate::engine::RuleSet`]): the `@match`
 /// capture, and that templates use only captures the query makes.
-fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) -> Result<Pattern> {
+fn compile_pattern(
+    pattern: PatternFile,
+    message: &str,
+    safety: Option<Safety>,
+    unsafe_reason: Option<&str>,
+) -> Result<Pattern> {
     let captures = query_captures(&pattern.query);
     if !captures.contains(&"match") {
         bail!("query must capture the node to report and replace as @match");
@@ -238,10 +271,18 @@ fn compile_pattern(pattern: PatternFile, message: &str, safety: Option<Safety>) 
         (None, None) => None,
     };
     let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures).context("message")?;
+    let safety = pattern.safety.or(safety).unwrap_or(Safety::Safe);
+    let unsafe_reason = pattern.unsafe_reason.or(unsafe_reason.map(String::from));
+    if fix.is_some() && safety == Safety::Unsafe && unsafe_reason.is_none() {
+        bail!("an unsafe rewrite must say why in `unsafe-reason`");
+    }
+    let proof_guards = crate::engine::guards::guards_that_may_mark_unsafe(&pattern.query);
     Ok(Pattern {
         query: pattern.query,
         fix,
-        safety: pattern.safety.or(safety).unwrap_or(Safety::Safe),
+        safety,
+        unsafe_reason,
+        proof_guards,
         message,
     })
 }

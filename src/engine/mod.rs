@@ -505,7 +505,7 @@ fn for_each_match<'t>(
                         }
                     }
                 }
-                verdict = verdict.max(guards::check(predicate, names, &guard_ctx));
+                verdict = verdict.and(guards::check(predicate, names, &guard_ctx));
                 if verdict == Verdict::Skip {
                     break;
                 }
@@ -627,7 +627,7 @@ fn answer_from_fragment(
             Finding {
                 start: moved(finding.start, finding.range.start, range.start),
                 end: moved(finding.end, finding.range.end, range.end),
-                fix: finding.fix.map(|fix| Fix::known(fix.safety)),
+                fix: finding.fix.map(|fix| Fix::known(fix.safety, fix.unsafe_reason)),
                 range,
                 ..finding
             }
@@ -708,10 +708,17 @@ fn find(
                     (output.edits, output.imports, output.safety)
                 }
             };
-            let mut safety = fixer_safety.unwrap_or(pattern.safety).max(pattern.safety);
-            if verdict == Verdict::Unsafe {
-                safety = Safety::Unsafe;
-            }
+            // The pattern's own reason first (its form is unsafe whatever the
+            // guards prove), then the first guard's.
+            let unsafe_reason = match (fixer_safety.unwrap_or(pattern.safety).max(pattern.safety), &verdict) {
+                (Safety::Unsafe, _) => Some(pattern.unsafe_reason.clone().unwrap_or_default()),
+                (Safety::Safe, Verdict::Unsafe(reason)) => Some(reason.clone()),
+                (Safety::Safe, _) => None,
+            };
+            let safety = match unsafe_reason {
+                Some(_) => Safety::Unsafe,
+                None => Safety::Safe,
+            };
             let mut edits: Vec<Edit> = edits
                 .into_iter()
                 .map(|e| Edit {
@@ -720,9 +727,17 @@ fn find(
                 })
                 .collect();
             edits.extend(keep_comments(tree, &edits, source, file.eol));
-            Some(Fix { edits, imports, safety })
+            Some(Fix {
+                edits,
+                imports,
+                safety,
+                unsafe_reason,
+            })
         });
-        let message = pattern.message.render(&render_ctx).map(|r| r.text).unwrap_or_default();
+        let mut message = pattern.message.render(&render_ctx).map(|r| r.text).unwrap_or_default();
+        if let Some(reason) = fix.as_ref().and_then(|f| f.unsafe_reason.as_deref()) {
+            message = format!("{message} (unsafe: {reason})");
+        }
         findings.push(Finding {
             rule: codemod.id.clone(),
             message,
@@ -972,7 +987,7 @@ mod tests {
 
     #[test]
     fn a_fragment_answers_check_with_positions_in_the_file() {
-        let source = file_ending_with("def last(d, k):\n    return sorted(d)[0] if k in d.keys() else None\n");
+        let source = file_ending_with("def last(d, k):\n    return sorted(d)[0] if k in [1, 2] else None\n");
         let FragmentAnswer::Findings(findings) = answer(&source, Mode::default()) else {
             panic!("the fragment decides");
         };
@@ -982,9 +997,9 @@ mod tests {
             .collect();
         assert_eq!(
             found,
-            vec![("sorted-for-extreme", 64, 12), ("dict-keys-membership", 64, 33)]
+            vec![("sorted-for-extreme", 64, 12), ("membership-in-list-literal", 64, 33)]
         );
-        assert_eq!(&source[findings[1].range.clone()], "d.keys()");
+        assert_eq!(&source[findings[1].range.clone()], "[1, 2]");
         let file = SourceFile::new(&source);
         for finding in &findings {
             assert_eq!(finding.start, file.position(finding.range.start));

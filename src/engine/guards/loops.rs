@@ -16,7 +16,7 @@ pub(super) fn iterated_alone(iterable: Node, source: &str) -> Verdict {
         return Verdict::Skip;
     }
     if looping.kind() == "generator_expression" {
-        return Verdict::Unsafe;
+        return Verdict::unsafe_because("a generator expression reads the file later, perhaps after it is closed");
     }
     let receiver = match iterable.kind() {
         "call" => iterable
@@ -37,8 +37,10 @@ pub(super) fn iterated_alone(iterable: Node, source: &str) -> Verdict {
             .iter()
             .any(outside_iterable)
     });
-    if touched || analysis::contains_kind(scope, &["yield", "await"]) {
-        Verdict::Unsafe
+    if touched {
+        Verdict::unsafe_because("the loop body uses the file, which would now be read while it iterates")
+    } else if analysis::contains_kind(scope, &["yield", "await"]) {
+        Verdict::unsafe_because("the loop can suspend (`yield`/`await`) while the file is read lazily")
     } else {
         Verdict::Pass
     }

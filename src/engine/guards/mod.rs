@@ -10,7 +10,7 @@
 //! Each guard either passes, skips the match, or lets it through but marks the
 //! rewrite unsafe (it cannot prove behaviour is kept). Guards live here, shared,
 //! so no codemod re-implements an analysis another one already has.
-use super::analysis::{self, concurrency, ExceptionObserver};
+use super::analysis::{self, concurrency, receivers, ExceptionObserver};
 use super::fixers::{dataclass_slots, lru_ordered_dict};
 use super::semantic::{self, text, LazySemantic, Semantic};
 use std::collections::HashMap;
@@ -25,12 +25,29 @@ use loops::*;
 use pools::*;
 use values::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     Pass,
     /// Matches, but the rewrite may change behaviour: only with `--unsafe`.
-    Unsafe,
+    /// The reason names what perfmod could not prove; the user reads it in
+    /// the finding's message.
+    Unsafe(String),
     Skip,
+}
+
+impl Verdict {
+    pub fn unsafe_because(reason: impl Into<String>) -> Verdict {
+        Verdict::Unsafe(reason.into())
+    }
+
+    /// Both guards' verdicts: a skip wins, then the first reason to be unsafe.
+    pub fn and(self, other: Verdict) -> Verdict {
+        match (self, other) {
+            (Verdict::Skip, _) | (_, Verdict::Skip) => Verdict::Skip,
+            (Verdict::Unsafe(reason), _) | (Verdict::Pass, Verdict::Unsafe(reason)) => Verdict::Unsafe(reason),
+            (Verdict::Pass, Verdict::Pass) => Verdict::Pass,
+        }
+    }
 }
 
 /// Guard name, and how many string arguments it takes after its capture
@@ -42,6 +59,7 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("hashable-literals?", Some(0)),
     ("hashable?", Some(0)),
     ("logger?", Some(0)),
+    ("dict-receiver?", Some(0)),
     ("no-keyword?", None),
     ("positional-count?", Some(1)),
     ("unbounded-coroutines?", Some(0)),
@@ -69,6 +87,26 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("varies-in-loop?", Some(0)),
     ("sync-wrapping-decorator?", Some(0)),
 ];
+
+/// Guards that can let a match through as unsafe: a form using one is safe
+/// only where the guard proves it (`perfmod rules` shows `safe/unsafe`).
+const MAY_MARK_UNSAFE: &[&str] = &[
+    "hashable?",
+    "handlers-agree?",
+    "iterated-alone?",
+    "lru-list-class?",
+    "dict-receiver?",
+    "logger?",
+];
+
+/// The guards of `query` (by name, `#name?` predicates) that may mark a match unsafe.
+pub fn guards_that_may_mark_unsafe(query: &str) -> Vec<String> {
+    MAY_MARK_UNSAFE
+        .iter()
+        .filter(|guard| query.contains(&format!("(#{guard} ")))
+        .map(|guard| guard.to_string())
+        .collect()
+}
 
 /// How far a guard's verdict on a prefilter fragment (some top-level
 /// statements or methods, each whole, the simple statement before each, and
@@ -123,14 +161,17 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
 /// `lru-list-class?` needs the list's init, appends, removes and evictions,
 /// which hold the codemod's literals, so a fragment keeps their methods; the
 /// methods it leaves out can only add uses that make the rewrite unsafe.
-const PERMISSIVE_ON_FRAGMENT: &[&str] = &["lru-list-class?"];
+///
+/// `logger?` skips exactly as on the whole file (it skips what does not look
+/// like a logger; a fragment keeps every top-level statement naming
+/// `Logger`), but its proof reads bindings a fragment may leave out;
+/// `dict-receiver?` reads bindings and a class's other methods.
+const PERMISSIVE_ON_FRAGMENT: &[&str] = &["lru-list-class?", "logger?", "dict-receiver?"];
 
 pub fn on_fragment(predicate: &QueryPredicate) -> OnFragment {
     let name = &*predicate.operator;
     if EXACT_ON_FRAGMENT.contains(&name) {
         OnFragment::Exact
-    } else if name == "logger?" {
-        OnFragment::ExactUnlessLeftOut("getLogger")
     } else if PERMISSIVE_ON_FRAGMENT.contains(&name) {
         OnFragment::Permissive
     } else {
@@ -209,10 +250,13 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
             if is_hashable_literal(node, ctx.source) {
                 Verdict::Pass
             } else {
-                Verdict::Unsafe
+                Verdict::unsafe_because(
+                    "the needle is not a hashable literal: a set lookup hashes it, and an unhashable value raises `TypeError`",
+                )
             }
         }
-        "logger?" => pass(is_logger(node, ctx)),
+        "logger?" => logger_verdict(node, ctx),
+        "dict-receiver?" => dict_receiver_verdict(node, ctx),
         "no-keyword?" => pass(all_named_children(node, |arg| {
             arg.kind() != "keyword_argument"
                 || !arg
@@ -249,7 +293,9 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
             let root = analysis::root_of(node);
             match lru_ordered_dict::plan(node, root, ctx.source, ctx.semantic) {
                 Some(plan) if plan.safe => Verdict::Pass,
-                Some(_) => Verdict::Unsafe,
+                Some(_) => Verdict::unsafe_because(
+                    "the dict's order can show (it is iterated, copied or escapes, or a removed key may be absent)",
+                ),
                 None => Verdict::Skip,
             }
         }
@@ -356,34 +402,13 @@ mod tests {
 
     #[test]
     fn handlers_that_tell_the_exceptions_apart_make_it_unsafe() {
-        assert_eq!(
-            agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
-            agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
-            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
-            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
-            agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
-            agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
-            agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"),
-            Verdict::Unsafe
-        );
+        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"), Verdict::Unsafe(_)));
+        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"), Verdict::Unsafe(_)));
+        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"), Verdict::Unsafe(_)));
+        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"), Verdict::Unsafe(_)));
+        assert!(matches!(agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"), Verdict::Unsafe(_)));
+        assert!(matches!(agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"), Verdict::Unsafe(_)));
+        assert!(matches!(agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"), Verdict::Unsafe(_)));
     }
 
     fn alone(source: &str) -> Verdict {
@@ -399,13 +424,10 @@ mod tests {
 
     #[test]
     fn loops_that_touch_the_file_or_suspend_are_unsafe() {
-        assert_eq!(alone("for line in f.readlines():\n    f.readline()\n"), Verdict::Unsafe);
-        assert_eq!(alone("xs = [f.tell() for l in f.readlines()]\n"), Verdict::Unsafe);
-        assert_eq!(
-            alone("def g():\n    for line in f.readlines():\n        yield line\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe);
+        assert!(matches!(alone("for line in f.readlines():\n    f.readline()\n"), Verdict::Unsafe(_)));
+        assert!(matches!(alone("xs = [f.tell() for l in f.readlines()]\n"), Verdict::Unsafe(_)));
+        assert!(matches!(alone("def g():\n    for line in f.readlines():\n        yield line\n"), Verdict::Unsafe(_)));
+        assert!(matches!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe(_)));
     }
 
     #[test]

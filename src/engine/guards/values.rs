@@ -68,33 +68,28 @@ pub(super) fn is_hashable_literal(node: Node, source: &str) -> bool {
     }
 }
 
-/// The `logging` module itself, a `logging.getLogger(...)` call, a name bound
-/// from `getLogger(...)` or conventionally named `logger`/`log` (also as
-/// `self.logger`).
-pub(super) fn is_logger(node: Node, ctx: &GuardContext) -> bool {
-    if ctx.semantic.resolve(node, ctx.source).as_deref() == Some("logging") {
-        return true;
+/// Passes a receiver shown to be a standard-library logger; marks one that
+/// only looks like a logger unsafe (see [`receivers::logger_proof`]).
+pub(super) fn logger_verdict(node: Node, ctx: &GuardContext) -> Verdict {
+    match receivers::logger_proof(node, ctx.source, ctx.semantic) {
+        receivers::LoggerProof::Logger => Verdict::Pass,
+        receivers::LoggerProof::NotShown(reason) => Verdict::Unsafe(reason),
+        receivers::LoggerProof::NotALogger => Verdict::Skip,
     }
-    if node.kind() == "call" {
-        return node
-            .child_by_field_name("function")
-            .and_then(|f| ctx.semantic.resolve(f, ctx.source))
-            .is_some_and(|q| q == "logging.getLogger");
+}
+
+/// Passes a receiver shown to be a real `dict`; marks any other unsafe;
+/// skips `self` in a class with its own `keys`/`__iter__`/`__contains__`,
+/// where dropping `.keys()` calls the class's own protocol (from
+/// `__contains__`, endless recursion): no advice fits there.
+pub(super) fn dict_receiver_verdict(node: Node, ctx: &GuardContext) -> Verdict {
+    if receivers::is_self_in_mapping_class(node, ctx.source) {
+        return Verdict::Skip;
     }
-    let name = match node.kind() {
-        "identifier" => text(node, ctx.source),
-        "attribute"
-            if node
-                .child_by_field_name("object")
-                .is_some_and(|o| text(o, ctx.source) == "self") =>
-        {
-            node.child_by_field_name("attribute")
-                .map_or("", |a| text(a, ctx.source))
-        }
-        _ => return false,
-    };
-    let lower = name.trim_start_matches('_').to_ascii_lowercase();
-    matches!(lower.as_str(), "logger" | "log" | "_log" | "_logger") || ctx.semantic.loggers.contains(name)
+    match receivers::dict_proof(node, ctx.source, ctx.semantic) {
+        receivers::Proof::Shown => Verdict::Pass,
+        receivers::Proof::NotShown(reason) => Verdict::Unsafe(reason),
+    }
 }
 
 /// Whether the definition `node` is (or sits in) has a decorator resolving to
