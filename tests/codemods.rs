@@ -111,7 +111,10 @@ fn check_example(rules: &RuleSet, id: &str, example: &Example) -> Vec<String> {
                 .iter()
                 .map(|f| {
                     let safety = f.fix.as_ref().map_or("flag", |fix| fix.safety.as_str());
-                    format!("{}:{}: {} [{safety}] {}\n", f.start.line, f.start.column, f.rule, f.message)
+                    format!(
+                        "{}:{}: {} [{safety}] {}\n",
+                        f.start.line, f.start.column, f.rule, f.message
+                    )
                 })
                 .collect();
             let diff = |after: &str| match after == example.before {
@@ -136,7 +139,9 @@ fn check_example(rules: &RuleSet, id: &str, example: &Example) -> Vec<String> {
                     (None, true) if fixed != fixed_safe => problems.push(format!(
                         "{name}: marked `{UNSAFE_CHANGES_BEHAVIOUR}` but its unsafe rewrite prints the same"
                     )),
-                    (None, true) => problems.push(format!("{name}: marked `{UNSAFE_CHANGES_BEHAVIOUR}` but has no unsafe rewrite")),
+                    (None, true) => problems.push(format!(
+                        "{name}: marked `{UNSAFE_CHANGES_BEHAVIOUR}` but has no unsafe rewrite"
+                    )),
                     (Some(problem), true) if problem.contains("fails to run") => problems.push(problem),
                     _ => {}
                 }

@@ -56,7 +56,9 @@ pub fn dict_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
         "call" if is_dict_value(receiver, source, semantic) => Proof::Shown,
         "parenthesized_expression" => receiver
             .named_child(0)
-            .map_or(not_shown("an empty expression"), |inner| dict_proof(inner, source, semantic)),
+            .map_or(not_shown("an empty expression"), |inner| {
+                dict_proof(inner, source, semantic)
+            }),
         "identifier" => match name_proof(receiver, source, semantic, &|binding| match binding {
             Binding::Value(value) => is_dict_value(value, source, semantic),
             Binding::Annotated(annotation) => is_dict_annotation(annotation, source, semantic),
@@ -356,9 +358,7 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<
                 let mut nonlocal = false;
                 walk_scope(scope, &mut |node| {
                     if matches!(node.kind(), "global_statement" | "nonlocal_statement")
-                        && node
-                            .named_children(&mut node.walk())
-                            .any(|n| text(n, source) == name)
+                        && node.named_children(&mut node.walk()).any(|n| text(n, source) == name)
                     {
                         declared_global |= node.kind() == "global_statement";
                         nonlocal |= node.kind() == "nonlocal_statement";
@@ -388,11 +388,7 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<
     let mut bindings = bindings_in(module, name, source);
     // A `global name` in any function can rebind it.
     super::walk(module, |node| {
-        if node.kind() == "global_statement"
-            && node
-                .named_children(&mut node.walk())
-                .any(|n| text(n, source) == name)
-        {
+        if node.kind() == "global_statement" && node.named_children(&mut node.walk()).any(|n| text(n, source) == name) {
             bindings.push(Binding::Other("a function rebinds it with `global`"));
         }
         true
@@ -482,7 +478,9 @@ fn binding_of<'t>(node: Node<'t>, source: &'t str) -> Option<Binding<'t>> {
             };
             match statement.kind() {
                 "import_from_statement" => {
-                    let module = statement.child_by_field_name("module_name").map_or("", |m| text(m, source));
+                    let module = statement
+                        .child_by_field_name("module_name")
+                        .map_or("", |m| text(m, source));
                     // `from m import x as name`: the alias binds; `x` is not `name`.
                     let binds = match parent.kind() {
                         "aliased_import" => parent.child_by_field_name("alias") == Some(node),
@@ -631,13 +629,19 @@ mod tests {
         assert!(dict("d = dict(a=1)\nd.keys()\n"));
         assert!(dict("{1: 2}.keys()\n"));
         assert!(dict("d = {k: 1 for k in x}\nd.keys()\n"));
-        assert!(dict("from collections import defaultdict\nd = defaultdict(list)\nd.keys()\n"));
+        assert!(dict(
+            "from collections import defaultdict\nd = defaultdict(list)\nd.keys()\n"
+        ));
         assert!(dict("import collections\nd = collections.OrderedDict()\nd.keys()\n"));
         assert!(dict("def f(d: dict[str, int]):\n    return d.keys()\n"));
-        assert!(dict("from typing import Dict\ndef f(d: Dict[str, int]):\n    return d.keys()\n"));
+        assert!(dict(
+            "from typing import Dict\ndef f(d: Dict[str, int]):\n    return d.keys()\n"
+        ));
         assert!(dict("def f(**kw):\n    return kw.keys()\n"));
         assert!(dict("d = {}\ndef f():\n    return d.keys()\n"));
-        assert!(dict("class C:\n    d: dict[str, int]\n    def f(self):\n        return self.d.keys()\n"));
+        assert!(dict(
+            "class C:\n    d: dict[str, int]\n    def f(self):\n        return self.d.keys()\n"
+        ));
         assert!(dict(
             "class C:\n    def __init__(self):\n        self.d: dict = {}\n    def f(self):\n        return self.d.keys()\n"
         ));
@@ -647,11 +651,15 @@ mod tests {
     #[test]
     fn anything_else_is_not_shown() {
         assert!(!dict("def f(d):\n    return d.keys()\n"));
-        assert!(!dict("from typing import Mapping\ndef f(d: Mapping[str, int]):\n    return d.keys()\n"));
+        assert!(!dict(
+            "from typing import Mapping\ndef f(d: Mapping[str, int]):\n    return d.keys()\n"
+        ));
         assert!(!dict("d = {}\nd = make()\nd.keys()\n"));
         assert!(!dict("d = {}\nfor d in xs:\n    pass\nd.keys()\n"));
         assert!(!dict("from m import d\nd.keys()\n"));
-        assert!(!dict("d = {}\ndef g():\n    global d\n    d = C()\ndef f():\n    return d.keys()\n"));
+        assert!(!dict(
+            "d = {}\ndef g():\n    global d\n    d = C()\ndef f():\n    return d.keys()\n"
+        ));
         assert!(!dict("def dict(): pass\nd = dict()\nd.keys()\n"));
         assert!(!dict("class C:\n    def f(self):\n        return self.d.keys()\n"));
         assert!(!dict("d.keys()\n"));
@@ -661,8 +669,12 @@ mod tests {
     #[test]
     fn a_class_with_its_own_protocol_is_recognised() {
         let own = |source: &str| with_receiver(source, ".keys()", |r, _| is_self_in_mapping_class(r, source));
-        assert!(own("class C:\n    def keys(self): pass\n    def __contains__(self, k):\n        return k in self.keys()\n"));
-        assert!(own("class C:\n    def __iter__(self): pass\n    def f(self):\n        return self.keys()\n"));
+        assert!(own(
+            "class C:\n    def keys(self): pass\n    def __contains__(self, k):\n        return k in self.keys()\n"
+        ));
+        assert!(own(
+            "class C:\n    def __iter__(self): pass\n    def f(self):\n        return self.keys()\n"
+        ));
         assert!(!own("class C(dict):\n    def f(self):\n        return self.keys()\n"));
         assert!(!own("def keys(): pass\nx.keys()\n"));
     }
@@ -674,22 +686,45 @@ mod tests {
     #[test]
     fn standard_loggers_are_shown() {
         assert_eq!(logger("import logging\nlogging.info(x)\n"), LoggerProof::Logger);
-        assert_eq!(logger("import logging\nlogger = logging.getLogger(__name__)\nlogger.info(x)\n"), LoggerProof::Logger);
-        assert_eq!(logger("from logging import getLogger\nlog = getLogger()\ndef f():\n    log.info(x)\n"), LoggerProof::Logger);
-        assert_eq!(logger("import logging\nlogging.getLogger('a').info(x)\n"), LoggerProof::Logger);
-        assert_eq!(logger("import logging\ndef f(log: logging.Logger):\n    log.info(x)\n"), LoggerProof::Logger);
+        assert_eq!(
+            logger("import logging\nlogger = logging.getLogger(__name__)\nlogger.info(x)\n"),
+            LoggerProof::Logger
+        );
+        assert_eq!(
+            logger("from logging import getLogger\nlog = getLogger()\ndef f():\n    log.info(x)\n"),
+            LoggerProof::Logger
+        );
+        assert_eq!(
+            logger("import logging\nlogging.getLogger('a').info(x)\n"),
+            LoggerProof::Logger
+        );
+        assert_eq!(
+            logger("import logging\ndef f(log: logging.Logger):\n    log.info(x)\n"),
+            LoggerProof::Logger
+        );
         assert_eq!(
             logger("import logging\nclass C:\n    def __init__(self):\n        self.log = logging.getLogger('c')\n    def f(self):\n        self.log.info(x)\n"),
             LoggerProof::Logger
         );
-        assert_eq!(logger("import logging\nlg = logging.LoggerAdapter(logging.getLogger(), {})\nlg.info(x)\n"), LoggerProof::Logger);
+        assert_eq!(
+            logger("import logging\nlg = logging.LoggerAdapter(logging.getLogger(), {})\nlg.info(x)\n"),
+            LoggerProof::Logger
+        );
     }
 
     #[test]
     fn look_alikes_are_not_shown() {
-        assert!(matches!(logger("from .util import log\nlog.info(x)\n"), LoggerProof::NotShown(r) if r.contains("imported from `.util`")));
-        assert!(matches!(logger("log = MyLog()\nlog.info(x)\n"), LoggerProof::NotShown(_)));
-        assert!(matches!(logger("def f(logger):\n    logger.info(x)\n"), LoggerProof::NotShown(_)));
+        assert!(
+            matches!(logger("from .util import log\nlog.info(x)\n"), LoggerProof::NotShown(r) if r.contains("imported from `.util`"))
+        );
+        assert!(matches!(
+            logger("log = MyLog()\nlog.info(x)\n"),
+            LoggerProof::NotShown(_)
+        ));
+        assert!(matches!(
+            logger("def f(logger):\n    logger.info(x)\n"),
+            LoggerProof::NotShown(_)
+        ));
         assert!(matches!(
             logger("import logging\nlogging.setLogRecordFactory(F)\nlogger = logging.getLogger()\nlogger.info(x)\n"),
             LoggerProof::NotShown(_)

@@ -402,13 +402,34 @@ mod tests {
 
     #[test]
     fn handlers_that_tell_the_exceptions_apart_make_it_unsafe() {
-        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"), Verdict::Unsafe(_)));
-        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"), Verdict::Unsafe(_)));
-        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"), Verdict::Unsafe(_)));
-        assert!(matches!(agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"), Verdict::Unsafe(_)));
-        assert!(matches!(agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"), Verdict::Unsafe(_)));
-        assert!(matches!(agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"), Verdict::Unsafe(_)));
-        assert!(matches!(agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"), Verdict::Unsafe(_)));
+        assert!(matches!(
+            agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"),
+            Verdict::Unsafe(_)
+        ));
     }
 
     fn alone(source: &str) -> Verdict {
@@ -424,9 +445,18 @@ mod tests {
 
     #[test]
     fn loops_that_touch_the_file_or_suspend_are_unsafe() {
-        assert!(matches!(alone("for line in f.readlines():\n    f.readline()\n"), Verdict::Unsafe(_)));
-        assert!(matches!(alone("xs = [f.tell() for l in f.readlines()]\n"), Verdict::Unsafe(_)));
-        assert!(matches!(alone("def g():\n    for line in f.readlines():\n        yield line\n"), Verdict::Unsafe(_)));
+        assert!(matches!(
+            alone("for line in f.readlines():\n    f.readline()\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            alone("xs = [f.tell() for l in f.readlines()]\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            alone("def g():\n    for line in f.readlines():\n        yield line\n"),
+            Verdict::Unsafe(_)
+        ));
         assert!(matches!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe(_)));
     }
 
