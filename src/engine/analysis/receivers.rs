@@ -31,6 +31,8 @@ enum Binding<'t> {
     Annotated(Node<'t>),
     /// `**name`: always a fresh `dict`.
     KeywordsParameter,
+    /// `with value as name`: what `value.__enter__()` returns.
+    WithAs(Node<'t>),
     /// `from module import name` (`module.name` qualified).
     Import(&'t str),
     /// Anything else (a loop target, `with ... as`, `def`, `global`, a
@@ -63,7 +65,7 @@ pub fn dict_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
             Binding::Value(value) => is_dict_value(value, source, semantic),
             Binding::Annotated(annotation) => is_dict_annotation(annotation, source, semantic),
             Binding::KeywordsParameter => true,
-            Binding::Import(_) | Binding::Other(_) => false,
+            Binding::WithAs(_) | Binding::Import(_) | Binding::Other(_) => false,
         }) {
             Ok(()) => Proof::Shown,
             Err(why) => not_shown(&why),
@@ -147,6 +149,157 @@ fn is_dict_annotation(annotation: Node, source: &str, semantic: &Semantic) -> bo
 }
 
 // ---------------------------------------------------------------------------
+// ordering
+
+/// Whether the items `sorted(args)` compares (the keys, with `key=`) are
+/// certainly totally ordered, so the first of the sort is `min()`'s answer:
+/// with `key=len` (ints), or over a literal of numbers or of strings, or a
+/// `range`. NaN floats and sets are not: `sorted([2, nan, 1])[0]` is 2 where
+/// `min()` gives 1.
+pub fn totally_ordered_proof(args: Node, source: &str, semantic: &Semantic) -> Proof {
+    let mut cursor = args.walk();
+    let arguments: Vec<Node> = args
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .collect();
+    let key = arguments.iter().find_map(|a| {
+        (a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|n| text(n, source) == "key"))
+            .then(|| a.child_by_field_name("value"))
+            .flatten()
+    });
+    let not_shown = Proof::NotShown(
+        "its items are not shown to be totally ordered: with NaN floats or sets, `sorted()` and `min()`/`max()` pick different elements"
+            .to_string(),
+    );
+    if let Some(key) = key {
+        return match key.kind() == "identifier" && semantic.resolve(key, source).as_deref() == Some("builtins.len") {
+            true => Proof::Shown,
+            false => not_shown,
+        };
+    }
+    let Some(iterable) = arguments.iter().find(|a| a.kind() != "keyword_argument") else {
+        return not_shown;
+    };
+    let literal_kind = |item: Node| match item.kind() {
+        "integer" | "float" | "true" | "false" => Some("number"),
+        "unary_operator" => item
+            .child_by_field_name("argument")
+            .filter(|a| matches!(a.kind(), "integer" | "float"))
+            .map(|_| "number"),
+        "string"
+            if item
+                .named_children(&mut item.walk())
+                .all(|c| c.kind() != "interpolation") =>
+        {
+            Some("string")
+        }
+        _ => None,
+    };
+    let shown = match iterable.kind() {
+        "list" | "tuple" | "set" => {
+            let mut cursor = iterable.walk();
+            let kinds: Vec<Option<&str>> = iterable
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .map(literal_kind)
+                .collect();
+            !kinds.is_empty() && kinds.iter().all(|k| k.is_some() && *k == kinds[0])
+        }
+        "string" => literal_kind(*iterable).is_some(),
+        "call" => iterable
+            .child_by_field_name("function")
+            .and_then(|f| semantic.resolve(f, source))
+            .is_some_and(|callee| callee == "builtins.range"),
+        _ => false,
+    };
+    match shown {
+        true => Proof::Shown,
+        false => not_shown,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// files
+
+/// Calls that return a file object of the standard library, whose iteration
+/// yields what `readlines()` returns, line by line.
+const FILE_FACTORIES: &[&str] = &[
+    "builtins.open",
+    "io.open",
+    "io.StringIO",
+    "io.BytesIO",
+    "codecs.open",
+    "gzip.open",
+    "bz2.open",
+    "lzma.open",
+    "tempfile.TemporaryFile",
+    "tempfile.NamedTemporaryFile",
+    "tempfile.SpooledTemporaryFile",
+];
+/// Annotations of a standard-library file object.
+const FILE_TYPES: &[&str] = &[
+    "typing.TextIO",
+    "typing.BinaryIO",
+    "typing.IO",
+    "io.TextIOWrapper",
+    "io.BufferedReader",
+    "io.StringIO",
+    "io.BytesIO",
+];
+
+/// Whether `receiver` (of `receiver.readlines()`) is certainly a file object
+/// of the standard library: `open(...)` and its kin, `sys.stdin`, a name or
+/// `self` attribute bound only to those (`with open(p) as f` included), or
+/// annotated `TextIO`/`IO[...]`.
+pub fn file_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
+    let is_file_value = |value: Node| {
+        value.kind() == "call"
+            && value
+                .child_by_field_name("function")
+                .and_then(|f| semantic.resolve(f, source))
+                .is_some_and(|callee| FILE_FACTORIES.contains(&callee.as_str()))
+    };
+    let is_file_annotation = |annotation: Node| {
+        let node = match annotation.kind() {
+            "type" => annotation.named_child(0),
+            _ => Some(annotation),
+        };
+        let head = node.map(|n| match n.kind() {
+            "generic_type" => n.named_child(0).unwrap_or(n),
+            "subscript" => n.child_by_field_name("value").unwrap_or(n),
+            _ => n,
+        });
+        head.and_then(|h| semantic.resolve(h, source))
+            .is_some_and(|q| FILE_TYPES.contains(&q.as_str()))
+    };
+    let gives_file = |binding: Binding| match binding {
+        Binding::Value(value) | Binding::WithAs(value) => is_file_value(value),
+        Binding::Annotated(annotation) => is_file_annotation(annotation),
+        Binding::KeywordsParameter | Binding::Import(_) | Binding::Other(_) => false,
+    };
+    let spelled = text(receiver, source);
+    let not_shown = |why: &str| {
+        Proof::NotShown(format!(
+            "`{spelled}` is not shown to be a file object ({why}); an object with its own `readlines()` may not iterate over the same lines"
+        ))
+    };
+    if is_file_value(receiver) || semantic.resolve(receiver, source).as_deref() == Some("sys.stdin") {
+        return Proof::Shown;
+    }
+    match receiver.kind() {
+        "identifier" => match name_proof(receiver, source, semantic, &gives_file) {
+            Ok(()) => Proof::Shown,
+            Err(why) => not_shown(&why),
+        },
+        "attribute" => match self_attribute_values(receiver, source) {
+            Some(bindings) if !bindings.is_empty() && bindings.iter().all(|b| gives_file(*b)) => Proof::Shown,
+            _ => not_shown("its class does not bind it only to a file"),
+        },
+        _ => not_shown("an expression of unknown type"),
+    }
+}
+
+// ---------------------------------------------------------------------------
 // logging
 
 /// How `receiver.info(...)` relates to the standard library's logging.
@@ -189,7 +342,7 @@ pub fn logger_proof(receiver: Node, source: &str, semantic: &Semantic) -> Logger
             let proven = name_proof(receiver, source, semantic, &|binding| match binding {
                 Binding::Value(value) => is_logger_value(value, source, semantic),
                 Binding::Annotated(annotation) => is_logger_annotation(annotation, source, semantic),
-                Binding::KeywordsParameter | Binding::Import(_) | Binding::Other(_) => false,
+                Binding::KeywordsParameter | Binding::WithAs(_) | Binding::Import(_) | Binding::Other(_) => false,
             });
             match proven {
                 Ok(()) => LoggerProof::Logger,
@@ -307,6 +460,7 @@ fn name_proof(
                 Binding::Value(_) => "it is bound to a value of unknown type".to_string(),
                 Binding::Annotated(_) => "its annotation is not the type itself".to_string(),
                 Binding::KeywordsParameter => "it is a `**` parameter".to_string(),
+                Binding::WithAs(_) => "it is bound by `with ... as`".to_string(),
                 Binding::Import(_) => "it is imported".to_string(),
                 Binding::Other(how) => how.to_string(),
             });
@@ -467,6 +621,14 @@ fn binding_of<'t>(node: Node<'t>, source: &'t str) -> Option<Binding<'t>> {
             }
         }
         "dictionary_splat_pattern" => Some(Binding::KeywordsParameter),
+        // `with open(p) as f`: with_item > as_pattern > as_pattern_target > f
+        "as_pattern_target" => {
+            let pattern = parent.parent().filter(|p| p.kind() == "as_pattern")?;
+            match pattern.parent().map(|p| p.kind()) {
+                Some("with_item") => Some(Binding::WithAs(pattern.named_child(0)?)),
+                _ => Some(Binding::Other("it is bound by `except ... as` or a pattern")),
+            }
+        }
         "list_splat_pattern" => Some(Binding::Other("it is a `*` parameter")),
         "dotted_name" | "aliased_import" => {
             let statement = {
@@ -677,6 +839,57 @@ mod tests {
         ));
         assert!(!own("class C(dict):\n    def f(self):\n        return self.keys()\n"));
         assert!(!own("def keys(): pass\nx.keys()\n"));
+    }
+
+    fn file(source: &str) -> bool {
+        with_receiver(source, ".readlines()", |r, s| file_proof(r, source, s) == Proof::Shown)
+    }
+
+    #[test]
+    fn only_standard_file_objects_are_shown() {
+        assert!(file("with open(p) as f:\n    for l in f.readlines():\n        pass\n"));
+        assert!(file("f = open(p)\nfor l in f.readlines():\n    pass\n"));
+        assert!(file("for l in open(p).readlines():\n    pass\n"));
+        assert!(file("import sys\nfor l in sys.stdin.readlines():\n    pass\n"));
+        assert!(file(
+            "import gzip\nwith gzip.open(p) as f:\n    xs = [l for l in f.readlines()]\n"
+        ));
+        assert!(file(
+            "from typing import TextIO\ndef g(f: TextIO):\n    for l in f.readlines():\n        pass\n"
+        ));
+        assert!(!file("def g(f):\n    for l in f.readlines():\n        pass\n"));
+        assert!(!file("with lock as f:\n    for l in f.readlines():\n        pass\n"));
+        assert!(!file(
+            "with p.open() as f:\n    for l in f.readlines():\n        pass\n"
+        ));
+    }
+
+    fn ordered(source: &str) -> bool {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        let at = source.find("sorted(").unwrap() + "sorted".len();
+        let args = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + 1)
+            .unwrap()
+            .parent()
+            .unwrap();
+        assert_eq!(args.kind(), "argument_list");
+        totally_ordered_proof(args, source, &semantic) == Proof::Shown
+    }
+
+    #[test]
+    fn only_totally_ordered_items_are_shown() {
+        assert!(ordered("sorted(words, key=len)[0]\n"));
+        assert!(ordered("sorted([3, 1.5, -2])[0]\n"));
+        assert!(ordered("sorted(('b', 'a'))[0]\n"));
+        assert!(ordered("sorted(range(9), reverse=True)[0]\n"));
+        assert!(!ordered("sorted(values)[0]\n"));
+        assert!(!ordered("sorted([1, 'a'])[0]\n"));
+        assert!(!ordered("sorted(xs, key=price)[0]\n"));
+        assert!(!ordered("def len(x): pass\nsorted(xs, key=len)[0]\n"));
     }
 
     fn logger(source: &str) -> LoggerProof {

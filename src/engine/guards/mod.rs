@@ -60,6 +60,8 @@ const GUARDS: &[(&str, Option<usize>)] = &[
     ("hashable?", Some(0)),
     ("logger?", Some(0)),
     ("dict-receiver?", Some(0)),
+    ("totally-ordered?", Some(0)),
+    ("file-receiver?", Some(0)),
     ("no-keyword?", None),
     ("positional-count?", Some(1)),
     ("unbounded-coroutines?", Some(0)),
@@ -97,6 +99,8 @@ const MAY_MARK_UNSAFE: &[&str] = &[
     "lru-list-class?",
     "dict-receiver?",
     "logger?",
+    "totally-ordered?",
+    "file-receiver?",
 ];
 
 /// The guards of `query` (by name, `#name?` predicates) that may mark a match unsafe.
@@ -137,6 +141,8 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
     "not-in-async-function?",
     "hashable-literals?",
     "hashable?",
+    // Reads the call's arguments only.
+    "totally-ordered?",
     "no-keyword?",
     "positional-count?",
     "no-splat?",
@@ -165,8 +171,9 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
 /// `logger?` skips exactly as on the whole file (it skips what does not look
 /// like a logger; a fragment keeps every top-level statement naming
 /// `Logger`), but its proof reads bindings a fragment may leave out;
-/// `dict-receiver?` reads bindings and a class's other methods.
-const PERMISSIVE_ON_FRAGMENT: &[&str] = &["lru-list-class?", "logger?", "dict-receiver?"];
+/// `dict-receiver?` and `file-receiver?` read bindings and a class's other
+/// methods; they never skip.
+const PERMISSIVE_ON_FRAGMENT: &[&str] = &["lru-list-class?", "logger?", "dict-receiver?", "file-receiver?"];
 
 pub fn on_fragment(predicate: &QueryPredicate) -> OnFragment {
     let name = &*predicate.operator;
@@ -257,6 +264,14 @@ pub fn check(predicate: &QueryPredicate, capture_names: &[&str], ctx: &GuardCont
         }
         "logger?" => logger_verdict(node, ctx),
         "dict-receiver?" => dict_receiver_verdict(node, ctx),
+        "file-receiver?" => match receivers::file_proof(node, ctx.source, ctx.semantic) {
+            receivers::Proof::Shown => Verdict::Pass,
+            receivers::Proof::NotShown(reason) => Verdict::Unsafe(reason),
+        },
+        "totally-ordered?" => match receivers::totally_ordered_proof(node, ctx.source, ctx.semantic) {
+            receivers::Proof::Shown => Verdict::Pass,
+            receivers::Proof::NotShown(reason) => Verdict::Unsafe(reason),
+        },
         "no-keyword?" => pass(all_named_children(node, |arg| {
             arg.kind() != "keyword_argument"
                 || !arg
