@@ -73,7 +73,10 @@ pub fn dict_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
         "attribute" => match self_attribute_annotation(receiver, source) {
             Some(annotation) if is_dict_annotation(annotation, source, semantic) => Proof::Shown,
             Some(_) => not_shown("its annotation is not `dict[...]`"),
-            None => not_shown("an attribute without a `dict` annotation in its class"),
+            None if self_and_class(receiver, source).is_some() => {
+                not_shown("an attribute without a `dict` annotation in its class")
+            }
+            None => not_shown("an attribute of an object perfmod does not follow"),
         },
         _ => not_shown("an expression of unknown type"),
     }
@@ -83,6 +86,9 @@ pub fn dict_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
 /// `__contains__`: the class *is* the mapping, and `in self` / `for k in
 /// self` would call its own protocol (from `__contains__`, recursion).
 pub fn is_self_in_mapping_class(receiver: Node, source: &str) -> bool {
+    if receiver.kind() != "identifier" {
+        return false;
+    }
     let Some((_, class)) = self_and_class(receiver, source) else {
         return false;
     };
@@ -839,6 +845,7 @@ mod tests {
         ));
         assert!(!own("class C(dict):\n    def f(self):\n        return self.keys()\n"));
         assert!(!own("def keys(): pass\nx.keys()\n"));
+        assert!(!own("class C:\n    def keys(self):\n        return [k for k in self._index.keys()]\n"));
     }
 
     fn file(source: &str) -> bool {
