@@ -28,7 +28,6 @@ declare -A needs=(
     [toolz]=""
     [boltons]=""
     [tabulate]=""
-    [click]=""
     [jinja2]=""
     [python-dateutil]="freezegun hypothesis"
     [pyparsing]=""
@@ -42,7 +41,7 @@ declare -A test_args=(
     [pyparsing]="tests"
 )
 packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate click jinja2 python-dateutil pyparsing attrs)
+[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate jinja2 python-dateutil pyparsing attrs markupsafe)
 work=$(mktemp -d /tmp/perfmod-judge.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "work directory: $work" || trap 'rm -rf "$work"' EXIT
 
@@ -97,8 +96,8 @@ for package in "${packages[@]}"; do
     fi
     run_tests() {
         # shellcheck disable=SC2086
-        (cd "$src" && PYTHONDONTWRITEBYTECODE=1 timeout 900 "$dest/venv/bin/python" -m pytest -q \
-            -p no:cacheprovider -o addopts="" --junitxml="$1" ${test_args[$package]:-} >"$1.log" 2>&1)
+        (cd "$src" && PYTHONDONTWRITEBYTECODE=1 timeout 600 "$dest/venv/bin/python" -m pytest -q \
+            -p no:cacheprovider -o addopts="" --junitxml="$1" ${test_args[$package]:-} </dev/null >"$1.log" 2>&1)
     }
     run_tests "$dest/before.xml"
     files=$(find "$src" -name '*.py' | wc -l)

@@ -70,7 +70,7 @@ pub fn dict_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
             Ok(()) => Proof::Shown,
             Err(why) => not_shown(&why),
         },
-        "attribute" => match self_attribute_annotation(receiver, source) {
+        "attribute" => match self_attribute_annotation(receiver, source, semantic) {
             Some(annotation) if is_dict_annotation(annotation, source, semantic) => Proof::Shown,
             Some(_) => not_shown("its annotation is not `dict[...]`"),
             None if self_and_class(receiver, source).is_some() => {
@@ -85,13 +85,17 @@ pub fn dict_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
 /// `self.keys()` inside a class that defines its own `keys`, `__iter__` or
 /// `__contains__`: the class *is* the mapping, and `in self` / `for k in
 /// self` would call its own protocol (from `__contains__`, recursion).
-pub fn is_self_in_mapping_class(receiver: Node, source: &str) -> bool {
+pub fn is_self_in_mapping_class(receiver: Node, source: &str, semantic: &Semantic) -> bool {
     if receiver.kind() != "identifier" {
         return false;
     }
     let Some((_, class)) = self_and_class(receiver, source) else {
         return false;
     };
+    // A fragment that leaves out a method of these names defers to the file.
+    for method in ["keys", "__iter__", "__contains__"] {
+        semantic.is_name_taken(method);
+    }
     methods(class).iter().any(|method| {
         method
             .child_by_field_name("name")
@@ -297,7 +301,7 @@ pub fn file_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
             Ok(()) => Proof::Shown,
             Err(why) => not_shown(&why),
         },
-        "attribute" => match self_attribute_values(receiver, source) {
+        "attribute" => match self_attribute_values(receiver, source, semantic) {
             Some(bindings) if !bindings.is_empty() && bindings.iter().all(|b| gives_file(*b)) => Proof::Shown,
             _ => not_shown("its class does not bind it only to a file"),
         },
@@ -362,7 +366,7 @@ pub fn logger_proof(receiver: Node, source: &str, semantic: &Semantic) -> Logger
             if !looks_like_logger(receiver, source, semantic) {
                 return LoggerProof::NotALogger;
             }
-            match self_attribute_values(receiver, source) {
+            match self_attribute_values(receiver, source, semantic) {
                 Some(values)
                     if !values.is_empty()
                         && values.iter().all(|binding| match binding {
@@ -446,9 +450,9 @@ fn name_proof(
     gives_kind: &dyn Fn(Binding) -> bool,
 ) -> Result<(), String> {
     let name = text(name_node, source);
-    // Recorded, so a prefilter fragment that leaves out a binding of `name`
-    // defers to the whole file.
-    semantic.resolve_name(name);
+    // Recorded, so a prefilter fragment that leaves out any text holding
+    // `name` (a binding, a `global`) defers to the whole file.
+    semantic.is_name_taken(name);
     let bindings = scope_bindings(name_node, name, source);
     if bindings.is_empty() {
         return Err("it is never bound in this file".to_string());
@@ -693,8 +697,8 @@ fn self_and_class<'t>(node: Node<'t>, source: &str) -> Option<(String, Node<'t>)
 
 /// The annotation of `self.attr` in its class: `attr: T` in the class body or
 /// `self.attr: T = ...` in a method (the first found).
-fn self_attribute_annotation<'t>(attribute: Node<'t>, source: &str) -> Option<Node<'t>> {
-    self_attribute_values(attribute, source)?
+fn self_attribute_annotation<'t>(attribute: Node<'t>, source: &str, semantic: &Semantic) -> Option<Node<'t>> {
+    self_attribute_values(attribute, source, semantic)?
         .into_iter()
         .find_map(|binding| match binding {
             Binding::Annotated(annotation) => Some(annotation),
@@ -705,9 +709,11 @@ fn self_attribute_annotation<'t>(attribute: Node<'t>, source: &str) -> Option<No
 /// What the class of `self.attr` binds `attr` to: class-level `attr = value`
 /// / `attr: T`, and every `self.attr = value` (`self.attr: T = value` counts
 /// as annotated) in its methods. `None` when `attribute` is not `self.attr`.
-fn self_attribute_values<'t>(attribute: Node<'t>, source: &str) -> Option<Vec<Binding<'t>>> {
+fn self_attribute_values<'t>(attribute: Node<'t>, source: &str, semantic: &Semantic) -> Option<Vec<Binding<'t>>> {
     let (_, class) = self_and_class(attribute, source)?;
     let name = text(attribute.child_by_field_name("attribute")?, source);
+    // A fragment that leaves out a method or class statement naming it defers.
+    semantic.is_name_taken(name);
     let mut found = Vec::new();
     if let Some(body) = class.child_by_field_name("body") {
         for statement in statements(body) {
@@ -836,7 +842,7 @@ mod tests {
 
     #[test]
     fn a_class_with_its_own_protocol_is_recognised() {
-        let own = |source: &str| with_receiver(source, ".keys()", |r, _| is_self_in_mapping_class(r, source));
+        let own = |source: &str| with_receiver(source, ".keys()", |r, s| is_self_in_mapping_class(r, source, s));
         assert!(own(
             "class C:\n    def keys(self): pass\n    def __contains__(self, k):\n        return k in self.keys()\n"
         ));
@@ -845,7 +851,9 @@ mod tests {
         ));
         assert!(!own("class C(dict):\n    def f(self):\n        return self.keys()\n"));
         assert!(!own("def keys(): pass\nx.keys()\n"));
-        assert!(!own("class C:\n    def keys(self):\n        return [k for k in self._index.keys()]\n"));
+        assert!(!own(
+            "class C:\n    def keys(self):\n        return [k for k in self._index.keys()]\n"
+        ));
     }
 
     fn file(source: &str) -> bool {

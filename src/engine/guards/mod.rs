@@ -143,6 +143,11 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
     "hashable?",
     // Reads the call's arguments only.
     "totally-ordered?",
+    // Read bindings beyond the match's function (module names, a class's
+    // other methods): each records the names it reads as spelled, so a
+    // fragment leaving out text that holds one defers to the whole file.
+    "dict-receiver?",
+    "file-receiver?",
     "no-keyword?",
     "positional-count?",
     "no-splat?",
@@ -167,18 +172,17 @@ const EXACT_ON_FRAGMENT: &[&str] = &[
 /// `lru-list-class?` needs the list's init, appends, removes and evictions,
 /// which hold the codemod's literals, so a fragment keeps their methods; the
 /// methods it leaves out can only add uses that make the rewrite unsafe.
-///
-/// `logger?` skips exactly as on the whole file (it skips what does not look
-/// like a logger; a fragment keeps every top-level statement naming
-/// `Logger`), but its proof reads bindings a fragment may leave out;
-/// `dict-receiver?` and `file-receiver?` read bindings and a class's other
-/// methods; they never skip.
-const PERMISSIVE_ON_FRAGMENT: &[&str] = &["lru-list-class?", "logger?", "dict-receiver?", "file-receiver?"];
+const PERMISSIVE_ON_FRAGMENT: &[&str] = &["lru-list-class?"];
 
 pub fn on_fragment(predicate: &QueryPredicate) -> OnFragment {
     let name = &*predicate.operator;
     if EXACT_ON_FRAGMENT.contains(&name) {
         OnFragment::Exact
+    } else if name == "logger?" {
+        // Skips by name and by `getLogger` bindings, which a fragment keeps
+        // (every top-level statement naming `Logger`); its proof records the
+        // names it reads, as `dict-receiver?`.
+        OnFragment::ExactUnlessLeftOut("Logger")
     } else if PERMISSIVE_ON_FRAGMENT.contains(&name) {
         OnFragment::Permissive
     } else {

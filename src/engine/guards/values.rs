@@ -83,7 +83,7 @@ pub(super) fn logger_verdict(node: Node, ctx: &GuardContext) -> Verdict {
 /// where dropping `.keys()` calls the class's own protocol (from
 /// `__contains__`, endless recursion): no advice fits there.
 pub(super) fn dict_receiver_verdict(node: Node, ctx: &GuardContext) -> Verdict {
-    if receivers::is_self_in_mapping_class(node, ctx.source) {
+    if receivers::is_self_in_mapping_class(node, ctx.source, ctx.semantic) {
         return Verdict::Skip;
     }
     match receivers::dict_proof(node, ctx.source, ctx.semantic) {
