@@ -534,8 +534,17 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<
                 if declared_global {
                     break;
                 }
-                let bindings = bindings_in(scope, name, source);
+                let mut bindings = bindings_in(scope, name, source);
                 if !bindings.is_empty() {
+                    // A nested function can rebind it with `nonlocal`.
+                    walk(scope, |node| {
+                        if node.kind() == "nonlocal_statement"
+                            && node.named_children(&mut node.walk()).any(|n| text(n, source) == name)
+                        {
+                            bindings.push(Binding::Other("a nested function rebinds it with `nonlocal`"));
+                        }
+                        true
+                    });
                     return bindings;
                 }
                 // A closure: the enclosing functions' names, then the module's
@@ -835,6 +844,10 @@ mod tests {
             "d = {}\ndef g():\n    global d\n    d = C()\ndef f():\n    return d.keys()\n"
         ));
         assert!(!dict("def dict(): pass\nd = dict()\nd.keys()\n"));
+        assert!(!dict(
+            "def f():\n    d = {}\n    def g():\n        nonlocal d\n        d = C()\n    g()\n    return d.keys()\n"
+        ));
+        assert!(!dict("xs = [d.keys() for d in rows]\n"));
         assert!(!dict("class C:\n    def f(self):\n        return self.d.keys()\n"));
         assert!(!dict("d.keys()\n"));
         assert!(!dict("def f(d: dict | None):\n    return d.keys()\n"));
