@@ -450,10 +450,13 @@ fn name_proof(
     gives_kind: &dyn Fn(Binding) -> bool,
 ) -> Result<(), String> {
     let name = text(name_node, source);
-    // Recorded, so a prefilter fragment that leaves out any text holding
-    // `name` (a binding, a `global`) defers to the whole file.
-    semantic.is_name_taken(name);
-    let bindings = scope_bindings(name_node, name, source);
+    let (bindings, scope) = scope_bindings(name_node, name, source);
+    if scope == Scope::Module {
+        // Recorded, so a prefilter fragment that leaves out any text holding
+        // `name` (a binding, a `global`) defers to the whole file; a
+        // function's own bindings are all in its fragment.
+        semantic.is_name_taken(name);
+    }
     if bindings.is_empty() {
         return Err("it is never bound in this file".to_string());
     }
@@ -486,11 +489,19 @@ fn follow_import(_module: &str, _name: &str) -> Option<std::convert::Infallible>
     None
 }
 
+/// Where [`scope_bindings`] found a name's bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// A function around the read (or a comprehension, lambda or class body).
+    Local,
+    Module,
+}
+
 /// The bindings of `name` in the scope a read at `at` sees: the innermost
 /// function binding it (or declaring it `global`), else the module. A name a
 /// comprehension or lambda around `at` binds, or one read in a class body, is
 /// not followed.
-fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<'t>> {
+fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> (Vec<Binding<'t>>, Scope) {
     let binds_name = |target: Node| {
         let mut found = false;
         walk(target, |n| {
@@ -510,13 +521,13 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<
                     .filter_map(|c| c.child_by_field_name("left"))
                     .any(binds_name);
                 if bound {
-                    return vec![Binding::Other("it is a comprehension's variable")];
+                    return (vec![Binding::Other("it is a comprehension's variable")], Scope::Local);
                 }
             }
             "lambda" if scope.child_by_field_name("parameters").is_some_and(binds_name) => {
-                return vec![Binding::Other("it is a lambda's parameter")];
+                return (vec![Binding::Other("it is a lambda's parameter")], Scope::Local);
             }
-            "class_definition" => return vec![Binding::Other("it is read in a class body")],
+            "class_definition" => return (vec![Binding::Other("it is read in a class body")], Scope::Local),
             "function_definition" => {
                 let mut declared_global = false;
                 let mut nonlocal = false;
@@ -529,7 +540,7 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<
                     }
                 });
                 if nonlocal {
-                    return vec![Binding::Other("it is declared `nonlocal`")];
+                    return (vec![Binding::Other("it is declared `nonlocal`")], Scope::Local);
                 }
                 if declared_global {
                     break;
@@ -545,7 +556,7 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<
                         }
                         true
                     });
-                    return bindings;
+                    return (bindings, Scope::Local);
                 }
                 // A closure: the enclosing functions' names, then the module's
                 // (class bodies are not enclosing scopes for their methods).
@@ -566,7 +577,7 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<
         }
         true
     });
-    bindings
+    (bindings, Scope::Module)
 }
 
 /// Calls `visit` on every node of `scope`'s own code: nested `def`s, classes,
