@@ -28,9 +28,9 @@ declare -A needs=(
     [toolz]=""
     [boltons]=""
     [tabulate]=""
-    [jinja2]=""
-    [python-dateutil]="freezegun hypothesis"
-    [pyparsing]=""
+    [jinja2]="trio"
+    [python-dateutil]="freezegun hypothesis pytest-cov"
+    [pyparsing]="railroad-diagrams jinja2"
     [attrs]="hypothesis"
     [markupsafe]=""
 )
