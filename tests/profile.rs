@@ -150,7 +150,16 @@ fn fix_hot_rewrites_only_the_hot_code() {
     let (code, _, stderr) = perfmod(
         dir.path(),
         // `sorted([i, 3, 2, 1])[0]` is unsafe: perfmod cannot show `i` is a number.
-        &["fix", "--apply", "--unsafe", "--profile", "out.prof", "--hot", "80", "app.py"],
+        &[
+            "fix",
+            "--apply",
+            "--unsafe",
+            "--profile",
+            "out.prof",
+            "--hot",
+            "80",
+            "app.py",
+        ],
     );
     assert_eq!(code, 0, "{stderr}");
     let fixed = std::fs::read_to_string(&app).unwrap();
