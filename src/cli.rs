@@ -29,6 +29,9 @@ pub enum Command {
         #[command(flatten)]
         codemods: CodemodSource,
     },
+    /// Measure each rewrite on your Python: its micro-benchmark before and after
+    /// perfmod's own rewrite, at several sizes, with a confidence interval.
+    Bench(BenchArgs),
     /// Git hooks: `perfmod hook install` sets up the pre-push check.
     #[command(subcommand)]
     Hook(HookCommand),
@@ -100,6 +103,28 @@ pub struct FixArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Rule ids or effect categories (speed, memory, correctness, modernize);
+    /// default: every codemod that has a benchmark.
+    pub rules: Vec<String>,
+    /// The Python to measure on.
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub python: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Seconds of timing, shared among the cases (each gets at least half a
+    /// fair share, and a slow call completes its minimum rounds, so a run can
+    /// take a little longer); a case stops earlier once its interval is within ±2%.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub budget: f64,
+    /// Write each rule's table into DIR/<id>/docs.md (default DIR: ./codemods).
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "codemods")]
+    pub write_docs: Option<PathBuf>,
+    #[command(flatten)]
+    pub codemods: CodemodSource,
+}
+
+#[derive(Args, Debug)]
 pub struct RulesArgs {
     #[command(flatten)]
     pub codemods: CodemodSource,
@@ -119,10 +144,11 @@ pub struct CommonArgs {
     /// Files or directories (default: the current directory). Directories are
     /// walked respecting .gitignore; files named here are always processed.
     pub paths: Vec<PathBuf>,
-    /// Only these codemods (comma-separated ids).
+    /// Only these codemods: ids or effect categories (speed, memory, correctness,
+    /// modernize, ALL), comma-separated. Default: speed,correctness.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub select: Option<Vec<String>>,
-    /// Leave these codemods out (comma-separated ids).
+    /// Leave these codemods out: ids or effect categories, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub ignore: Option<Vec<String>>,
     /// Also apply rewrites marked unsafe (they can change behaviour in edge cases).
@@ -249,6 +275,17 @@ pub struct VerifyArgs {
     /// At most this many runs of --verify-cmd (default: 2*log2(rewrites) + 4).
     #[arg(long, value_name = "N", requires = "verify_cmd", value_parser = clap::value_parser!(u32).range(1..))]
     pub verify_max_runs: Option<u32>,
+    /// After applying (and --verify-cmd), time this shell command with and
+    /// without the rewrites, interleaved, and report the speedup with its interval.
+    #[arg(long, value_name = "COMMAND", requires = "apply", conflicts_with_all = NOT_VERIFIED)]
+    pub bench_cmd: Option<String>,
+    /// Runs of --bench-cmd with and without the rewrites, each (default 10).
+    #[arg(long, value_name = "N", requires = "bench_cmd", value_parser = clap::value_parser!(u32).range(2..))]
+    pub bench_runs: Option<u32>,
+    /// Revert every rewrite and exit 1 unless the speedup's 95% interval lies
+    /// above SPEEDUP (e.g. 1.05 for at least 5% faster).
+    #[arg(long, value_name = "SPEEDUP", requires = "bench_cmd")]
+    pub bench_min: Option<f64>,
 }
 
 /// The `fix` modes that choose rewrites outside the verified pipeline.

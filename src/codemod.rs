@@ -5,6 +5,7 @@
 //! compile, a template that uses a capture the query never makes, a guard or
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
+use crate::effect::Effect;
 use crate::engine::{fixers, prefilter::LiteralScope, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
@@ -31,6 +32,8 @@ struct CodemodFile {
     safety: Option<Safety>,
     /// Why the rewrites are unsafe, when `safety = "unsafe"`.
     unsafe_reason: Option<String>,
+    /// What the rewrite buys, as `perfmod bench` measures it; speed when absent.
+    effect: Option<Effect>,
     #[serde(rename = "pattern")]
     patterns: Vec<PatternFile>,
 }
@@ -48,6 +51,8 @@ struct PatternFile {
     safety: Option<Safety>,
     /// Overrides the codemod's `unsafe-reason` for this pattern.
     unsafe_reason: Option<String>,
+    /// Overrides the codemod's effect for this pattern (a form measured apart).
+    effect: Option<Effect>,
     /// Overrides the codemod's message for this pattern.
     message: Option<String>,
 }
@@ -83,6 +88,8 @@ pub struct Pattern {
     /// Guards of the query that can mark a match unsafe: the form is then
     /// safe only where they prove it.
     pub proof_guards: Vec<String>,
+    /// What this form's rewrite buys; decides whether a run selects it by default.
+    pub effect: Effect,
     pub message: Template,
 }
 
@@ -126,12 +133,22 @@ pub struct Codemod {
     pub patterns: Vec<Pattern>,
     pub docs: String,
     pub examples: Vec<Example>,
+    /// `bench.toml`: the micro-benchmark `perfmod bench` runs (see `crate::bench`).
+    pub bench: Option<String>,
 }
 
 impl Codemod {
     /// Fix (some pattern has a template) or flag (advice only).
     pub fn is_fix(&self) -> bool {
         self.patterns.iter().any(|p| p.fix.is_some())
+    }
+
+    /// Its patterns' distinct effects, in order (`speed`, `speed+memory`...).
+    pub fn effects(&self) -> Vec<Effect> {
+        let mut effects: Vec<Effect> = self.patterns.iter().map(|p| p.effect).collect();
+        effects.sort_unstable();
+        effects.dedup();
+        effects
     }
 
     /// The least safe of its patterns' declared safeties.
@@ -221,8 +238,14 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     let mut patterns = Vec::new();
     for (index, pattern) in file.patterns.into_iter().enumerate() {
         patterns.push(
-            compile_pattern(pattern, &file.message, file.safety, file.unsafe_reason.as_deref())
-                .with_context(|| format!("in pattern {}", index + 1))?,
+            compile_pattern(
+                pattern,
+                &file.message,
+                file.safety,
+                file.unsafe_reason.as_deref(),
+                file.effect,
+            )
+            .with_context(|| format!("in pattern {}", index + 1))?,
         );
     }
     if patterns.is_empty() {
@@ -243,6 +266,7 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
         patterns,
         docs: files.get("docs.md").cloned().unwrap_or_default(),
         examples,
+        bench: files.get("bench.toml").cloned(),
     })
 }
 
@@ -254,6 +278,7 @@ fn compile_pattern(
     message: &str,
     safety: Option<Safety>,
     unsafe_reason: Option<&str>,
+    effect: Option<Effect>,
 ) -> Result<Pattern> {
     let captures = query_captures(&pattern.query);
     if !captures.contains(&"match") {
@@ -283,6 +308,7 @@ fn compile_pattern(
         safety,
         unsafe_reason,
         proof_guards,
+        effect: pattern.effect.or(effect).unwrap_or(Effect::Speed),
         message,
     })
 }

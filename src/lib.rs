@@ -2,12 +2,14 @@
 //!
 //! Data flows one way: arguments -> settings -> files -> parse -> matches ->
 //! fixes -> apply to a fixpoint -> verify -> diff or write -> report.
+pub mod bench;
 pub mod cache;
 pub mod cli;
 pub mod codemod;
 pub mod commands;
 pub mod discover;
 pub mod edit;
+pub mod effect;
 pub mod engine;
 pub mod git;
 pub mod profile;

@@ -2,7 +2,7 @@
 //! how it ended to the exit code (0 clean, 1 findings or pending rewrites, 2 error).
 use clap::{CommandFactory, Parser};
 use perfmod::cli::{Cli, Command};
-use perfmod::commands::{check, fix, hook, rules, ExitStatus};
+use perfmod::commands::{bench, check, fix, hook, rules, ExitStatus};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => fix::run_fix(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain { rule, codemods } => rules::run_explain(rule, codemods),
+        Command::Bench(args) => bench::run_bench(args),
         Command::Hook(command) => hook::run_hook(command),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "perfmod", &mut std::io::stdout());

@@ -3,6 +3,7 @@
 //! before any file is read.
 use crate::cli::{CommonArgs, Shard};
 use crate::codemod::{self, Codemod};
+use crate::effect;
 use crate::git::Changes;
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
@@ -87,15 +88,8 @@ impl Settings {
         let all = load_codemods(args.codemods.codemods.as_deref())?;
         let select = args.select.clone().or(config.select.clone());
         let ignore = args.ignore.clone().or(config.ignore.clone()).unwrap_or_default();
-        for id in select.iter().flatten().chain(&ignore) {
-            if !all.iter().any(|c| &c.id == id) {
-                bail!("unknown rule `{id}` (see `perfmod rules`)");
-            }
-        }
-        let codemods = all
+        let codemods = effect::select(all, select.as_deref(), &ignore)?
             .into_iter()
-            .filter(|c| select.as_ref().is_none_or(|s| s.contains(&c.id)))
-            .filter(|c| !ignore.contains(&c.id))
             .filter(|c| c.min_python <= target_version)
             .collect();
         let mut exclude = globset::GlobSetBuilder::new();

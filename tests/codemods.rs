@@ -181,7 +181,7 @@ fn compare_runs(name: &str, before: &str, after: &str) -> Option<String> {
 
 /// The differential test of `safe`: every runnable example of every codemod,
 /// copied into one directory, goes through the binary's safe-only
-/// `fix --apply` (all codemods, as a user runs it); each must print the same
+/// `fix --apply` (every codemod, `--select ALL`); each must print the same
 /// before and after. A guard that wrongly lets an unsafe rewrite through as
 /// safe fails here on the adversarial examples.
 #[test]
@@ -197,7 +197,16 @@ fn safe_fix_apply_keeps_every_runnable_example_behaving_the_same() {
     }
     assert!(originals.len() >= 10, "only {} runnable examples", originals.len());
     let status = Command::new(env!("CARGO_BIN_EXE_perfmod"))
-        .args(["fix", "--apply", "--no-cache", "--target-version", "py311", "."])
+        .args([
+            "fix",
+            "--apply",
+            "--no-cache",
+            "--select",
+            "ALL",
+            "--target-version",
+            "py311",
+            ".",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();

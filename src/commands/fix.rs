@@ -98,12 +98,13 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         )?;
     }
     let verified = verify::run_command(&args.verify, &results, &rules, mode, &mut err)?;
+    let benched = verify::run_benchmark(&args.verify, &results, &mut err)?;
     Ok(if failed {
         ExitStatus::Error
     } else if files > 0 && !args.apply {
         ExitStatus::Findings
     } else {
-        verified
+        verified.max(benched)
     })
 }
 

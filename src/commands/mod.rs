@@ -1,4 +1,5 @@
 //! One module per subcommand, each with one `run_*` function.
+pub mod bench;
 pub mod check;
 pub mod fix;
 pub mod hook;

@@ -2,6 +2,7 @@
 use super::ExitStatus;
 use crate::cli::{CodemodSource, Format, RulesArgs};
 use crate::codemod::Codemod;
+use crate::effect::Effect;
 use crate::settings::load_codemods;
 use anyhow::bail;
 use serde::Serialize;
@@ -18,6 +19,10 @@ struct RuleRow<'a> {
     id: &'a str,
     category: &'a str,
     safety: &'static str,
+    /// What its forms buy (`perfmod bench`), e.g. `["memory", "speed"]`.
+    effects: Vec<Effect>,
+    /// Whether a run without `select` reports it (some form speed or correctness).
+    default: bool,
     min_python: String,
     summary: &'a str,
 }
@@ -33,6 +38,8 @@ pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
                     id: &c.id,
                     category: &c.category,
                     safety: safety_label(c),
+                    effects: c.effects(),
+                    default: c.effects().iter().any(|e| e.is_default()),
                     min_python: c.min_python.to_string(),
                     summary: &c.summary,
                 })
@@ -45,9 +52,10 @@ pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
             for c in &codemods {
                 writeln!(
                     out,
-                    "{:width$}  {:11}  py>={:5}  {}",
+                    "{:width$}  {:11}  {:17}  py>={:5}  {}",
                     c.id,
                     safety_label(c),
+                    Effect::join(&c.effects()),
                     c.min_python.to_string(),
                     c.summary
                 )?;
@@ -65,10 +73,11 @@ pub fn run_explain(rule: &str, source: &CodemodSource) -> anyhow::Result<ExitSta
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "# {} ({}, {}, py>={})\n",
+        "# {} ({}, {}, {}, py>={})\n",
         codemod.id,
         codemod.category,
         safety_label(codemod),
+        Effect::join(&codemod.effects()),
         codemod.min_python
     )?;
     writeln!(out, "{}\n", codemod.summary)?;

@@ -241,17 +241,17 @@ impl<'a> WorkTree<'a> {
     }
 }
 
-struct ShellRun {
-    passed: bool,
+pub(super) struct ShellRun {
+    pub passed: bool,
     /// The last lines of stdout and stderr, interleaved as written.
-    tail: String,
+    pub tail: String,
 }
 
 /// Runs `cmd` with `sh -c` in the current directory, stdout and stderr into
 /// one pipe; fails if perfmod was interrupted before or during the run. `PYTHONDONTWRITEBYTECODE` keeps Python from caching bytecode of
 /// a file perfmod may rewrite again within the same second (the cache is keyed
 /// by whole-second mtime and size, so it could serve the previous version).
-fn run_shell(cmd: &str) -> Result<ShellRun> {
+pub(super) fn run_shell(cmd: &str) -> Result<ShellRun> {
     if interrupt::interrupted() {
         bail!("interrupted");
     }
@@ -267,7 +267,7 @@ fn run_shell(cmd: &str) -> Result<ShellRun> {
             .stdout(writer.try_clone()?)
             .stderr(writer)
             .env("PYTHONDONTWRITEBYTECODE", "1");
-        command.spawn().context("starting `sh` for --verify-cmd")?
+        command.spawn().with_context(|| format!("starting `sh -c {cmd}`"))?
     };
     let mut output = Vec::new();
     reader.read_to_end(&mut output)?;
@@ -283,7 +283,7 @@ fn run_shell(cmd: &str) -> Result<ShellRun> {
     })
 }
 
-fn write_tail(err: &mut dyn Write, tail: &str) -> Result<()> {
+pub(super) fn write_tail(err: &mut dyn Write, tail: &str) -> Result<()> {
     for line in tail.lines() {
         writeln!(err, "    | {line}")?;
     }

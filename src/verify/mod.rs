@@ -6,13 +6,16 @@
 //! process per run) and drops the rewrites that do not compile; after they are
 //! written, `command` runs `--verify-cmd` and, when it fails, reverts exactly
 //! the rewrites that break it. Both find culprits with `bisect`, re-running a
-//! file with only some of its fixes through [`FixFilter`].
+//! file with only some of its fixes through [`FixFilter`]. Last, `bench` times
+//! `--bench-cmd` with and without the rewrites that were kept.
+pub mod bench;
 pub mod bisect;
 pub mod command;
 pub mod compile;
 mod interrupt;
 pub mod python;
 
+pub use bench::run_benchmark;
 pub use command::run_command;
 pub use compile::compile_check;
 

@@ -5,12 +5,19 @@ use super::*;
 /// `""` (any quotes and `b`/`r` prefixes, no f-string) for `"str"`; `[]` for `"list"`.
 pub(super) fn is_empty_literal(value: Node, source: &str, kind: &str) -> bool {
     match kind {
-        "str" => {
+        // "str": `""` or `b""`; "text" and "bytes" tell them apart (`+=` on a
+        // str is extended in place by CPython, on bytes it copies).
+        "str" | "text" | "bytes" => {
+            let prefix = value.child(0).map(|start| text(start, source).to_ascii_lowercase());
+            let is_bytes = prefix.as_ref().is_some_and(|p| p.contains('b'));
             value.kind() == "string"
                 && value.named_child_count() == 2
-                && value
-                    .child(0)
-                    .is_some_and(|start| !text(start, source).to_ascii_lowercase().contains(['f', 't']))
+                && prefix.is_some_and(|p| !p.contains(['f', 't']))
+                && match kind {
+                    "text" => !is_bytes,
+                    "bytes" => is_bytes,
+                    _ => true,
+                }
         }
         "list" => value.kind() == "list" && value.named_child_count() == 0,
         _ => false,
