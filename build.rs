@@ -1,5 +1,8 @@
-//! Embeds every file under `codemods/` into the binary, so the built-in
-//! codemods travel with it and `perfmod` needs no data directory at run time.
+//! Embeds every data file under `codemods/` into the binary, so the built-in
+//! codemods travel with it and `perfmod` needs no data directory at run time,
+//! and lists every `codemods/<id>/rule.rs` (a rule's own guards, filters and
+//! fixers) as a module of [`rules`](src/rules.rs), so adding a rule touches
+//! only its folder.
 use std::{env, fs, path::Path};
 
 fn main() {
@@ -19,12 +22,61 @@ fn main() {
         ));
     }
     out.push_str("];\n");
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_codemods.rs");
-    fs::write(dest, out).unwrap();
+    let out_dir = Path::new(&env::var("OUT_DIR").unwrap()).to_path_buf();
+    fs::write(out_dir.join("builtin_codemods.rs"), out).unwrap();
+    let rules = rule_sources(&root);
+    fs::write(out_dir.join("rules.rs"), rules_module(&root, &rules)).unwrap();
+    files.extend(rules);
     println!(
         "cargo:rustc-env=PERFMOD_BUILD_HASH={:016x}",
         build_hash(manifest, &files)
     );
+}
+
+/// `codemods/<id>/rule.rs` of every codemod that has one, sorted.
+fn rule_sources(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut rules: Vec<_> = fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("rule.rs"))
+        .filter(|path| path.is_file())
+        .collect();
+    rules.sort();
+    for rule in &rules {
+        println!("cargo:rerun-if-changed={}", rule.display());
+    }
+    rules
+}
+
+/// One module per rule (named after its codemod, `-` as `_`) and the function
+/// that registers them all.
+fn rules_module(root: &Path, rules: &[std::path::PathBuf]) -> String {
+    let module = |rule: &Path| {
+        let id = rule
+            .parent()
+            .unwrap()
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        id.replace('-', "_")
+    };
+    let mut out = String::new();
+    for rule in rules {
+        out.push_str(&format!(
+            "#[path = {:?}]\npub mod {};\n",
+            rule.display().to_string(),
+            module(rule)
+        ));
+    }
+    out.push_str("/// Registers the guards, filters and fixers of every rule.\n");
+    out.push_str("fn register_all(registry: &mut Registry) {\n");
+    for rule in rules {
+        out.push_str(&format!("    {}::register(registry);\n", module(rule)));
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// A hash of the sources and codemods this binary is built from: the result

@@ -18,6 +18,9 @@ What it does:
    spawn and reap), user+system CPU, and peak RSS (ru_maxrss).
 5. Prints a markdown table of medians (and minima), each median wall time as a ratio
    of ruff's, and the issue's targets next to the measured ratios.
+6. With `--baseline PATH` (another perfmod binary, e.g. one built from main), also
+   times its cold check and fix dry run in the same interleaved rounds and prints
+   each as a ratio of the baseline's: a refactor must stay within a few percent.
 
 Every tool writes one short line per finding to /dev/null (ruff `--output-format
 concise`, ast-grep `--report-style short`), so no tool pays for rendering source
@@ -165,6 +168,7 @@ def main():
     ap.add_argument("--venv", type=Path, help="virtualenv to reuse (created if missing)")
     ap.add_argument("--perfmod", type=Path, help="perfmod binary (default: cargo build --release)")
     ap.add_argument("--corpus", type=Path, help="directory to scan (default: the stdlib)")
+    ap.add_argument("--baseline", type=Path, help="a perfmod binary to compare against, in the same rounds")
     args = ap.parse_args()
 
     load_start = os.getloadavg()
@@ -202,6 +206,12 @@ def main():
             ),
             Command("perfmod parse-only (floor)", [perfmod, "parse-only", stdlib], (0,)),
         ]
+        if args.baseline:
+            baseline = args.baseline.resolve()
+            cmds += [
+                Command("baseline check", [baseline, "check", "--no-cache", stdlib], pm_ok),
+                Command("baseline fix (dry run)", [baseline, "fix", "--no-cache", stdlib], pm_ok),
+            ]
         by_name = {c.name: c for c in cmds}
 
         log("untimed warm-up run of each command (fills the page cache and the warm cache)")
@@ -250,6 +260,12 @@ def main():
         print(f"| {tool} | {files} | {findings} |")
 
     med = {c.name: statistics.median(c.wall) for c in cmds}
+    if args.baseline:
+        print(f"\n| against the baseline ({version(baseline)}) | wall | CPU |")
+        print("|---|---:|---:|")
+        for new, old in [("perfmod check", "baseline check"), ("perfmod fix (dry run)", "baseline fix (dry run)")]:
+            cpu = {n: statistics.median(by_name[n].cpu) for n in (new, old)}
+            print(f"| {new} / {old} | {med[new] / med[old]:.3f}x | {cpu[new] / cpu[old]:.3f}x |")
     cold = med["perfmod check"]
     targets = [
         ("cold check <= 1.5x ruff", f"{cold / ruff_wall:.2f}x", cold / ruff_wall <= 1.5),

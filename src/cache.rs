@@ -6,6 +6,7 @@
 //! so a cached result is never stale: any change is a miss. Only successful
 //! results are cached; a file that could not be processed is tried again.
 use crate::edit::{Fix, Safety};
+use crate::engine::project::{dependencies_unchanged, Dependency};
 use crate::engine::source::Position;
 use crate::engine::{FileOutcome, Finding};
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,11 @@ const BUILD_HASH: &str = env!("PERFMOD_BUILD_HASH");
 #[derive(Serialize, Deserialize, Clone)]
 struct Entry {
     content: u64,
+    /// The project modules the findings depended on (see
+    /// [`crate::engine::project`]), with the hash of their bytes then: a
+    /// change to one of them is a miss.
+    #[serde(default)]
+    dependencies: Vec<Dependency>,
     findings: Vec<CachedFinding>,
 }
 
@@ -65,10 +71,14 @@ impl Cache {
         }
     }
 
-    /// The cached outcome of `path` if its bytes are unchanged. Cached findings
-    /// carry their fix's safety but not its edits ([`Fix::known`]).
+    /// The cached outcome of `path` if its bytes, and those of every project
+    /// module its findings depended on, are unchanged. Cached findings carry
+    /// their fix's safety but not its edits ([`Fix::known`]).
     pub fn lookup(&self, path: &Path, bytes: &[u8]) -> Option<FileOutcome> {
-        let entry = self.entries.get(path).filter(|e| e.content == stable_hash(bytes))?;
+        let entry = self
+            .entries
+            .get(path)
+            .filter(|e| e.content == stable_hash(bytes) && dependencies_unchanged(&e.dependencies))?;
         let position = |(line, column)| Position { line, column };
         let findings = entry
             .findings
@@ -88,7 +98,7 @@ impl Cache {
         })
     }
 
-    pub fn record(&self, path: &Path, bytes: &[u8], outcome: &FileOutcome) {
+    pub fn record(&self, path: &Path, bytes: &[u8], outcome: &FileOutcome, dependencies: Vec<Dependency>) {
         let findings = outcome
             .findings
             .iter()
@@ -104,6 +114,7 @@ impl Cache {
             .collect();
         let entry = Entry {
             content: stable_hash(bytes),
+            dependencies,
             findings,
         };
         self.fresh
@@ -114,12 +125,12 @@ impl Cache {
 
     /// Writes the cache back (atomically, so a concurrent run reads either
     /// version), if this run learned anything.
-    pub fn save(self) -> std::io::Result<()> {
-        let fresh = self.fresh.into_inner().expect("no thread panics holding the lock");
+    pub fn save(&self) -> std::io::Result<()> {
+        let fresh = std::mem::take(&mut *self.fresh.lock().expect("no thread panics holding the lock"));
         if fresh.is_empty() {
             return Ok(());
         }
-        let mut entries = self.entries;
+        let mut entries = self.entries.clone();
         entries.extend(fresh);
         let dir = self.file.parent().expect("cache files live in a directory");
         std::fs::create_dir_all(dir)?;

@@ -40,12 +40,26 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `perfmod man > ~/.local/share/man/man1/perfmod.1`.
-    Man,
+    /// A language server (LSP over stdio) for editors: diagnostics, quick fixes, hovers.
+    Server,
+    /// Print a man page (roff): `perfmod man > perfmod.1`, `perfmod man check >
+    /// perfmod-check.1`, or every page with `perfmod man --dir ~/.local/share/man/man1`.
+    Man(ManArgs),
     /// Parse every file with tree-sitter and nothing else: the floor the
     /// benchmark (`bench/scan.py`) compares a full scan against.
     #[command(hide = true)]
     ParseOnly { paths: Vec<std::path::PathBuf> },
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A subcommand (e.g. `check`, or `hook install`): print its page,
+    /// perfmod-check(1), instead of perfmod(1).
+    pub subcommand: Vec<String>,
+    /// Write the pages of perfmod and of every subcommand into DIR
+    /// (perfmod.1, perfmod-check.1, perfmod-hook-install.1, ...).
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -77,6 +91,10 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings (text or json).
     #[arg(long)]
     pub statistics: bool,
+    /// Print the settings that apply to FILE (its configuration file, rules,
+    /// target version, ...) and exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -128,6 +146,10 @@ pub struct BenchArgs {
 pub struct RulesArgs {
     #[command(flatten)]
     pub codemods: CodemodSource,
+    /// List the guards, template filters and fixers a codemod can use (markdown),
+    /// instead of the codemods.
+    #[arg(long)]
+    pub registry: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -151,6 +173,19 @@ pub struct CommonArgs {
     /// Leave these codemods out: ids or effect categories, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub ignore: Option<Vec<String>>,
+    /// Add these codemods (ids or categories) to those selected.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub extend_select: Option<Vec<String>>,
+    /// Apply only these codemods' rewrites (ids or categories); the others are reported only.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub fixable: Option<Vec<String>>,
+    /// Never apply these codemods' rewrites; their findings are still reported.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub unfixable: Option<Vec<String>>,
+    /// The settings of this file (a perfmod.toml or a pyproject.toml) for every
+    /// file, instead of each file's nearest configuration.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Also apply rewrites marked unsafe (they can change behaviour in edge cases).
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
@@ -161,6 +196,13 @@ pub struct CommonArgs {
     /// Skip walked paths matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Also skip walked paths matching this glob, relative to the configuration's directory (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// The longest line a rewrite may write (default: `line-length` of perfmod's,
+    /// ruff's or black's configuration, else 88).
+    #[arg(long, value_name = "N")]
+    pub line_length: Option<u32>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -256,9 +298,9 @@ pub enum Format {
     Json,
 }
 
-/// Checking rewrites with the user's own Python and tests (`src/verify/`).
-/// Not (yet) with the rewrites picked by --interactive or --changed-lines-only,
-/// nor on stdin: refused there rather than silently skipped.
+/// Checking rewrites with the user's own Python and tests (`src/verify/`),
+/// whichever way the rewrites were chosen. Not on stdin (an editor's buffer has
+/// no project to run): refused there rather than silently skipped.
 #[derive(Args, Debug, Clone, Default)]
 pub struct VerifyArgs {
     /// Dry run: compile every rewritten file with Python first, as --apply always
@@ -268,9 +310,10 @@ pub struct VerifyArgs {
     /// The Python that compiles the rewritten files (default: `python3` on PATH).
     #[arg(long, value_name = "PATH", conflicts_with_all = NOT_VERIFIED)]
     pub python: Option<PathBuf>,
-    /// After applying, run this shell command (e.g. "pytest -x -q"); if it fails,
-    /// find the rewrites that break it by bisection and revert only those.
-    #[arg(long, value_name = "COMMAND", requires = "apply", conflicts_with_all = NOT_VERIFIED)]
+    /// With --apply or --interactive: after writing, run this shell command (e.g.
+    /// "pytest -x -q"); if it fails, find the rewrites that break it by bisection
+    /// and revert only those.
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = NOT_VERIFIED)]
     pub verify_cmd: Option<String>,
     /// At most this many runs of --verify-cmd (default: 2*log2(rewrites) + 4).
     #[arg(long, value_name = "N", requires = "verify_cmd", value_parser = clap::value_parser!(u32).range(1..))]
@@ -288,5 +331,5 @@ pub struct VerifyArgs {
     pub bench_min: Option<f64>,
 }
 
-/// The `fix` modes that choose rewrites outside the verified pipeline.
-const NOT_VERIFIED: [&str; 3] = ["interactive", "changed_lines_only", "stdin_filename"];
+/// The `fix` mode that writes no files, so has nothing to verify.
+const NOT_VERIFIED: [&str; 1] = ["stdin_filename"];

@@ -6,7 +6,8 @@
 //! filter the engine does not know. A codemod that loads can be run.
 use crate::edit::Safety;
 use crate::effect::Effect;
-use crate::engine::{fixers, prefilter::LiteralScope, template::Template};
+use crate::engine::registry::Fixer;
+use crate::engine::{prefilter::LiteralScope, template::Template};
 use crate::python_version::PythonVersion;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -44,8 +45,8 @@ struct PatternFile {
     query: String,
     /// The replacement for the `@match` capture; absent for flags.
     template: Option<String>,
-    /// A rewrite implemented in Rust (`src/engine/fixers/`), for rewrites that
-    /// span several statements; instead of `template`.
+    /// A rewrite implemented in Rust (a registered fixer, in the codemod's
+    /// `rule.rs`), for rewrites that span several statements; instead of `template`.
     fixer: Option<String>,
     /// Overrides the codemod's safety for this pattern.
     safety: Option<Safety>,
@@ -96,8 +97,8 @@ pub struct Pattern {
 /// How a pattern's matches are rewritten.
 pub enum FixSpec {
     Template(Template),
-    /// A fixer and the name it is registered under.
-    Rust(&'static str, fixers::Fixer),
+    /// A registered fixer.
+    Rust(&'static Fixer),
 }
 
 /// Shows a fixer by name, not address: the result cache keys on this text, which
@@ -106,7 +107,7 @@ impl std::fmt::Debug for FixSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FixSpec::Template(template) => f.debug_tuple("Template").field(template).finish(),
-            FixSpec::Rust(name, _) => f.debug_tuple("Rust").field(name).finish(),
+            FixSpec::Rust(fixer) => f.debug_tuple("Rust").field(&fixer.name).finish(),
         }
     }
 }
@@ -273,6 +274,22 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
 /// Checks what can be checked without compiling the query (the rule set
 /// compiles every pattern at once, see [`crate::engine::RuleSet`]): the `@match`
 /// capture, and that templates use only captures the query makes.
+/// The guards `query` names (`#name?` predicates) that may mark a match
+/// unsafe; an unknown name is left to the rule set, which reports it.
+fn guards_that_may_mark_unsafe(query: &str) -> Vec<String> {
+    let registry = crate::rules::registry();
+    let mut names: Vec<String> = query
+        .split("(#")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|name| registry.guard(name).is_ok_and(|guard| guard.may_mark_unsafe))
+        .map(String::from)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 fn compile_pattern(
     pattern: PatternFile,
     message: &str,
@@ -289,10 +306,9 @@ fn compile_pattern(
         (Some(template), None) => Some(FixSpec::Template(
             Template::parse(template, &captures).context("template")?,
         )),
-        (None, Some(name)) => {
-            let (name, fixer) = fixers::lookup(name).ok_or_else(|| anyhow::anyhow!("unknown fixer `{name}`"))?;
-            Some(FixSpec::Rust(name, fixer))
-        }
+        (None, Some(name)) => Some(FixSpec::Rust(
+            crate::rules::registry().fixer(name).map_err(anyhow::Error::msg)?,
+        )),
         (None, None) => None,
     };
     let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures).context("message")?;
@@ -301,7 +317,7 @@ fn compile_pattern(
     if fix.is_some() && safety == Safety::Unsafe && unsafe_reason.is_none() {
         bail!("an unsafe rewrite must say why in `unsafe-reason`");
     }
-    let proof_guards = crate::engine::guards::guards_that_may_mark_unsafe(&pattern.query);
+    let proof_guards = guards_that_may_mark_unsafe(&pattern.query);
     Ok(Pattern {
         query: pattern.query,
         fix,

@@ -23,7 +23,10 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
 }
 
-pub fn discover(paths: &[PathBuf], exclude: &GlobSet) -> Discovered {
+/// `exclude` (`--exclude`) matches a walked path relative to the path it was
+/// found under, or whole; `excluded` answers for the path's configuration
+/// (`exclude`, `extend-exclude`, relative to the configuration's directory).
+pub fn discover(paths: &[PathBuf], exclude: &GlobSet, excluded: &dyn Fn(&Path) -> bool) -> Discovered {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -50,6 +53,7 @@ pub fn discover(paths: &[PathBuf], exclude: &GlobSet) -> Discovered {
                                 && entry.file_type().is_some_and(|t| t.is_file())
                                 && !exclude.is_match(relative)
                                 && !exclude.is_match(path)
+                                && !excluded(path)
                             {
                                 files.push(path.to_path_buf());
                             }
@@ -85,12 +89,44 @@ fn one_line(error: &ignore::Error) -> String {
     }
 }
 
-/// Whether `path` belongs to `shard`: FNV-1a of the path as discovered (`/`
-/// separated, no leading `./`) modulo the shard count. It depends on nothing but
-/// the path, so every CI job agrees on the split whatever the machine, and a
-/// file keeps its shard when others are added.
+/// The name a file is sharded by: its path relative to the root of its git
+/// work tree (the nearest directory holding `.git`), else relative to the
+/// current directory; symlinks and `..` resolved. Any spelling of the path
+/// (relative, absolute, from another checkout folder) gives the same name.
+#[derive(Default)]
+pub struct ShardKeys {
+    roots: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl ShardKeys {
+    pub fn of(&mut self, path: &Path) -> PathBuf {
+        let Ok(canonical) = std::fs::canonicalize(path) else {
+            return path.to_path_buf(); // the run reports it
+        };
+        let dir = canonical.parent().unwrap_or(&canonical).to_path_buf();
+        let root = self
+            .roots
+            .entry(dir.clone())
+            .or_insert_with(|| {
+                dir.ancestors()
+                    .find(|d| d.join(".git").exists())
+                    .map(Path::to_path_buf)
+                    .or_else(|| std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok()))
+            })
+            .clone();
+        match root.and_then(|r| canonical.strip_prefix(r).ok().map(Path::to_path_buf)) {
+            Some(relative) => relative,
+            None => canonical,
+        }
+    }
+}
+
+/// Whether a file named `key` (see [`ShardKeys`]) belongs to `shard`: FNV-1a of
+/// the name (`/` separated, no leading `./`) modulo the shard count. It depends
+/// on nothing but the name, so every CI job agrees on the split whatever the
+/// machine, and a file keeps its shard when others are added.
 pub fn in_shard(path: &Path, shard: Shard) -> bool {
-    let text = path.to_string_lossy();
+    let text = path.to_string_lossy().replace('\\', "/");
     let text = text.strip_prefix("./").unwrap_or(&text);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {

@@ -115,3 +115,19 @@ pub fn select(all: Vec<Codemod>, select: Option<&[String]>, ignore: &[String]) -
     }
     Ok(kept)
 }
+
+/// Whether a list of selector names (as in `select`) names a codemod's form:
+/// `(rule id, the form's effect) -> bool`, every name checked now. For the
+/// other keys that take selectors: `per-file-ignores`, `fixable`, `unfixable`.
+pub fn matcher<'a>(list: &'a [String], codemods: &[Codemod]) -> Result<impl Fn(&str, Effect) -> bool + 'a> {
+    let selectors = list
+        .iter()
+        .map(|n| parse_selector(n, codemods))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(move |id: &str, effect: Effect| names(&selectors, id, effect))
+}
+
+/// Whether `name` is a selector at all (a rule id of `codemods`, an effect, `ALL`).
+pub fn is_selector(name: &str, codemods: &[Codemod]) -> bool {
+    parse_selector(name, codemods).is_ok()
+}

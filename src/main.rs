@@ -2,7 +2,7 @@
 //! how it ended to the exit code (0 clean, 1 findings or pending rewrites, 2 error).
 use clap::{CommandFactory, Parser};
 use perfmod::cli::{Cli, Command};
-use perfmod::commands::{bench, check, fix, hook, rules, ExitStatus};
+use perfmod::commands::{bench, check, fix, hook, man, rules, ExitStatus};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -25,10 +25,9 @@ fn main() -> ExitCode {
             Ok(ExitStatus::Success)
         }
         Command::ParseOnly { paths } => rules::run_parse_only(paths),
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map(|()| ExitStatus::Success)
-            .map_err(anyhow::Error::from),
+        // The language server has its own exit codes (LSP's 0 or 1).
+        Command::Server => return perfmod::server::run(),
+        Command::Man(args) => man::run_man(args),
     };
     match result {
         Ok(status) => ExitCode::from(status.code()),

@@ -2,16 +2,37 @@
 //! thread) and hands back per-file results sorted by path, whatever the thread
 //! count, so output is deterministic.
 use crate::cache::Cache;
+use crate::directives;
+use crate::effect;
+use crate::engine::project::{self, ProjectIndex};
 use crate::engine::{self, FileOutcome, Mode, RuleSet};
+use crate::project::{Projects, RulesKey};
 use rayon::prelude::*;
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Files larger than this are reported, not parsed.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// The rules a file is processed with, from its configuration (see `project`).
+pub struct FileRules {
+    pub rules: RuleSet,
+    pub mode: Mode,
+    /// The result cache of this rule set; `None` with `--no-cache`.
+    pub cache: Option<Cache>,
+    /// Which group of files these are the rules of.
+    pub key: RulesKey,
+    /// Every rule id the configuration knows, for checking suppression comments.
+    pub known_rules: Arc<BTreeSet<String>>,
+}
+
 pub struct FileResult {
     pub path: PathBuf,
+    /// The rules it was processed with (`None`: it could not be read, or its
+    /// configuration could not be resolved).
+    pub rules: Option<Arc<FileRules>>,
     /// The bytes as read (kept only when the file has findings or was rewritten,
     /// for diffs, `fix --interactive` and the changed-on-disk check).
     pub original: Option<Vec<u8>>,
@@ -25,19 +46,23 @@ thread_local! {
 /// Runs above this many files show a progress bar (on a terminal, outside CI).
 const PROGRESS_MIN_FILES: usize = 200;
 
-pub fn run(
-    files: &[PathBuf],
-    rules: &RuleSet,
-    mode: Mode,
-    jobs: Option<usize>,
-    cache: Option<&Cache>,
-) -> Vec<FileResult> {
+/// Processes `files`, each with the rules of its configuration.
+pub fn run(files: &[PathBuf], projects: &Projects, jobs: Option<usize>) -> Vec<FileResult> {
     let progress = progress_bar(files.len());
+    let index = Arc::new(ProjectIndex::default());
     let work = || {
         files
             .par_iter()
             .map(|path| {
-                let result = process_path(path, rules, mode, cache);
+                let result = match projects.rules_for(path) {
+                    Ok(rules) => process_path(path, &rules, projects, &index),
+                    Err(e) => FileResult {
+                        path: path.clone(),
+                        rules: None,
+                        original: None,
+                        outcome: Err(format!("{e:#}")),
+                    },
+                };
                 progress.inc(1);
                 result
             })
@@ -70,11 +95,12 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
     bar
 }
 
-fn process_path(path: &Path, rules: &RuleSet, mode: Mode, cache: Option<&Cache>) -> FileResult {
+fn process_path(path: &Path, rules: &Arc<FileRules>, projects: &Projects, index: &Arc<ProjectIndex>) -> FileResult {
     match read_source(path) {
-        Ok(bytes) => process_source(path, bytes, rules, mode, cache),
+        Ok(bytes) => process_in_project(path, bytes, rules, projects, index),
         Err(reason) => FileResult {
             path: path.to_path_buf(),
+            rules: None,
             original: None,
             outcome: Err(reason),
         },
@@ -82,33 +108,97 @@ fn process_path(path: &Path, rules: &RuleSet, mode: Mode, cache: Option<&Cache>)
 }
 
 /// Processes source that was not read from `path` itself (stdin, a git blob),
-/// reporting it as `path`. `cache` answers for bytes it has seen before.
-pub fn process_source(path: &Path, bytes: Vec<u8>, rules: &RuleSet, mode: Mode, cache: Option<&Cache>) -> FileResult {
-    let result = |original, outcome| FileResult {
+/// reporting it as `path`, with `rules` less those its `# perfmod: ignore-file`
+/// comments name (`projects` builds that rule set). The rule set's cache
+/// answers for bytes it has seen before.
+pub fn process_source(path: &Path, bytes: Vec<u8>, rules: &Arc<FileRules>, projects: &Projects) -> FileResult {
+    process_in_project(path, bytes, rules, projects, &Arc::default())
+}
+
+/// [`process_source`] with the modules of the project `path` imports from
+/// summarised in `index` (shared by the files of one run).
+fn process_in_project(
+    path: &Path,
+    bytes: Vec<u8>,
+    rules: &Arc<FileRules>,
+    projects: &Projects,
+    index: &Arc<ProjectIndex>,
+) -> FileResult {
+    let result = |rules: Option<&Arc<FileRules>>, original, outcome| FileResult {
         path: path.to_path_buf(),
+        rules: rules.cloned(),
         original,
         outcome,
     };
     let text = match decode(&bytes) {
         Ok(text) => text,
-        Err(reason) => return result(None, Err(reason)),
+        Err(reason) => return result(None, None, Err(reason)),
     };
-    if let Some(cached) = cache.and_then(|c| c.lookup(path, &bytes)) {
-        // A cached file with nothing to apply needs no work; otherwise the
-        // rewrites are computed afresh (the cache keeps no edits).
-        if !mode.fix || !cached.findings.iter().any(|f| engine::applicable(f, mode)) {
-            let keep = !cached.findings.is_empty();
-            return result(keep.then_some(bytes), Ok(cached));
-        }
+    let directives = directives::read(text, &rules.known_rules);
+    let warnings: Vec<String> = directives
+        .unknown
+        .iter()
+        .map(|(line, id)| format!("line {line}: unknown rule `{id}` in a `# perfmod: ignore` comment"))
+        .collect();
+    if directives.ignore_file {
+        let outcome = FileOutcome {
+            warnings,
+            ..FileOutcome::default()
+        };
+        return result(Some(rules), None, Ok(outcome));
     }
-    let outcome = PARSER.with(|parser| engine::process(text, rules, mode, &mut parser.borrow_mut()));
-    if let (Some(cache), Ok(outcome)) = (cache, &outcome) {
-        cache.record(path, &bytes, outcome);
+    let file_rules;
+    // Names of this rule set's rules or effect categories; an unknown id was
+    // reported above and names nothing.
+    let ignored: Vec<String> = directives
+        .ignored_rules
+        .into_iter()
+        .filter(|name| effect::is_selector(name, &rules.rules.codemods))
+        .collect();
+    let rules = if !ignored.is_empty() {
+        let mut key = rules.key.clone();
+        key.without.extend(ignored);
+        file_rules = match projects.rules(&key) {
+            Ok(rules) => rules,
+            Err(e) => return result(None, None, Err(format!("{e:#}"))),
+        };
+        &file_rules
+    } else {
+        rules
+    };
+    let mut outcome = process_text(path, &bytes, text, rules, index);
+    if let Ok(outcome) = &mut outcome {
+        outcome.warnings.splice(0..0, warnings);
     }
     let keep = outcome
         .as_ref()
         .is_ok_and(|o| o.fixed.is_some() || !o.findings.is_empty());
-    result(keep.then_some(bytes), outcome)
+    result(Some(rules), keep.then_some(bytes), outcome)
+}
+
+/// Runs the rules over a file's decoded text, answered by the cache when it can.
+fn process_text(
+    path: &Path,
+    bytes: &[u8],
+    text: &str,
+    rules: &FileRules,
+    index: &Arc<ProjectIndex>,
+) -> Result<FileOutcome, String> {
+    let (mode, cache) = (rules.mode, rules.cache.as_ref());
+    if let Some(cached) = cache.and_then(|c| c.lookup(path, bytes)) {
+        // A cached file with nothing to apply needs no work; otherwise the
+        // rewrites are computed afresh (the cache keeps no edits).
+        if !mode.fix || !cached.findings.iter().any(|f| engine::applicable(f, mode)) {
+            return Ok(cached);
+        }
+    }
+    let (outcome, dependencies) = project::in_file(index, path, || {
+        PARSER.with(|parser| engine::process(text, &rules.rules, mode, &mut parser.borrow_mut()))
+    });
+    if let (Some(cache), Ok(outcome)) = (cache, &outcome) {
+        cache.record(path, bytes, outcome, dependencies);
+    }
+    outcome
 }
 
 fn read_source(path: &Path) -> Result<Vec<u8>, String> {

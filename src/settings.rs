@@ -1,60 +1,21 @@
-//! Command-line arguments and `[tool.perfmod]` merged into the settings of one
-//! run, validated in one place: an unknown rule id or a bad version fails here,
-//! before any file is read.
+//! Command-line arguments turned into the settings of one run, validated in one
+//! place before any file is read. What depends on a file's configuration
+//! (rules, target version, excludes...) is resolved per file by `project`.
 use crate::cli::{CommonArgs, Shard};
-use crate::codemod::{self, Codemod};
-use crate::effect;
+use crate::codemod::Codemod;
 use crate::git::Changes;
-use crate::python_version::PythonVersion;
-use anyhow::{bail, Context, Result};
-use serde::Deserialize;
-use std::collections::HashMap;
+use crate::project::Projects;
+use anyhow::Result;
 use std::path::{Path, PathBuf};
-
-/// `[tool.perfmod]` in pyproject.toml; keys mirror the command line.
-#[derive(Deserialize, Default, Debug)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FileConfig {
-    pub select: Option<Vec<String>>,
-    pub ignore: Option<Vec<String>>,
-    #[serde(default)]
-    pub exclude: Vec<String>,
-    pub target_version: Option<String>,
-    #[serde(rename = "unsafe")]
-    pub unsafe_fixes: Option<bool>,
-    pub concurrency_limit: Option<u32>,
-}
-
-#[derive(Deserialize)]
-struct PyProject {
-    project: Option<ProjectTable>,
-    tool: Option<ToolTable>,
-}
-
-#[derive(Deserialize)]
-struct ProjectTable {
-    #[serde(rename = "requires-python")]
-    requires_python: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ToolTable {
-    perfmod: Option<FileConfig>,
-}
 
 pub struct Settings {
     pub paths: Vec<PathBuf>,
-    pub codemods: Vec<Codemod>,
-    pub unsafe_fixes: bool,
-    pub target_version: PythonVersion,
+    /// Each file's configuration, and the rules that follow from it.
+    pub projects: Projects,
+    /// `--exclude`: globs matched against walked paths (relative to the path
+    /// named on the command line, or whole).
     pub exclude: globset::GlobSet,
     pub jobs: Option<usize>,
-    /// Where results are cached; `None` with `--no-cache`.
-    pub cache_dir: Option<PathBuf>,
-    /// `--no-prefilter`: every file is parsed and matched whole.
-    pub prefilter: bool,
-    /// Values templates read as `${option:name}`.
-    pub options: HashMap<String, String>,
     /// `--changed-since`: the files (and lines) a run is narrowed to.
     pub changes: Option<Changes>,
     pub shard: Option<Shard>,
@@ -63,7 +24,8 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn resolve(args: &CommonArgs) -> Result<Settings> {
+    /// `fix`: whether the run computes rewrites (the mode every file is processed in).
+    pub fn resolve(args: &CommonArgs, fix: bool) -> Result<Settings> {
         let paths = if let Some(path) = &args.stdin_filename {
             vec![path.clone()]
         } else if args.paths.is_empty() {
@@ -71,45 +33,24 @@ impl Settings {
         } else {
             args.paths.clone()
         };
-        let (config, requires_python) = match find_pyproject(&paths[0]) {
-            Some(path) => read_pyproject(&path)?,
-            None => (FileConfig::default(), None),
-        };
-        let target_version = match args.target_version.as_ref().or(config.target_version.as_ref()) {
-            Some(text) => {
-                let version: PythonVersion = text.parse().map_err(anyhow::Error::msg)?;
-                if !(PythonVersion::OLDEST..=PythonVersion::NEWEST).contains(&version) {
-                    bail!("--target-version must be between py38 and py314, not {text}");
-                }
-                version
-            }
-            None => requires_python.unwrap_or(PythonVersion::DEFAULT),
-        };
-        let all = load_codemods(args.codemods.codemods.as_deref())?;
-        let select = args.select.clone().or(config.select.clone());
-        let ignore = args.ignore.clone().or(config.ignore.clone()).unwrap_or_default();
-        let codemods = effect::select(all, select.as_deref(), &ignore)?
-            .into_iter()
-            .filter(|c| c.min_python <= target_version)
-            .collect();
-        let mut exclude = globset::GlobSetBuilder::new();
-        for pattern in args.exclude.iter().chain(&config.exclude) {
-            exclude.add(globset::Glob::new(pattern).with_context(|| format!("invalid --exclude glob `{pattern}`"))?);
+        let cache_dir = (!args.no_cache && !args.no_prefilter).then(cache_dir);
+        let projects = Projects::new(args, fix, cache_dir, !args.no_prefilter)?;
+        // Bad configuration fails before any file is read, as today for the
+        // first path; every path's configuration is checked.
+        for path in &paths {
+            projects.of(path)?;
         }
-        let limit = args.concurrency_limit.or(config.concurrency_limit).unwrap_or(10);
-        if limit == 0 {
-            bail!("--concurrency-limit must be at least 1");
+        let mut exclude = globset::GlobSetBuilder::new();
+        for pattern in &args.exclude {
+            exclude.add(
+                globset::Glob::new(pattern).map_err(|e| anyhow::anyhow!("invalid --exclude glob `{pattern}`: {e}"))?,
+            );
         }
         Ok(Settings {
             paths,
-            codemods,
-            unsafe_fixes: args.unsafe_fixes || config.unsafe_fixes.unwrap_or(false),
-            target_version,
+            projects,
             exclude: exclude.build()?,
             jobs: args.jobs,
-            cache_dir: (!args.no_cache && !args.no_prefilter).then(cache_dir),
-            prefilter: !args.no_prefilter,
-            options: HashMap::from([("concurrency-limit".to_string(), limit.to_string())]),
             changes: match &args.changed_since {
                 Some(rev) => Some(Changes::since(rev, args.changed_lines_only)?),
                 None => None,
@@ -117,6 +58,27 @@ impl Settings {
             shard: args.shard,
             stdin_filename: args.stdin_filename.clone(),
         })
+    }
+}
+
+impl Settings {
+    /// Whether unsafe rewrites count as applicable in the report's totals and
+    /// `[*]` marks: `--unsafe`, or `unsafe = true` in the first path's
+    /// configuration (each file's rewrites follow its own configuration).
+    pub fn unsafe_fixes(&self) -> Result<bool> {
+        Ok(self.projects.of(&self.paths[0])?.unsafe_fixes)
+    }
+
+    /// (id, summary) of the rules the configurations of the named paths run,
+    /// sorted, for the SARIF rule table (the same for every shard of a run).
+    pub fn rule_summaries(&self) -> Result<Vec<(String, String)>> {
+        let mut rules = std::collections::BTreeMap::new();
+        for path in &self.paths {
+            for codemod in &self.projects.rules_for(path)?.rules.codemods {
+                rules.insert(codemod.id.clone(), codemod.summary.clone());
+            }
+        }
+        Ok(rules.into_iter().collect())
     }
 }
 
@@ -128,51 +90,6 @@ fn cache_dir() -> PathBuf {
 /// Built-in codemods plus those of `--codemods DIR`; a user codemod may not
 /// reuse a built-in id.
 pub fn load_codemods(extra: Option<&Path>) -> Result<Vec<Codemod>> {
-    let mut all = codemod::builtin()?;
-    if let Some(dir) = extra {
-        let users = codemod::load_dir(dir)?;
-        crate::engine::check_queries(&users).with_context(|| format!("in {}", dir.display()))?;
-        for user in users {
-            if all.iter().any(|c| c.id == user.id) {
-                bail!(
-                    "codemod `{}` in {} has the id of a built-in codemod",
-                    user.id,
-                    dir.display()
-                );
-            }
-            all.push(user);
-        }
-    }
-    Ok(all)
-}
-
-/// The nearest pyproject.toml at or above `start`, which need not exist (an
-/// editor's unsaved buffer named with `--stdin-filename`).
-fn find_pyproject(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start)
-        .or_else(|_| std::path::absolute(start))
-        .ok()?;
-    let mut dir = if start.is_dir() {
-        Some(start.as_path())
-    } else {
-        start.parent()
-    };
-    while let Some(d) = dir {
-        let candidate = d.join("pyproject.toml");
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        dir = d.parent();
-    }
-    None
-}
-
-fn read_pyproject(path: &Path) -> Result<(FileConfig, Option<PythonVersion>)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let parsed: PyProject = toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
-    let requires = parsed
-        .project
-        .and_then(|p| p.requires_python)
-        .and_then(|spec| PythonVersion::from_requires_python(&spec));
-    Ok((parsed.tool.and_then(|t| t.perfmod).unwrap_or_default(), requires))
+    let extra: Vec<PathBuf> = extra.map(Path::to_path_buf).into_iter().collect();
+    crate::project::load_codemods(&extra)
 }

@@ -1,7 +1,10 @@
 //! `fix --apply` only rewrites files the user can get back: inside a git work
-//! tree, a file with uncommitted changes (modified, staged, untracked or
-//! ignored) is refused unless `--allow-dirty`, the convention of `cargo fix`.
-//! Files outside any git work tree are written as before.
+//! tree, a file whose work-tree content git does not hold (modified and not
+//! staged, untracked or ignored) is refused unless `--allow-dirty`, the
+//! convention of `cargo fix`. A file whose work-tree content equals the index
+//! (committed, or staged on purpose, as pre-commit leaves the files it hands a
+//! hook) is written: `git checkout -- FILE` brings it back. Files outside any
+//! git work tree are written as before.
 use crate::run::FileResult;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,7 +13,7 @@ use std::process::Command;
 /// Paths per `git status` call, well under any command-line length limit.
 const CHUNK: usize = 500;
 
-/// Turns the results of rewritten files with uncommitted changes into errors
+/// Turns the results of rewritten files with unstaged changes into errors
 /// (so nothing downstream writes them) and returns `(path, reason)` for each.
 pub fn refuse_uncommitted(results: &mut [FileResult]) -> Vec<(PathBuf, String)> {
     let changed: Vec<&Path> = results
@@ -53,7 +56,7 @@ pub fn uncommitted(paths: &[&Path]) -> HashMap<PathBuf, String> {
                         if dirty.contains(relative) {
                             refused.insert(
                                 path.to_path_buf(),
-                                "has uncommitted changes in git; commit or stash them first, or pass --allow-dirty"
+                                "has uncommitted changes that are not staged (or is untracked); stage, commit or stash them first, or pass --allow-dirty"
                                     .to_string(),
                             );
                         }
@@ -81,8 +84,10 @@ fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
-/// The paths (relative to `root`) that `git status` lists: anything not
-/// identical to a committed version.
+/// The paths (relative to `root`) whose work-tree content git does not hold:
+/// those `git status` lists with a work-tree column (the second) other than a
+/// space: modified or deleted but not staged, untracked (`??`), ignored (`!!`),
+/// unmerged. Staged changes alone (`M `, `A `, `R `) are recoverable from the index.
 fn dirty_in<'a>(root: &Path, relative: impl Iterator<Item = &'a Path>) -> Result<HashSet<PathBuf>, String> {
     let output = Command::new("git")
         .arg("-C")
@@ -108,13 +113,12 @@ fn dirty_in<'a>(root: &Path, relative: impl Iterator<Item = &'a Path>) -> Result
         if record.len() < 4 {
             continue;
         }
-        let path = String::from_utf8_lossy(&record[3..]).into_owned();
-        dirty.insert(PathBuf::from(path));
-        // A rename or copy is followed by its source path.
+        // A rename or copy is followed by its source path, which is not written.
         if matches!(record[0], b'R' | b'C') {
-            if let Some(source) = records.next() {
-                dirty.insert(PathBuf::from(String::from_utf8_lossy(source).into_owned()));
-            }
+            records.next();
+        }
+        if record[1] != b' ' {
+            dirty.insert(PathBuf::from(String::from_utf8_lossy(&record[3..]).into_owned()));
         }
     }
     Ok(dirty)

@@ -599,12 +599,16 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// The guard protects work git does not hold (unstaged edits, untracked and
+/// ignored files) and writes files whose work-tree content equals the index:
+/// committed, or staged on purpose (pre-commit's `perfmod-fix` hook).
 #[test]
-fn apply_refuses_uncommitted_files_unless_allow_dirty() {
+fn apply_refuses_unstaged_files_unless_allow_dirty() {
     let dir = tree(&[
         ("committed.py", SLEEPY),
         ("modified.py", SLEEPY),
         ("staged.py", SLEEPY),
+        ("staged_then_edited.py", SLEEPY),
         ("sub dir/committed.py", SLEEPY),
         ("ignored_by_git.py", SLEEPY),
     ]);
@@ -617,27 +621,44 @@ fn apply_refuses_uncommitted_files_unless_allow_dirty() {
     git(d, &["commit", "-qm", "untrack"]);
     fs::write(d.join("modified.py"), format!("{SLEEPY}# edited\n")).unwrap();
     fs::write(d.join("staged.py"), format!("{SLEEPY}# staged\n")).unwrap();
-    git(d, &["add", "staged.py"]);
+    fs::write(d.join("new_staged.py"), SLEEPY).unwrap();
+    fs::write(d.join("staged_then_edited.py"), format!("{SLEEPY}# staged\n")).unwrap();
+    git(d, &["add", "staged.py", "new_staged.py", "staged_then_edited.py"]);
+    fs::write(
+        d.join("staged_then_edited.py"),
+        format!("{SLEEPY}# staged\n# then edited\n"),
+    )
+    .unwrap();
     fs::write(d.join("untracked.py"), SLEEPY).unwrap();
 
     let output = perfmod(d, &["fix", "--apply", ".", "ignored_by_git.py"]);
     assert_eq!(code(&output), 2);
     let errors = error_lines(&output);
-    for name in ["modified.py", "staged.py", "untracked.py", "ignored_by_git.py"] {
+    for name in [
+        "modified.py",
+        "staged_then_edited.py",
+        "untracked.py",
+        "ignored_by_git.py",
+    ] {
         assert!(
             errors
                 .iter()
-                .any(|l| l.starts_with(&format!("error: {name}: has uncommitted changes"))),
+                .any(|l| l.starts_with(&format!("error: {name}: has uncommitted changes that are not staged"))),
             "{name}: {errors:#?}"
         );
     }
     assert_eq!(errors.len(), 4, "{errors:#?}");
     assert_eq!(read(d, "committed.py"), FIXED.as_bytes());
     assert_eq!(read(d, "sub dir/committed.py"), FIXED.as_bytes());
+    assert_eq!(read(d, "new_staged.py"), FIXED.as_bytes());
+    assert_eq!(read(d, "staged.py"), format!("{FIXED}# staged\n").as_bytes());
     assert_eq!(read(d, "untracked.py"), SLEEPY.as_bytes());
-    assert!(String::from_utf8(read(d, "modified.py"))
-        .unwrap()
-        .contains("time.sleep"));
+    for name in ["modified.py", "staged_then_edited.py"] {
+        assert!(
+            String::from_utf8(read(d, name)).unwrap().contains("time.sleep"),
+            "{name}"
+        );
+    }
 
     let output = perfmod(d, &["fix", "--apply", "--allow-dirty", ".", "ignored_by_git.py"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
@@ -647,6 +668,29 @@ fn apply_refuses_uncommitted_files_unless_allow_dirty() {
     // Outside any git work tree there is nothing to check.
     let plain = tree(&[("a.py", SLEEPY)]);
     assert_eq!(code(&perfmod(plain.path(), &["fix", "--apply"])), 0);
+}
+
+/// The README's `fix --apply --changed-since HEAD --changed-lines-only`, after
+/// `git add -u`: the staged edits are rewritten on their changed lines only.
+#[test]
+fn changed_lines_fix_applies_to_staged_edits() {
+    let dir = tree(&[("app.py", SLEEPY)]);
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "start"]);
+    let edited = format!("{SLEEPY}\n\nasync def later():\n    time.sleep(2)\n");
+    fs::write(d.join("app.py"), &edited).unwrap();
+    let args = ["fix", "--apply", "--changed-since", "HEAD", "--changed-lines-only"];
+    let refused = perfmod(d, &args);
+    assert_eq!(code(&refused), 2, "{}", stderr(&refused));
+    assert_eq!(read(d, "app.py"), edited.as_bytes());
+    git(d, &["add", "-u"]);
+    let output = perfmod(d, &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = String::from_utf8(read(d, "app.py")).unwrap();
+    assert!(text.contains("    time.sleep(1)"), "{text}");
+    assert!(text.contains("    await asyncio.sleep(2)"), "{text}");
 }
 
 fn no_temp_files_left(dir: &Path) -> bool {

@@ -424,3 +424,56 @@ fn described_findings(path: &Path, rules: &perfmod::engine::RuleSet) -> Vec<Stri
     };
     outcome.findings.into_iter().map(describe).collect()
 }
+
+/// A rule's findings never depend on which other rules run: every file of the
+/// standard library, checked with all rules and with each rule alone, gives
+/// each rule the same findings.
+#[test]
+fn stdlib_findings_do_not_depend_on_the_rule_selection() {
+    let files: Vec<(PathBuf, String)> = python_files(&stdlib_dir())
+        .into_iter()
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .collect();
+    let options = std::collections::HashMap::from([("concurrency-limit".to_string(), "10".to_string())]);
+    let check_all = |rules: &perfmod::engine::RuleSet| -> Vec<Vec<String>> {
+        files.par_iter().map(|(_, text)| findings_of(text, rules)).collect()
+    };
+    let together = check_all(&all_rules());
+    let mut differences = Vec::new();
+    for codemod in perfmod::codemod::builtin().unwrap() {
+        let id = codemod.id.clone();
+        let alone = check_all(&perfmod::engine::RuleSet::new(vec![codemod], options.clone()).unwrap());
+        for ((path, _), (all, alone)) in files.iter().zip(together.iter().zip(&alone)) {
+            let all: Vec<&String> = all
+                .iter()
+                .filter(|f| f.split(' ').next() == Some(id.as_str()))
+                .collect();
+            let alone: Vec<&String> = alone.iter().collect();
+            if all != alone {
+                differences.push(format!(
+                    "{}: {id}\n  with all rules {all:?}\n  alone {alone:?}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+fn findings_of(text: &str, rules: &perfmod::engine::RuleSet) -> Vec<String> {
+    let check = perfmod::engine::Mode {
+        fix: false,
+        unsafe_fixes: true,
+    };
+    let Ok(outcome) = common::process_with(text, rules, check) else {
+        return Vec::new();
+    };
+    outcome
+        .findings
+        .into_iter()
+        .map(|f| {
+            let fix = f.fix.map(|fix| fix.safety);
+            format!("{} {:?} {}:{} {fix:?}", f.rule, f.range, f.start.line, f.start.column)
+        })
+        .collect()
+}

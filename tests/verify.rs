@@ -395,3 +395,101 @@ fn the_run_budget_is_kept() {
         .unwrap();
     assert!(tests.status.success());
 }
+
+/// Runs perfmod like [`perfmod`], with `input` on stdin (the answers of `--interactive`).
+fn perfmod_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perfmod"))
+        .args(args)
+        .arg("--codemods")
+        .arg(dir.join("codemods"))
+        .current_dir(dir.join("proj"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+#[test]
+fn every_write_path_leaves_out_a_rewrite_that_does_not_compile() {
+    if !has_python() {
+        eprintln!("no python3: skipped");
+        return;
+    }
+    let dir = project(&[("mixed.py", "import time\n")]);
+    let proj = dir.path().join("proj");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(&proj)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "stub"]);
+    // Every sleep is on a line changed since HEAD, in a function the profile
+    // makes hot.
+    fs::write(
+        proj.join("out.collapsed"),
+        "a (mixed.py:4) 10\nb (mixed.py:8) 10\nc (mixed.py:12) 10\n",
+    )
+    .unwrap();
+    let expected = MIXED
+        .replacen("import time\n", "import time\nimport asyncio\n", 1)
+        .replace(
+            "async def a():\n    time.sleep(0)",
+            "async def a():\n    await asyncio.sleep(0)",
+        )
+        .replace(
+            "async def c():\n    time.sleep(0)",
+            "async def c():\n    await asyncio.sleep(0)",
+        );
+    let common = ["--select", "sleep-anywhere", "--allow-dirty"];
+    let paths: [(&str, &[&str], &str); 4] = [
+        ("apply", &["--apply", "mixed.py"], ""),
+        (
+            "changed lines",
+            &["--apply", "--changed-since", "HEAD", "--changed-lines-only"],
+            "",
+        ),
+        (
+            "interactive",
+            &["--interactive", "--verify-cmd", "python3 -c pass", "mixed.py"],
+            "y\ny\ny\n",
+        ),
+        (
+            "hot",
+            &["--apply", "--profile", "out.collapsed", "--hot", "100", "mixed.py"],
+            "",
+        ),
+    ];
+    for (name, args, answers) in paths {
+        fs::write(proj.join("mixed.py"), MIXED).unwrap();
+        let args: Vec<&str> = ["fix"].iter().chain(&common).chain(args).copied().collect();
+        let output = perfmod_with_input(dir.path(), &args, answers);
+        let err = stderr(&output);
+        assert!(
+            err.contains("warning: mixed.py:9: sleep-anywhere rewrite left out")
+                && err.contains("'await' outside async function"),
+            "{name}: {err}"
+        );
+        assert_eq!(read(dir.path(), "mixed.py"), expected, "{name}: {err}");
+        assert_eq!(output.status.code(), Some(0), "{name}: {err}");
+    }
+}

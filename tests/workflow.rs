@@ -475,8 +475,10 @@ fn pre_commit_hook_entries_run_on_the_files_pre_commit_passes() {
         .lines()
         .filter_map(|l| l.trim().strip_prefix("entry: perfmod "))
         .collect();
-    assert_eq!(entries, ["check", "fix --apply"]);
-    assert_eq!(manifest.matches("types: [python]").count(), 2);
+    assert_eq!(entries, ["check", "fix --apply", "check"]);
+    assert_eq!(manifest.matches("types: [python]").count(), 3);
+    assert_eq!(manifest.lines().filter(|l| l.trim() == "language: python").count(), 3);
+    assert_eq!(manifest.matches("stages: [pre-push]").count(), 1);
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.py", BAD);
     write(dir.path(), "b.py", CLEAN);

@@ -1,16 +1,22 @@
 //! `perfmod fix`: diffs of the rewrites (dry run), or `--apply` to write them.
-use super::{apply_profile, interactive, process_files_with_rules, restrict_fixes_to_hot, ExitStatus};
+//!
+//! One path for every way of choosing rewrites: the engine plans each file's
+//! fixes once; `--hot`, `--changed-lines-only` and `--interactive` each pick a
+//! [`FixFilter`] over that plan, which is rendered, compiled with the user's
+//! Python, written and checked with `--verify-cmd` the same way.
+use super::{apply_profile, interactive, process_files, render_chosen, ExitStatus};
 use crate::cli::FixArgs;
 use crate::edit::Safety;
-use crate::engine::Mode;
+use crate::engine::{self, FixFilter};
 use crate::report::{diff, display_path, use_colour};
 use crate::run::FileResult;
 use crate::settings::Settings;
 use crate::vcs::refuse_uncommitted;
 use crate::verify;
 use crate::write::write_atomically;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     if args.profile.profile.is_some() && args.profile.hot.is_none() {
@@ -19,20 +25,17 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
              (`perfmod check --profile FILE` ranks the findings)"
         );
     }
-    if args.interactive || args.common.changed_lines_only {
-        return interactive::run_selected(args);
+    if args.verify.verify_cmd.is_some() && !(args.apply || args.interactive) {
+        anyhow::bail!("--verify-cmd runs after the rewrites are written: add --apply (or --interactive)");
     }
-    let settings = Settings::resolve(&args.common)?;
-    let unsafe_fixes = settings.unsafe_fixes;
+    let settings = Settings::resolve(&args.common, true)?;
+    let unsafe_fixes = settings.unsafe_fixes()?;
     let from_stdin = settings.stdin_filename.is_some();
-    let mode = Mode {
-        fix: true,
-        unsafe_fixes,
-    };
-    let (mut results, mut failed, rules) = process_files_with_rules(settings, mode)?;
-    if let Some(timing) = apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())? {
-        failed |= restrict_fixes_to_hot(&mut results, &timing, &rules, mode, &mut std::io::stderr().lock())?;
-    }
+    let changed_lines_only = settings.changes.as_ref().is_some_and(|c| c.lines_only);
+    // Writes happen with --apply and with --interactive (which asks first).
+    let apply = args.apply || args.interactive;
+    let (mut results, mut failed) = process_files(&settings)?;
+    let timing = apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())?;
     if from_stdin {
         return write_stdin_result(&results, failed);
     }
@@ -40,12 +43,44 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let colour = use_colour(stdout.is_terminal());
     let mut out = stdout.lock();
     let mut err = std::io::stderr().lock();
-    verify::compile_check(&args.verify, args.apply, &mut results, &rules, mode, &mut err)?;
-    if args.apply && !args.allow_dirty {
-        for (path, reason) in refuse_uncommitted(&mut results) {
-            failed = true;
-            writeln!(err, "error: {}: {reason}", display_path(&path))?;
+    // Every way of choosing rewrites is a filter over each file's plan,
+    // rendered once; then every path compiles, writes and verifies alike.
+    let chosen: Option<HashMap<PathBuf, FixFilter>> = if args.interactive {
+        // Not asked about files that could not be written anyway.
+        if !args.allow_dirty {
+            failed |= report_refused(&mut results, &mut err)?;
         }
+        let mut input = std::io::stdin().lock();
+        Some(interactive::choose(&results, &mut input, &mut out, &mut err, colour)?)
+    } else if changed_lines_only {
+        // The findings left are those on changed lines: their first round.
+        Some(
+            results
+                .iter()
+                .filter_map(|r| Some((r.path.clone(), r.outcome.as_ref().ok()?, r.rules.as_ref()?)))
+                .map(|(path, outcome, rules)| {
+                    let ids = engine::choose_fixes(&outcome.findings, rules.mode)
+                        .iter()
+                        .map(|f| f.id())
+                        .collect();
+                    (path, FixFilter::Only(ids))
+                })
+                .collect(),
+        )
+    } else {
+        timing.map(|timing| {
+            results
+                .iter()
+                .map(|r| (r.path.clone(), FixFilter::Within(timing.hot_ranges(&r.path))))
+                .collect()
+        })
+    };
+    if let Some(chosen) = chosen {
+        failed |= render_chosen(&mut results, &chosen, &mut err)?;
+    }
+    verify::compile_check(&args.verify, apply, &mut results, &mut err)?;
+    if apply && !args.allow_dirty {
+        failed |= report_refused(&mut results, &mut err)?;
     }
     let (mut files, mut fixes) = (0, 0);
     let mut hidden = 0;
@@ -56,13 +91,16 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         hidden += outcome
             .findings
             .iter()
-            .filter(|f| !unsafe_fixes && f.fix.as_ref().is_some_and(|x| x.safety == Safety::Unsafe))
+            .filter(|f| {
+                let unsafe_on = result.rules.as_ref().map_or(unsafe_fixes, |r| r.mode.unsafe_fixes);
+                !unsafe_on && f.fix.as_ref().is_some_and(|x| x.safety == Safety::Unsafe)
+            })
             .count();
         let (Some(fixed), Some(original)) = (&outcome.fixed, &result.original) else {
             continue;
         };
         let path = display_path(&result.path);
-        if args.apply {
+        if apply {
             if let Err(e) = write_atomically(&result.path, original, fixed) {
                 failed = true;
                 writeln!(err, "error: {path}: {e:#}")?;
@@ -84,7 +122,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     }
     out.flush()?;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let verb = if args.apply { "Fixed" } else { "Would fix" };
+    let verb = if apply { "Fixed" } else { "Would fix" };
     if fixes == 0 {
         writeln!(err, "No rewrites to make.")?;
     } else {
@@ -97,15 +135,25 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             plural(hidden, "unsafe rewrite")
         )?;
     }
-    let verified = verify::run_command(&args.verify, &results, &rules, mode, &mut err)?;
+    let verified = verify::run_command(&args.verify, &results, &mut err)?;
     let benched = verify::run_benchmark(&args.verify, &results, &mut err)?;
     Ok(if failed {
         ExitStatus::Error
-    } else if files > 0 && !args.apply {
+    } else if files > 0 && !apply {
         ExitStatus::Findings
     } else {
         verified.max(benched)
     })
+}
+
+/// Drops the files with uncommitted changes from `results`, one error line
+/// each; whether there were any.
+fn report_refused(results: &mut [FileResult], err: &mut impl Write) -> anyhow::Result<bool> {
+    let refused = refuse_uncommitted(results);
+    for (path, reason) in &refused {
+        writeln!(err, "error: {}: {reason}", display_path(path))?;
+    }
+    Ok(!refused.is_empty())
 }
 
 /// `--stdin-filename`: the fixed source on stdout, or the source unchanged when

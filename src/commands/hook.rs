@@ -6,7 +6,6 @@
 //! may hold uncommitted edits), and blocks the push when there are findings.
 use super::ExitStatus;
 use crate::cli::{CommonArgs, HookCommand};
-use crate::engine::{Mode, RuleSet};
 use crate::git::{self, PushedFile};
 use crate::report::{display_path, text, Located};
 use crate::run;
@@ -68,26 +67,28 @@ fn install(force: bool) -> anyhow::Result<ExitStatus> {
 
 fn pre_push(remote: &str, lines: &str) -> anyhow::Result<ExitStatus> {
     let top = git::toplevel(Path::new("."))?;
-    let settings = Settings::resolve(&CommonArgs {
-        paths: vec![top.clone()],
-        ..CommonArgs::default()
-    })?;
+    let settings = Settings::resolve(
+        &CommonArgs {
+            paths: vec![top.clone()],
+            no_cache: true,
+            ..CommonArgs::default()
+        },
+        false,
+    )?;
+    let projects = &settings.projects;
     let files: Vec<PushedFile> = git::pushed_files(&top, remote, lines)?
         .into_iter()
-        .filter(|f| f.path.ends_with(".py") && !settings.exclude.is_match(&f.path))
+        .filter(|f| f.path.ends_with(".py") && !projects.excludes(&top.join(&f.path)))
         .collect();
-    let rules = RuleSet::deferred(settings.codemods, settings.options)?;
-    let mode = Mode {
-        fix: false,
-        unsafe_fixes: settings.unsafe_fixes,
-    };
+    let unsafe_fixes = settings.unsafe_fixes()?;
     let mut err = std::io::stderr().lock();
     let mut results = Vec::new();
     for file in &files {
         let Some(source) = git::blob(&top, file) else {
             continue;
         };
-        let result = run::process_source(&PathBuf::from(&file.path), source, &rules, mode, None);
+        let rules = projects.rules_for(&top.join(&file.path))?;
+        let result = run::process_source(&PathBuf::from(&file.path), source, &rules, projects);
         if let Err(reason) = &result.outcome {
             writeln!(err, "perfmod: {}: {reason}; not checked", file.path)?;
         }
@@ -102,7 +103,7 @@ fn pre_push(remote: &str, lines: &str) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     writeln!(err, "perfmod: the push adds performance anti-patterns:\n")?;
-    text::write_findings(&mut err, &findings, settings.unsafe_fixes)?;
+    text::write_findings(&mut err, &findings, unsafe_fixes)?;
     let mut paths: Vec<String> = findings.iter().map(|l| display_path(l.path)).collect();
     paths.dedup();
     writeln!(

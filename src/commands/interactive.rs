@@ -1,21 +1,18 @@
-//! `fix` with a say over which rewrites land: `--interactive` asks about each
-//! one, like `git add -p`; `--changed-lines-only` keeps those on changed lines.
+//! `fix --interactive`: asks about each rewrite, like `git add -p`.
 //!
 //! The engine applies fixes in rounds until nothing changes, and a later round
 //! may depend on an earlier one, so a choice can only be offered on one round:
 //! each file's first round (applicable fixes, none overlapping, as the engine
-//! would pick them). The accepted subset is applied in one round with its
-//! imports (`engine::apply_chosen`) and written atomically; a rewrite that only
-//! appears once those are in place is offered by the next run.
-use super::{apply_profile, process_files, ExitStatus};
-use crate::cli::FixArgs;
-use crate::engine::{self, Finding, Mode};
-use crate::report::{diff, display_path, use_colour};
-use crate::settings::Settings;
-use crate::vcs::refuse_uncommitted;
-use crate::write::write_atomically;
-use std::collections::HashSet;
-use std::io::{BufRead, IsTerminal, Write};
+//! would pick them). The answers are a [`FixFilter`] over the file's plan; `fix`
+//! renders it and sends it through the same compile check, write and
+//! `--verify-cmd` as `--apply`. A rewrite that only appears once the accepted
+//! ones are in place is offered by the next run.
+use crate::engine::{self, FixFilter, FixId};
+use crate::report::{diff, display_path};
+use crate::run::FileResult;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
 
 /// What the user answered about one rewrite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,53 +56,40 @@ fn ask(input: &mut impl BufRead, out: &mut impl Write, colour: bool) -> std::io:
     }
 }
 
-pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
-    let settings = Settings::resolve(&args.common)?;
-    // `fix: true` so that every finding carries its edits (the result cache
-    // answers finding-only runs with findings whose edits are not computed).
-    let mode = Mode {
-        fix: true,
-        unsafe_fixes: settings.unsafe_fixes,
-    };
-    let (mut results, mut failed) = process_files(settings, mode)?;
-    // `--hot` leaves only the findings in hot code to choose from.
-    apply_profile(&args.profile, &mut results, &mut std::io::stderr().lock())?;
-    let stdout = std::io::stdout();
-    let colour = use_colour(stdout.is_terminal());
-    let mut out = stdout.lock();
-    let mut err = std::io::stderr().lock();
-    if (args.interactive || args.apply) && !args.allow_dirty {
-        for (path, reason) in refuse_uncommitted(&mut results) {
-            failed = true;
-            writeln!(err, "error: {}: {reason}", display_path(&path))?;
-        }
-    }
-    let mut input = std::io::stdin().lock();
+/// Asks about the first-round rewrites of every file, in order, and returns
+/// per file the filter of the accepted ones (files with none accepted get an
+/// empty one). Each question shows the rewrite alone as a diff.
+pub fn choose(
+    results: &[FileResult],
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    err: &mut impl Write,
+    colour: bool,
+) -> anyhow::Result<HashMap<PathBuf, FixFilter>> {
     let mut parser = engine::python_parser();
     let mut whole_rules: HashSet<String> = HashSet::new();
     let mut quit = false;
-    let (mut files, mut fixes) = (0, 0);
-    for result in &results {
-        let (Ok(outcome), Some(original)) = (&result.outcome, &result.original) else {
+    let mut chosen = HashMap::new();
+    for result in results {
+        let (Ok(outcome), Some(original), Some(rules)) = (&result.outcome, &result.original, &result.rules) else {
             continue;
         };
-        let candidates = engine::choose_fixes(&outcome.findings, mode);
-        if candidates.is_empty() || quit {
-            continue;
-        }
+        let (mode, rules) = (rules.mode, &rules.rules);
+        let mut accepted: HashSet<FixId> = HashSet::new();
         // The file was valid UTF-8 when read.
         let text = String::from_utf8_lossy(original);
         let path = display_path(&result.path);
-        let mut accepted: Vec<&Finding> = Vec::new();
-        for finding in candidates {
+        for finding in engine::choose_fixes(&outcome.findings, mode) {
             if quit {
                 break;
             }
-            if !args.interactive || whole_rules.contains(&finding.rule) {
-                accepted.push(finding);
+            let id = finding.id();
+            if whole_rules.contains(&finding.rule) {
+                accepted.insert(id);
                 continue;
             }
-            let preview = match engine::apply_chosen(&text, &[finding], &mut parser) {
+            let only = FixFilter::Only(HashSet::from([id.clone()]));
+            let preview = match engine::process_filtered(&text, rules, mode, &only, &mut parser) {
                 Ok(preview) => preview,
                 Err(reason) => {
                     writeln!(err, "error: {path}: {reason}")?;
@@ -121,63 +105,22 @@ pub fn run_selected(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 "{bold}{path}:{}:{}: {}{reset} {}",
                 finding.start.line, finding.start.column, finding.rule, finding.message
             )?;
-            diff::write_diff(&mut out, &path, &text, &fixed, colour)?;
-            match ask(&mut input, &mut out, colour)? {
-                Answer::Apply => accepted.push(finding),
+            diff::write_diff(out, &path, &text, &fixed, colour)?;
+            match ask(input, out, colour)? {
+                Answer::Apply => {
+                    accepted.insert(id);
+                }
                 Answer::Skip => {}
                 Answer::ApplyRule => {
                     whole_rules.insert(finding.rule.clone());
-                    accepted.push(finding);
+                    accepted.insert(id);
                 }
                 Answer::Quit => quit = true,
             }
         }
-        let fixed = match engine::apply_chosen(&text, &accepted, &mut parser) {
-            Ok(outcome) => {
-                for warning in &outcome.warnings {
-                    writeln!(err, "warning: {path}: {warning}")?;
-                }
-                fixes += outcome.applied.len();
-                outcome.fixed
-            }
-            Err(reason) => {
-                failed = true;
-                writeln!(err, "error: {path}: {reason}")?;
-                None
-            }
-        };
-        let Some(fixed) = fixed else {
-            continue;
-        };
-        files += 1;
-        if args.interactive || args.apply {
-            if let Err(e) = write_atomically(&result.path, original, &fixed) {
-                failed = true;
-                writeln!(err, "error: {path}: {e:#}")?;
-            }
-        } else {
-            diff::write_diff(&mut out, &path, &text, &fixed, colour)?;
-        }
+        chosen.insert(result.path.clone(), FixFilter::Only(accepted));
     }
-    out.flush()?;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    if fixes == 0 {
-        writeln!(err, "No rewrites made.")?;
-    } else {
-        let verb = if args.interactive || args.apply {
-            "Fixed"
-        } else {
-            "Would fix"
-        };
-        writeln!(err, "{verb} {} in {}.", plural(fixes, "finding"), plural(files, "file"))?;
-    }
-    Ok(if failed {
-        ExitStatus::Error
-    } else if files > 0 && !args.apply && !args.interactive {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Success
-    })
+    Ok(chosen)
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@ pub mod check;
 pub mod fix;
 pub mod hook;
 pub mod interactive;
+pub mod man;
 pub mod rules;
 
-use crate::cache::Cache;
 use crate::cli::ProfileArgs;
-use crate::discover::{discover, in_shard, Discovered};
-use crate::engine::{self, FixFilter, Mode, RuleSet};
+use crate::discover::{discover, in_shard, Discovered, ShardKeys};
+use crate::engine::{self, FixFilter};
 use crate::profile::timing::{Checked, Timing};
 use crate::profile::Profile;
 use crate::report::display_path;
@@ -41,45 +41,36 @@ impl ExitStatus {
 }
 
 /// Discovers and processes the files of a run (or the source on stdin with
-/// `--stdin-filename`), narrowed to `--changed-since` and `--shard`, printing one
-/// line per file that could not be processed. Returns the results and whether
-/// any file failed. With `--changed-lines-only` only findings on changed lines
-/// are kept; the caller must then not use the fixpoint's `fixed` text.
-fn process_files(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResult>, bool)> {
-    process_files_with_rules(settings, mode).map(|(results, failed, _)| (results, failed))
-}
-
-/// [`process_files`], also handing back the rule set, for a later stage that
-/// re-runs files (verification).
-fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(Vec<FileResult>, bool, RuleSet)> {
+/// `--stdin-filename`), each with the rules of its configuration, narrowed to
+/// `--changed-since` and `--shard`, printing one line per file that could not
+/// be processed. Returns the results and whether any file failed. With
+/// `--changed-lines-only` only findings on changed lines are kept; the caller
+/// must then not use the fixpoint's `fixed` text.
+fn process_files(settings: &Settings) -> anyhow::Result<(Vec<FileResult>, bool)> {
     let mut discovered = Discovered::default();
     if settings.stdin_filename.is_none() {
-        discovered = discover(&settings.paths, &settings.exclude);
+        let projects = &settings.projects;
+        let excluded = |path: &std::path::Path| projects.excludes(path);
+        discovered = discover(&settings.paths, &settings.exclude, &excluded);
     }
     if let Some(changes) = &settings.changes {
         discovered.files.retain(|path| changes.contains(path));
     }
     if let Some(shard) = settings.shard {
-        discovered.files.retain(|path| in_shard(path, shard));
+        let mut keys = ShardKeys::default();
+        discovered.files.retain(|path| in_shard(&keys.of(path), shard));
     }
-    let mut rules = RuleSet::deferred(settings.codemods, settings.options)?;
-    if !settings.prefilter {
-        rules.max_fragment_share = 0.0;
-    }
-    let cache = settings
-        .cache_dir
-        .as_deref()
-        .map(|dir| Cache::open(dir, rules.fingerprint()));
     let mut results = match &settings.stdin_filename {
         Some(path) => {
             let mut source = Vec::new();
             std::io::stdin().read_to_end(&mut source)?;
-            let mut result = run::process_source(path, source.clone(), &rules, mode, None);
+            let rules = settings.projects.rules_for(path)?;
+            let mut result = run::process_source(path, source.clone(), &rules, &settings.projects);
             // `fix` echoes the source when there is nothing to change.
             result.original.get_or_insert(source);
             vec![result]
         }
-        None => run::run(&discovered.files, &rules, mode, settings.jobs, cache.as_ref()),
+        None => run::run(&discovered.files, &settings.projects, settings.jobs),
     };
     if let Some(changes) = settings.changes.as_ref().filter(|c| c.lines_only) {
         for result in &mut results {
@@ -107,12 +98,12 @@ fn process_files_with_rules(settings: Settings, mode: Mode) -> anyhow::Result<(V
             }
         }
     }
-    if let Some(cache) = cache {
-        if let Err(e) = cache.save() {
+    for rules in settings.projects.built() {
+        if let Some(Err(e)) = rules.cache.as_ref().map(|c| c.save()) {
             writeln!(err, "warning: could not write the result cache: {e}")?;
         }
     }
-    Ok((results, failed, rules))
+    Ok((results, failed))
 }
 
 /// `--profile`: the profile mapped onto the files of a run, with `--hot` applied
@@ -195,34 +186,37 @@ fn all_findings(results: &[FileResult]) -> impl Iterator<Item = (&Path, &engine:
         .flat_map(|(path, o)| o.findings.iter().map(move |f| (path, f)))
 }
 
-/// `fix --hot`: re-runs the fixpoint of each rewritten file whose rewrites
-/// reach outside the hot functions, with only the rewrites inside them.
-fn restrict_fixes_to_hot(
+/// Renders each file of `chosen` with only the fixes its filter allows: the
+/// fixpoint is re-run for a file whose plan holds a fix the filter leaves out
+/// (a plan whose every fix is allowed renders to what it already is).
+fn render_chosen(
     results: &mut [FileResult],
-    timing: &Timing,
-    rules: &RuleSet,
-    mode: Mode,
+    chosen: &HashMap<std::path::PathBuf, FixFilter>,
     err: &mut impl Write,
 ) -> anyhow::Result<bool> {
     let mut parser = engine::python_parser();
     let mut failed = false;
     for result in results.iter_mut() {
-        let (Ok(outcome), Some(original)) = (&mut result.outcome, &result.original) else {
+        let (Ok(outcome), Some(original), Some(rules)) = (&mut result.outcome, &result.original, &result.rules) else {
             continue;
         };
-        if outcome.fixed.is_none() {
+        let Some(filter) = chosen.get(&result.path) else {
+            continue;
+        };
+        if outcome.fixed.is_none() || outcome.applied.iter().all(|a| filter.allows(&a.id())) {
             continue;
         }
-        let filter = FixFilter::Within(timing.hot_ranges(&result.path));
-        if outcome.applied.iter().all(|a| filter.allows(&a.id())) {
+        if matches!(filter, FixFilter::Only(ids) if ids.is_empty()) {
+            outcome.fixed = None;
+            outcome.applied.clear();
             continue;
         }
         // The file was valid UTF-8 when read.
         let text = String::from_utf8_lossy(original);
-        match engine::process_filtered(&text, rules, mode, &filter, &mut parser) {
-            Ok(hot) => {
-                outcome.fixed = hot.fixed;
-                outcome.applied = hot.applied;
+        match engine::process_filtered(&text, &rules.rules, rules.mode, filter, &mut parser) {
+            Ok(rendered) => {
+                outcome.fixed = rendered.fixed;
+                outcome.applied = rendered.applied;
             }
             Err(reason) => {
                 failed = true;

@@ -28,6 +28,10 @@ struct RuleRow<'a> {
 }
 
 pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
+    if args.registry {
+        write!(std::io::stdout().lock(), "{}", crate::rules::registry().markdown())?;
+        return Ok(ExitStatus::Success);
+    }
     let codemods = load_codemods(args.codemods.codemods.as_deref())?;
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -70,39 +74,43 @@ pub fn run_explain(rule: &str, source: &CodemodSource) -> anyhow::Result<ExitSta
     let Some(codemod) = codemods.iter().find(|c| c.id == rule) else {
         bail!("unknown rule `{rule}` (see `perfmod rules`)");
     };
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "# {} ({}, {}, {}, py>={})\n",
+    write!(std::io::stdout().lock(), "{}", explanation(codemod))?;
+    Ok(ExitStatus::Success)
+}
+
+/// A codemod's documentation with its before/after example, in Markdown: what
+/// `perfmod explain` prints and the language server's hover shows.
+pub fn explanation(codemod: &Codemod) -> String {
+    let mut out = format!(
+        "# {} ({}, {}, {}, py>={})\n\n{}\n\n{}\n",
         codemod.id,
         codemod.category,
         safety_label(codemod),
         Effect::join(&codemod.effects()),
-        codemod.min_python
-    )?;
-    writeln!(out, "{}\n", codemod.summary)?;
-    writeln!(out, "{}", codemod.docs.trim_end())?;
+        codemod.min_python,
+        codemod.summary,
+        codemod.docs.trim_end()
+    );
     let example = codemod
         .examples
         .iter()
         .filter(|e| e.after.is_some())
         .min_by_key(|e| e.name != "basic");
     if let Some(example) = example {
-        writeln!(
-            out,
-            "\n## Example\n```python\n{}```\nbecomes\n```python\n{}```",
+        out.push_str(&format!(
+            "\n## Example\n```python\n{}```\nbecomes\n```python\n{}```\n",
             example.before,
             example.after.as_deref().unwrap_or("")
-        )?;
+        ));
     }
-    Ok(ExitStatus::Success)
+    out
 }
 
 /// `perfmod parse-only PATHS` (hidden): parses every Python file on all cores
 /// and prints how many parsed, for the benchmark's floor.
 pub fn run_parse_only(paths: &[std::path::PathBuf]) -> anyhow::Result<ExitStatus> {
     use rayon::prelude::*;
-    let discovered = crate::discover::discover(paths, &globset::GlobSet::empty());
+    let discovered = crate::discover::discover(paths, &globset::GlobSet::empty(), &|_| false);
     let parsed = discovered
         .files
         .par_iter()

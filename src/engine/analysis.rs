@@ -9,14 +9,12 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub mod concurrency;
-mod decorators;
 mod exceptions;
 mod purity;
 pub mod receivers;
 mod sqlalchemy;
 mod typing;
 mod variables;
-pub use decorators::*;
 pub use exceptions::*;
 pub use purity::*;
 pub use sqlalchemy::*;

@@ -1,7 +1,7 @@
 //! Import edits: adding what a fix needs (once, in the right place, merged into
 //! an existing `from m import ...` where there is one) and removing imports that
 //! the rewrites of this file left unused.
-use super::semantic::{text, Semantic};
+use super::semantic::{text, Semantic, AT_MODULE_LEVEL};
 use crate::edit::{Edit, ImportRequest};
 use tree_sitter::{Node, Tree};
 
@@ -9,7 +9,7 @@ use tree_sitter::{Node, Tree};
 pub fn add_imports(tree: &Tree, source: &str, semantic: &Semantic, requests: &[ImportRequest], eol: &str) -> Vec<Edit> {
     let mut wanted: Vec<&ImportRequest> = requests
         .iter()
-        .filter(|r| semantic.spelling_of(&qualified(r)).is_none())
+        .filter(|r| semantic.spelling_of(&qualified(r), AT_MODULE_LEVEL).is_none())
         .collect();
     wanted.sort();
     wanted.dedup();

@@ -5,7 +5,6 @@
 //! re-run of the same file (a rewrite that does not compile, a culprit a
 //! `--verify-cmd` bisection found) it needs a name that stays the same across
 //! runs: its rule and its range mapped back through every edit applied before it.
-use super::Finding;
 use crate::edit::Edit;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -63,13 +62,6 @@ impl OriginMap {
         let mut step: Vec<(Range<usize>, usize)> = edits.iter().map(|e| (e.range.clone(), e.text.len())).collect();
         step.sort_by_key(|(range, _)| (range.start, range.end));
         self.steps.push(step);
-    }
-
-    pub fn fix_id(&self, finding: &Finding) -> FixId {
-        FixId {
-            rule: finding.rule.clone(),
-            range: self.to_original(finding.range.clone()),
-        }
     }
 
     /// A range of the current text as a range of the text as read; an end

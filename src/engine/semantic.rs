@@ -1,10 +1,14 @@
 //! What a file's names mean: the shared analysis every guard and fix asks.
 //!
 //! One iterative walk (no recursion: deeply nested input must not overflow the
-//! stack) records what each import binds, which names are bound by anything
-//! else, and how often each identifier is referenced. Matching is then by
-//! qualified name: `import asyncio as aio; aio.gather` resolves to
-//! `asyncio.gather`, and a local `def gather()` resolves to nothing.
+//! stack) records the file's scopes as Python has them (module, class, function,
+//! lambda, comprehension), what each import binds in which scope, which names
+//! each scope binds otherwise, and how often each identifier is referenced.
+//! Matching is then by qualified name: `import asyncio as aio; aio.gather`
+//! resolves to `asyncio.gather`, and a local `def gather()` resolves to nothing
+//! where that local is visible. A class body does not enclose its methods: a
+//! class attribute `max = 0` or a method `sleep` hides nothing outside the class
+//! body, and a local `sorted = ...` hides the builtin in its own function only.
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -21,13 +25,41 @@ pub struct ImportedName {
     pub statement: std::ops::Range<usize>,
     /// Whether the statement sits at module level (the only ones perfmod edits).
     pub top_level: bool,
+    /// The scope it binds in (an index into [`Semantic::scopes`]).
+    pub scope: usize,
+}
+
+/// What kind of block a [`Scope`] is: a class body's names are not visible in
+/// the functions nested in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    /// A `def` or a lambda.
+    Function,
+    /// A list/set/dict comprehension or generator expression.
+    Comprehension,
+}
+
+/// One Python scope (the names it binds are in [`Semantic::bound_in`]).
+#[derive(Debug)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    /// Byte range of the node that opens it (the whole file for the module).
+    pub range: std::ops::Range<usize>,
+    pub parent: Option<usize>,
 }
 
 #[derive(Debug, Default)]
 pub struct Semantic {
     pub imports: Vec<ImportedName>,
-    /// Names bound other than by an import: assignments, defs, parameters, loop targets...
-    pub other_bindings: HashSet<String>,
+    /// Every scope, in the order they open (index 0 is the module): a scope
+    /// nested in another comes after it.
+    pub scopes: Vec<Scope>,
+    /// Names bound other than by an import (assignments, defs, parameters,
+    /// loop targets...), each with the scopes that bind it, in the order they
+    /// open (one key per name: most names recur).
+    pub bound_in: HashMap<String, Vec<usize>>,
     /// Identifier references outside import statements, by name.
     pub references: HashMap<String, usize>,
     pub has_star_import: bool,
@@ -104,18 +136,38 @@ impl std::ops::Deref for LazySemantic<'_> {
 
 impl Semantic {
     pub fn build(tree: &Tree, source: &str) -> Self {
-        let mut model = Semantic::default();
+        let mut model = Semantic {
+            scopes: vec![Scope {
+                kind: ScopeKind::Module,
+                range: 0..source.len(),
+                parent: None,
+            }],
+            ..Semantic::default()
+        };
         let mut cursor = tree.walk();
         // (kind, field in its parent) of every ancestor of the cursor's node:
         // `Node::parent` costs a walk from the root, so the walk keeps its own path.
         let mut ancestors: Vec<(&'static str, Option<&'static str>)> = Vec::new();
+        // The open scopes, innermost last: (scope, depth of the node that opened it).
+        let mut open: Vec<(usize, usize)> = vec![(0, 0)];
         'walk: loop {
             let node = cursor.node();
             let mut descend = true;
-            match kind_of(node) {
+            let kind = kind_of(node);
+            if let Some(scope_kind) = scope_kind_of(kind) {
+                let parent = open.last().map(|(scope, _)| *scope);
+                model.scopes.push(Scope {
+                    kind: scope_kind,
+                    range: node.byte_range(),
+                    parent,
+                });
+                open.push((model.scopes.len() - 1, ancestors.len()));
+            }
+            match kind {
                 "import_statement" | "import_from_statement" => {
                     let top_level = ancestors.last().is_some_and(|(kind, _)| *kind == "module");
-                    model.record_import(node, source, top_level);
+                    let scope = open.last().map_or(0, |(scope, _)| *scope);
+                    model.record_import(node, source, top_level, scope);
                     descend = false;
                 }
                 "future_import_statement" => descend = false,
@@ -134,8 +186,8 @@ impl Semantic {
                             model.references.insert(name.to_string(), 1);
                         }
                     }
-                    if !model.other_bindings.contains(name) && binds_name(&ancestors, field_of(&cursor)) {
-                        model.other_bindings.insert(name.to_string());
+                    if let Some((at, decider)) = binding_decider(&ancestors, field_of(&cursor)) {
+                        model.record_binding(name, binding_scopes(&open, &model.scopes, at, decider));
                     }
                 }
                 _ => {}
@@ -148,6 +200,10 @@ impl Semantic {
                 }
             }
             loop {
+                // Leaving this node closes the scope it opened.
+                while open.len() > 1 && open.last().is_some_and(|(_, depth)| *depth >= ancestors.len()) {
+                    open.pop();
+                }
                 if cursor.goto_next_sibling() {
                     continue 'walk;
                 }
@@ -160,7 +216,20 @@ impl Semantic {
         model
     }
 
-    fn record_import(&mut self, statement: Node, source: &str, top_level: bool) {
+    /// Records `name` as bound (other than by an import) in the scopes given.
+    fn record_binding(&mut self, name: &str, scopes: [Option<usize>; 2]) {
+        let bound = match self.bound_in.get_mut(name) {
+            Some(bound) => bound,
+            None => self.bound_in.entry(name.to_string()).or_default(),
+        };
+        for scope in scopes.into_iter().flatten() {
+            if !bound.contains(&scope) {
+                bound.push(scope);
+            }
+        }
+    }
+
+    fn record_import(&mut self, statement: Node, source: &str, top_level: bool, scope: usize) {
         let range = statement.byte_range();
         let module = statement
             .child_by_field_name("module_name")
@@ -196,6 +265,7 @@ impl Semantic {
                 qualified,
                 statement: range.clone(),
                 top_level,
+                scope,
             });
         }
     }
@@ -220,7 +290,7 @@ impl Semantic {
     /// identifiers and attribute chains rooted in an import or a builtin.
     pub fn resolve(&self, node: Node, source: &str) -> Option<String> {
         match node.kind() {
-            "identifier" => self.resolve_name(text(node, source)),
+            "identifier" => self.resolve_name_at(text(node, source), node.start_byte()),
             "attribute" => {
                 let object = node.child_by_field_name("object")?;
                 let attribute = node.child_by_field_name("attribute")?;
@@ -240,15 +310,17 @@ impl Semantic {
     }
 
     /// The lookups recorded since `mark`, but for names the model itself saw
-    /// bound other than by an import (they resolve to nothing however many
-    /// more bindings the file holds).
+    /// bound at module level other than by an import (a lookup that reaches the
+    /// module finds nothing however many more bindings the file holds, and one
+    /// that stops in a function or class is decided inside the statement that
+    /// holds it).
     pub fn lookups_since(&self, mark: usize) -> Vec<Lookup> {
         let Some(looked_up) = &self.looked_up else {
             return Vec::new();
         };
         looked_up.borrow()[mark..]
             .iter()
-            .filter(|lookup| !matches!(lookup, Lookup::Resolved(name) if self.other_bindings.contains(name)))
+            .filter(|lookup| !matches!(lookup, Lookup::Resolved(name) if self.binds(0, name)))
             .cloned()
             .collect()
     }
@@ -259,38 +331,78 @@ impl Semantic {
         }
     }
 
-    /// Whether a bare `name` here means the builtin of that name (nothing in the
-    /// file binds or star-imports over it), so a rewrite may write `min` or `max`.
-    pub fn is_builtin(&self, name: &str) -> bool {
-        self.resolve_name(name)
+    /// Whether a bare `name` written at byte `at` means the builtin of that name
+    /// (no scope it sees binds or star-imports over it), so a rewrite may write
+    /// `min` or `max` there.
+    pub fn is_builtin(&self, name: &str, at: usize) -> bool {
+        self.resolve_name_at(name, at)
             .is_some_and(|q| q.strip_prefix("builtins.") == Some(name))
     }
 
-    /// What a bare name refers to at module scope (`builtins.len` when nothing rebinds it).
-    pub fn resolve_name(&self, name: &str) -> Option<String> {
+    /// What a bare name read at byte `at` refers to, looked up as Python does:
+    /// the innermost scope, then the enclosing functions and comprehensions
+    /// (never an enclosing class body), then the module, then the builtins
+    /// (`builtins.len`). `None` when a binding perfmod cannot follow (an
+    /// assignment, a parameter, conflicting imports, a star import) decides it.
+    pub fn resolve_name_at(&self, name: &str, at: usize) -> Option<String> {
         self.record(|| Lookup::Resolved(name.to_string()));
-        if self.other_bindings.contains(name) {
-            return None;
-        }
-        let mut bound = self.imports.iter().filter(|i| i.local == name);
-        match (bound.next(), bound.next()) {
-            (Some(only), None) => Some(only.qualified.clone()),
-            // Imported twice: only unambiguous when both say the same.
-            (Some(first), Some(second))
-                if bound.all(|i| i.qualified == first.qualified) && second.qualified == first.qualified =>
-            {
-                Some(first.qualified.clone())
+        let mut scope = Some(self.scope_at(at));
+        let mut innermost = true;
+        while let Some(index) = scope {
+            let current = &self.scopes[index];
+            if innermost || current.kind != ScopeKind::Class {
+                if let Some(answer) = self.binding_in(index, name) {
+                    return answer;
+                }
             }
-            (Some(_), Some(_)) => None,
-            (None, _) if self.has_star_import => None,
-            (None, _) => Some(format!("builtins.{name}")),
+            innermost = false;
+            scope = current.parent;
         }
+        (!self.has_star_import).then(|| format!("builtins.{name}"))
     }
 
-    /// The local spelling that reaches `qualified` through an existing import,
-    /// e.g. `aio.sleep` for `asyncio.sleep` after `import asyncio as aio`.
-    pub fn spelling_of(&self, qualified: &str) -> Option<String> {
-        let usable = |imported: &&ImportedName| imported.top_level && self.resolve_name(&imported.local).is_some();
+    /// What `name` holds in one scope: `None` when the scope does not bind it,
+    /// `Some(None)` when it does other than by one unambiguous import.
+    fn binding_in(&self, scope: usize, name: &str) -> Option<Option<String>> {
+        if self.binds(scope, name) {
+            return Some(None);
+        }
+        let mut bound = self.imports.iter().filter(|i| i.scope == scope && i.local == name);
+        let first = bound.next()?;
+        // Imported twice: only unambiguous when both say the same.
+        Some(
+            bound
+                .all(|i| i.qualified == first.qualified)
+                .then(|| first.qualified.clone()),
+        )
+    }
+
+    /// Whether `scope` binds `name` other than by an import.
+    pub fn binds(&self, scope: usize, name: &str) -> bool {
+        self.bound_in.get(name).is_some_and(|scopes| scopes.contains(&scope))
+    }
+
+    /// The innermost scope containing byte `at`.
+    pub fn scope_at(&self, at: usize) -> usize {
+        // Scopes open in order of their start: the last one starting at or
+        // before `at`, or the nearest of its ancestors that still contains it.
+        let mut scope = self.scopes.partition_point(|s| s.range.start <= at).saturating_sub(1);
+        while !self.scopes[scope].range.contains(&at) {
+            match self.scopes[scope].parent {
+                Some(parent) => scope = parent,
+                None => return 0,
+            }
+        }
+        scope
+    }
+
+    /// The local spelling that reaches `qualified` at byte `at` through an
+    /// existing module-level import, e.g. `aio.sleep` for `asyncio.sleep`
+    /// after `import asyncio as aio`.
+    pub fn spelling_of(&self, qualified: &str, at: usize) -> Option<String> {
+        let usable = |imported: &&ImportedName| {
+            imported.top_level && self.resolve_name_at(&imported.local, at).as_deref() == Some(&imported.qualified)
+        };
         if let Some(direct) = self.imports.iter().filter(usable).find(|i| i.qualified == qualified) {
             return Some(direct.local.clone());
         }
@@ -309,7 +421,7 @@ impl Semantic {
     pub fn is_name_taken(&self, name: &str) -> bool {
         self.record(|| Lookup::Spelled(name.to_string()));
         self.references.contains_key(name)
-            || self.other_bindings.contains(name)
+            || self.bound_in.contains_key(name)
             || self.imports.iter().any(|i| i.local == name)
     }
 
@@ -318,6 +430,10 @@ impl Semantic {
         self.references.get(name).copied().unwrap_or(0)
     }
 }
+
+/// A position past every scope: [`Semantic::resolve_name_at`] and
+/// [`Semantic::spelling_of`] there read names as module-level code does.
+pub const AT_MODULE_LEVEL: usize = usize::MAX;
 
 /// The source text of a node (sources are `&str`, so every node boundary is a char boundary).
 pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
@@ -361,24 +477,69 @@ fn field_of(cursor: &TreeCursor) -> Option<&'static str> {
     fields.get(cursor.field_id()?.get() as usize).copied().flatten()
 }
 
+/// The node kinds that open a scope of their own.
+fn scope_kind_of(kind: &str) -> Option<ScopeKind> {
+    match kind {
+        "function_definition" | "lambda" => Some(ScopeKind::Function),
+        "class_definition" => Some(ScopeKind::Class),
+        "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => {
+            Some(ScopeKind::Comprehension)
+        }
+        _ => None,
+    }
+}
+
 /// Whether an identifier is a name being bound (assigned, defined, a
 /// parameter...), from its ancestors' kinds and the fields linking them.
 fn binds_name(ancestors: &[(&str, Option<&str>)], field: Option<&str>) -> bool {
+    binding_decider(ancestors, field).is_some()
+}
+
+/// When an identifier is a name being bound: the index in `ancestors` of the
+/// node that binds it and that node's kind.
+fn binding_decider<'k>(ancestors: &[(&'k str, Option<&str>)], field: Option<&str>) -> Option<(usize, &'k str)> {
     let mut field = field;
-    for &(kind, kind_field) in ancestors.iter().rev() {
-        match kind {
-            "function_definition" | "class_definition" => return field == Some("name"),
-            "parameters" | "lambda_parameters" | "list_splat_pattern" | "dictionary_splat_pattern" => return true,
-            "typed_parameter" => return field.is_none(),
-            "default_parameter" | "typed_default_parameter" => return field == Some("name"),
-            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => return field == Some("left"),
-            "named_expression" => return field == Some("name"),
-            "as_pattern_target" | "global_statement" | "nonlocal_statement" => return true,
-            _ if PASS_THROUGH.contains(&kind) => field = kind_field,
-            _ => return false,
-        }
+    for (index, &(kind, kind_field)) in ancestors.iter().enumerate().rev() {
+        let binds = match kind {
+            "function_definition" | "class_definition" => field == Some("name"),
+            "parameters" | "lambda_parameters" | "list_splat_pattern" | "dictionary_splat_pattern" => true,
+            "typed_parameter" => field.is_none(),
+            "default_parameter" | "typed_default_parameter" => field == Some("name"),
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => field == Some("left"),
+            "named_expression" => field == Some("name"),
+            "as_pattern_target" | "global_statement" | "nonlocal_statement" => true,
+            _ if PASS_THROUGH.contains(&kind) => {
+                field = kind_field;
+                continue;
+            }
+            _ => false,
+        };
+        return binds.then_some((index, kind));
     }
-    false
+    None
+}
+
+/// The scopes a binding decided by the ancestor at `at` (of kind `decider`)
+/// lands in, given the open scopes `(scope, depth of its node)`: a `def` or
+/// `class` name in the scope around it, a walrus in the nearest scope that is
+/// not a comprehension, a `global` name in its function and the module, any
+/// other in the innermost scope.
+fn binding_scopes(open: &[(usize, usize)], scopes: &[Scope], at: usize, decider: &str) -> [Option<usize>; 2] {
+    let innermost = |pick: &dyn Fn(usize, usize) -> bool| {
+        open.iter()
+            .rev()
+            .find(|(scope, depth)| pick(*scope, *depth))
+            .map(|(scope, _)| *scope)
+    };
+    match decider {
+        "function_definition" | "class_definition" => [innermost(&|_, depth| depth < at), None],
+        "named_expression" => [
+            innermost(&|scope, depth| depth <= at && scopes[scope].kind != ScopeKind::Comprehension),
+            None,
+        ],
+        "global_statement" => [innermost(&|_, depth| depth <= at), Some(0)],
+        _ => [innermost(&|_, depth| depth <= at), None],
+    }
 }
 
 /// Whether this identifier is a name being bound (assigned, defined, a
@@ -522,14 +683,74 @@ mod tests {
         assert_eq!(resolve_all("from x import *\nsorted\n", "sorted"), None);
     }
 
+    /// What `expr`, the first one after `prefix`, resolves to.
+    fn resolve_after(source: &str, prefix: &str, expr: &str) -> Option<String> {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let model = Semantic::build(&tree, source);
+        let from = source.find(prefix).unwrap() + prefix.len();
+        let at = from + source[from..].find(expr).unwrap();
+        let node = tree.root_node().descendant_for_byte_range(at, at + expr.len()).unwrap();
+        model.resolve(node, source)
+    }
+
+    #[test]
+    fn scopes_are_pythons() {
+        let builtin = |name: &str| Some(format!("builtins.{name}"));
+        // A class attribute hides the builtin in the class body only.
+        let source = "class A:\n    max = 0\n    top = max\n    def m(self):\n        return max\nmax\n";
+        assert_eq!(resolve_after(source, "top = ", "max"), None);
+        assert_eq!(resolve_after(source, "return ", "max"), builtin("max"));
+        assert_eq!(resolve_after(source, "return max\n", "max"), builtin("max"));
+        // A local hides the builtin in its own function and the functions nested in it.
+        let source = "def f(x):\n    sorted = g\n    def h(y):\n        return sorted(y)\n    return sorted(x)\ndef k(x):\n    return sorted(x)[0]\n";
+        assert_eq!(resolve_after(source, "def k", "sorted"), builtin("sorted"));
+        assert_eq!(resolve_after(source, "def h", "sorted"), None);
+        assert_eq!(resolve_after(source, "return sorted(y)", "sorted"), None);
+        // A method named like an import does not hide it.
+        let source =
+            "from time import sleep\nclass A:\n    def sleep(self):\n        pass\nasync def f():\n    sleep(1)\n";
+        assert_eq!(resolve_after(source, "async def", "sleep"), Some("time.sleep".into()));
+        // A function's name belongs to the scope around it.
+        let source = "class A:\n    def sorted(self):\n        return sorted(self.x)\n";
+        assert_eq!(resolve_after(source, "return ", "sorted"), builtin("sorted"));
+        // A comprehension's target is its own; a walrus in it binds in the function.
+        assert_eq!(
+            resolve_after("[max for max in xs]\nmax(xs)\n", "]", "max"),
+            builtin("max")
+        );
+        assert_eq!(
+            resolve_after("def f():\n    [(min := v) for v in xs]\n    min(xs)\n", "]", "min"),
+            None
+        );
+        // An import inside a function binds there only; `global` reaches the module.
+        let source = "def f():\n    import time as t\n    t.sleep\ndef g():\n    t.sleep\n";
+        assert_eq!(
+            resolve_after(source, "import time as t", "t.sleep"),
+            Some("time.sleep".into())
+        );
+        assert_eq!(resolve_after(source, "def g", "t.sleep"), None);
+        assert_eq!(
+            resolve_after("def f():\n    global sum\n    sum = 0\nsum(xs)\n", "= 0", "sum"),
+            None
+        );
+    }
+
     #[test]
     fn spelling_reuses_existing_imports() {
         let source = "import asyncio as aio\nfrom functools import cache as memo\n";
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
         let model = Semantic::build(&parser.parse(source, None).unwrap(), source);
-        assert_eq!(model.spelling_of("asyncio.sleep").as_deref(), Some("aio.sleep"));
-        assert_eq!(model.spelling_of("functools.cache").as_deref(), Some("memo"));
-        assert_eq!(model.spelling_of("collections.deque"), None);
+        assert_eq!(
+            model.spelling_of("asyncio.sleep", AT_MODULE_LEVEL).as_deref(),
+            Some("aio.sleep")
+        );
+        assert_eq!(
+            model.spelling_of("functools.cache", AT_MODULE_LEVEL).as_deref(),
+            Some("memo")
+        );
+        assert_eq!(model.spelling_of("collections.deque", AT_MODULE_LEVEL), None);
     }
 }

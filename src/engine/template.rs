@@ -4,7 +4,7 @@
 //! Holes:
 //! - `${name}`: the source text of capture `@name`;
 //! - `${name|filter}` / `${name|filter:arg}`: the capture passed through a filter
-//!   (see [`super::filters`]); a filter that cannot convert skips the rewrite;
+//!   (see [`super::registry`]); a filter that cannot convert skips the rewrite;
 //! - `${import:module}` / `${import:module.member}`: how the file spells that name,
 //!   importing it if needed (`asyncio`, `aio`, `cache`, `functools.cache`...);
 //!   `${import:builtins.min}` is plain `min` where nothing shadows it (else the
@@ -14,19 +14,18 @@
 //! `$$` is a literal `$`. Template lines after the first are indented with four
 //! spaces per level; they are re-indented with the file's own unit (tabs or
 //! spaces) under the line where the match starts.
-use super::filters;
-use super::semantic::{LazySemantic, Semantic};
+use super::context::{RenderContext, Rendered};
+use super::registry::Filter;
+use super::semantic::Semantic;
 use crate::edit::ImportRequest;
 use anyhow::{bail, Result};
-use std::collections::HashMap;
-use tree_sitter::Node;
 
 #[derive(Debug, Clone)]
 enum Segment {
     Literal(String),
     Capture {
         name: String,
-        filter: Option<(String, Option<String>)>,
+        filter: Option<(FilterRef, Option<String>)>,
     },
     Import(ImportRequest),
     Option(String),
@@ -37,23 +36,14 @@ pub struct Template {
     segments: Vec<Segment>,
 }
 
-/// What a template sees of a match.
-pub struct RenderContext<'a, 't> {
-    pub source: &'a str,
-    pub captures: &'a HashMap<&'a str, Vec<Node<'t>>>,
-    pub semantic: &'a LazySemantic<'a>,
-    pub options: &'a HashMap<String, String>,
-    /// Indentation of the line the match starts on.
-    pub site_indent: &'a str,
-    /// The file's indentation unit (a tab, or N spaces).
-    pub indent_unit: &'a str,
-}
+/// A registered filter, shown by name (the result cache keys on this text).
+#[derive(Clone, Copy)]
+struct FilterRef(&'static Filter);
 
-/// A rendered template: the text and the imports it relies on.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub text: String,
-    pub imports: Vec<ImportRequest>,
+impl std::fmt::Debug for FilterRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.name.fmt(f)
+    }
 }
 
 impl Template {
@@ -103,14 +93,14 @@ impl Template {
                             out.text.push_str(&ctx.source[first.start_byte()..last.end_byte()]);
                         }
                         Some((filter, arg)) => {
-                            let converted = filters::apply(filter, arg.as_deref(), nodes, ctx)?;
+                            let converted = (filter.0.apply)(nodes, arg.as_deref(), ctx)?;
                             out.text.push_str(&converted.text);
                             out.imports.extend(converted.imports);
                         }
                     }
                 }
                 Segment::Import(request) => {
-                    let (spelling, import) = spell_import(request, ctx.semantic)?;
+                    let (spelling, import) = spell_import(request, ctx.semantic, ctx.site)?;
                     out.text.push_str(&spelling);
                     out.imports.extend(import);
                 }
@@ -141,12 +131,13 @@ fn parse_hole(body: &str, captures: &[&str]) -> Result<Segment> {
     let (name, filter) = match body.split_once('|') {
         Some((name, filter)) => {
             let (filter, arg) = match filter.split_once(':') {
-                Some((f, a)) => (f.to_string(), Some(a.to_string())),
-                None => (filter.to_string(), None),
+                Some((f, a)) => (f, Some(a.to_string())),
+                None => (filter, None),
             };
-            if !filters::exists(&filter) {
-                bail!("unknown filter `{filter}` in `${{{body}}}`");
-            }
+            let filter = match crate::rules::registry().filter(filter) {
+                Ok(filter) => FilterRef(filter),
+                Err(e) => bail!("{e} in `${{{body}}}`"),
+            };
             (name, Some((filter, arg)))
         }
         None => (body, None),
@@ -160,19 +151,23 @@ fn parse_hole(body: &str, captures: &[&str]) -> Result<Segment> {
     })
 }
 
-/// How to spell `request` in this file, and the import to add when nothing
-/// existing reaches it. `None` when the name to bind is already taken, or
-/// when a builtin is shadowed in this file.
-pub fn spell_import(request: &ImportRequest, semantic: &Semantic) -> Option<(String, Option<ImportRequest>)> {
+/// How to spell `request` at byte `site`, and the import to add when nothing
+/// existing reaches it there. `None` when the name to bind is already taken
+/// anywhere in the file, or when a builtin is shadowed in a scope `site` sees.
+pub fn spell_import(
+    request: &ImportRequest,
+    semantic: &Semantic,
+    site: usize,
+) -> Option<(String, Option<ImportRequest>)> {
     if request.module == "builtins" {
         let member = request.member.as_deref()?;
-        return semantic.is_builtin(member).then(|| (member.to_string(), None));
+        return semantic.is_builtin(member, site).then(|| (member.to_string(), None));
     }
     let qualified = match &request.member {
         Some(member) => format!("{}.{member}", request.module),
         None => request.module.clone(),
     };
-    if let Some(existing) = semantic.spelling_of(&qualified) {
+    if let Some(existing) = semantic.spelling_of(&qualified, site) {
         return Some((existing, None));
     }
     if let Some(member) = &request.member {
@@ -234,15 +229,22 @@ mod tests {
             module: module.into(),
             member: Some(member.into()),
         };
-        spell_import(&request, &semantic)
+        // Written where `member` last occurs, else at the end of the file.
+        let site = source.rfind(member).unwrap_or(source.len().saturating_sub(1));
+        spell_import(&request, &semantic, site)
     }
 
     #[test]
     fn builtins_are_spelled_bare_and_never_imported() {
         assert_eq!(spell("x = min(a)\n", "builtins.min"), Some(("min".into(), None)));
         assert_eq!(spell("x = 1\n", "builtins.max"), Some(("max".into(), None)));
-        // Shadowed anywhere in the file: no spelling, the rewrite is skipped.
+        // Shadowed where the rewrite writes it: no spelling, the rewrite is skipped.
         assert_eq!(spell("def f(max):\n    return max\n", "builtins.max"), None);
+        // Shadowed in another function only, or by a class attribute: spelled.
+        assert_eq!(
+            spell("def f(max):\n    pass\nclass A:\n    max = 0\nmax\n", "builtins.max"),
+            Some(("max".into(), None))
+        );
         assert_eq!(spell("from numpy import *\n", "builtins.min"), None);
     }
 }

@@ -7,9 +7,9 @@ use super::interrupt;
 use super::{distinct_ids, rewrite_with};
 use crate::cli::VerifyArgs;
 use crate::commands::ExitStatus;
-use crate::engine::{self, FixId, Mode, RuleSet};
+use crate::engine::{self, FixId};
 use crate::report::display_path;
-use crate::run::FileResult;
+use crate::run::{FileResult, FileRules};
 use crate::write::write_atomically;
 use anyhow::{bail, Context, Result};
 use std::collections::HashSet;
@@ -22,17 +22,11 @@ use tree_sitter::Parser;
 const TAIL_LINES: usize = 12;
 
 /// Runs `--verify-cmd` (when given) over the files `fix --apply` wrote.
-pub fn run_command(
-    args: &VerifyArgs,
-    results: &[FileResult],
-    rules: &RuleSet,
-    mode: Mode,
-    err: &mut dyn Write,
-) -> Result<ExitStatus> {
+pub fn run_command(args: &VerifyArgs, results: &[FileResult], err: &mut dyn Write) -> Result<ExitStatus> {
     let Some(cmd) = args.verify_cmd.as_deref() else {
         return Ok(ExitStatus::Success);
     };
-    let mut tree = WorkTree::written_by(results, rules, mode);
+    let mut tree = WorkTree::written_by(results);
     let n = tree.fixes.len();
     if n == 0 {
         writeln!(err, "verify: nothing was rewritten; `{cmd}` not run.")?;
@@ -148,13 +142,13 @@ struct WorkTree<'a> {
     files: Vec<WrittenFile<'a>>,
     /// Every applied fix: (index into `files`, its id, its line in the file as read).
     fixes: Vec<(usize, FixId, usize)>,
-    rules: &'a RuleSet,
-    mode: Mode,
     parser: Parser,
 }
 
 struct WrittenFile<'a> {
     path: &'a Path,
+    /// The rules it was rewritten with (its configuration's).
+    rules: &'a FileRules,
     original: &'a str,
     /// The text with all its fixes, and their ids: most bisection steps keep a
     /// file whole or revert it whole, and need no re-run of the engine.
@@ -169,11 +163,11 @@ struct WrittenFile<'a> {
 impl<'a> WorkTree<'a> {
     /// The rewritten files whose content on disk is their rewrite: those the
     /// apply wrote (a file that failed to write, or changed since, is left out).
-    fn written_by(results: &'a [FileResult], rules: &'a RuleSet, mode: Mode) -> Self {
+    fn written_by(results: &'a [FileResult]) -> Self {
         let mut files = Vec::new();
         let mut fixes = Vec::new();
         for result in results {
-            let (Ok(outcome), Some(bytes)) = (&result.outcome, &result.original) else {
+            let (Ok(outcome), Some(bytes), Some(rules)) = (&result.outcome, &result.original, &result.rules) else {
                 continue;
             };
             let (Some(fixed), Ok(original)) = (&outcome.fixed, std::str::from_utf8(bytes)) else {
@@ -190,6 +184,7 @@ impl<'a> WorkTree<'a> {
             let all: HashSet<FixId> = ids.into_iter().collect();
             files.push(WrittenFile {
                 path: &result.path,
+                rules,
                 original,
                 fixed,
                 on_disk: fixed.as_bytes().to_vec(),
@@ -200,8 +195,6 @@ impl<'a> WorkTree<'a> {
         WorkTree {
             files,
             fixes,
-            rules,
-            mode,
             parser: engine::python_parser(),
         }
     }
@@ -222,7 +215,14 @@ impl<'a> WorkTree<'a> {
             let text = if ids == file.all {
                 file.fixed.to_string()
             } else {
-                rewrite_with(file.original, ids.clone(), self.rules, self.mode, &mut self.parser)?.0
+                rewrite_with(
+                    file.original,
+                    ids.clone(),
+                    &file.rules.rules,
+                    file.rules.mode,
+                    &mut self.parser,
+                )?
+                .0
             };
             if text.as_bytes() != file.on_disk {
                 write_atomically(file.path, &file.on_disk, &text)

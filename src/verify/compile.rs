@@ -5,7 +5,7 @@ use super::bisect::find_culprits;
 use super::python::{CompileError, Python, StartError};
 use super::{distinct_ids, rewrite_with};
 use crate::cli::VerifyArgs;
-use crate::engine::{self, FixId, Mode, RuleSet};
+use crate::engine::{self, FixId};
 use crate::report::display_path;
 use crate::run::FileResult;
 use anyhow::{bail, Result};
@@ -17,14 +17,7 @@ use std::path::PathBuf;
 /// file that fails, leaves out the fixes that make it fail (warning for each).
 /// Runs for `--apply` and `--verify`; without a Python on PATH it says so and
 /// leaves the tree-sitter check as the only one.
-pub fn compile_check(
-    args: &VerifyArgs,
-    apply: bool,
-    results: &mut [FileResult],
-    rules: &RuleSet,
-    mode: Mode,
-    err: &mut dyn Write,
-) -> Result<()> {
+pub fn compile_check(args: &VerifyArgs, apply: bool, results: &mut [FileResult], err: &mut dyn Write) -> Result<()> {
     if !(apply || args.verify) {
         return Ok(());
     }
@@ -84,6 +77,8 @@ pub fn compile_check(
         }
         let result = &mut results[i];
         let original = rewritten_text(result).unwrap().0.to_string();
+        let rules = result.rules.clone().expect("a rewritten file has its rules");
+        let (rules, mode) = (&rules.rules, rules.mode);
         let outcome = result.outcome.as_mut().expect("a rewritten file has an outcome");
         let lines: HashMap<FixId, usize> = outcome.applied.iter().map(|a| (a.id(), a.line)).collect();
         let mut test = |keep: &[FixId]| -> Result<Result<(), CompileError>> {

@@ -11,14 +11,6 @@ def prefilled(items):
     return out
 
 
-def gap(items):
-    out = []
-    count = len(items)
-    for x in items:
-        out.append(x * count)
-    return out
-
-
 out = []
 for x in range(3):
     out.append(x)

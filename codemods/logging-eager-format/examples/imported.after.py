@@ -1,5 +1,5 @@
-# A logger imported from another module of the project: perfmod does not
-# follow imports yet, so it cannot show it is a standard-library logger.
+# A logger imported from a module perfmod cannot read (`.util` is not in the
+# checked tree here), so it cannot show it is a standard-library logger.
 from .util import log
 
 

@@ -1,6 +1,2 @@
-def clamp(values, min):
-    return [v for v in values if v >= min]
-
-
-def lowest(values):
-    return sorted(values)[0]
+def lowest(values, min):
+    return sorted(values)[0] >= min

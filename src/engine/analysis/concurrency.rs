@@ -345,7 +345,7 @@ fn literal_range_len(iterable: Node, semantic: &Semantic, source: &str) -> Optio
     if iterable.kind() != "call"
         || function.kind() != "identifier"
         || text(function, source) != "range"
-        || !semantic.is_builtin("range")
+        || !semantic.is_builtin("range", function.start_byte())
     {
         return None;
     }

@@ -6,10 +6,11 @@
 //! (every binding must give the kind), the annotation of a parameter or of a
 //! `self` attribute, or a constructor call right there. Anything else is
 //! unproven, and the rewrite is unsafe, with a reason the user can read.
-//! Names imported from another module are unproven for now: following them
-//! into the checked tree is the project-wide analysis's job
-//! ([`follow_import`] is where it plugs in).
+//! A name imported from another module of the project is followed there by
+//! the project index ([`follow_import`]); one imported from elsewhere is
+//! unproven.
 use super::{methods, statements, walk};
+use crate::engine::project::{self, ValueKind};
 use crate::engine::semantic::{enclosing_function, is_binding_position, text, Semantic};
 use tree_sitter::Node;
 
@@ -35,6 +36,9 @@ enum Binding<'t> {
     WithAs(Node<'t>),
     /// `from module import name` (`module.name` qualified).
     Import(&'t str),
+    /// Such an import the project index followed into a module of the
+    /// checked tree: what that module binds the name to.
+    Imported(ValueKind),
     /// Anything else (a loop target, `with ... as`, `def`, `global`, a
     /// parameter without annotation...): the value cannot be told.
     Other(&'static str),
@@ -65,7 +69,7 @@ pub fn dict_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
             Binding::Value(value) => is_dict_value(value, source, semantic),
             Binding::Annotated(annotation) => is_dict_annotation(annotation, source, semantic),
             Binding::KeywordsParameter => true,
-            Binding::WithAs(_) | Binding::Import(_) | Binding::Other(_) => false,
+            Binding::WithAs(_) | Binding::Import(_) | Binding::Imported(_) | Binding::Other(_) => false,
         }) {
             Ok(()) => Proof::Shown,
             Err(why) => not_shown(&why),
@@ -285,7 +289,7 @@ pub fn file_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
     let gives_file = |binding: Binding| match binding {
         Binding::Value(value) | Binding::WithAs(value) => is_file_value(value),
         Binding::Annotated(annotation) => is_file_annotation(annotation),
-        Binding::KeywordsParameter | Binding::Import(_) | Binding::Other(_) => false,
+        Binding::KeywordsParameter | Binding::Import(_) | Binding::Imported(_) | Binding::Other(_) => false,
     };
     let spelled = text(receiver, source);
     let not_shown = |why: &str| {
@@ -352,6 +356,7 @@ pub fn logger_proof(receiver: Node, source: &str, semantic: &Semantic) -> Logger
             let proven = name_proof(receiver, source, semantic, &|binding| match binding {
                 Binding::Value(value) => is_logger_value(value, source, semantic),
                 Binding::Annotated(annotation) => is_logger_annotation(annotation, source, semantic),
+                Binding::Imported(kind) => kind == ValueKind::Logger,
                 Binding::KeywordsParameter | Binding::WithAs(_) | Binding::Import(_) | Binding::Other(_) => false,
             });
             match proven {
@@ -388,14 +393,14 @@ pub fn logger_proof(receiver: Node, source: &str, semantic: &Semantic) -> Logger
 
 /// The names that suggest a logger: `logger`, `log` (with leading
 /// underscores, any case), names bound from any `getLogger(...)`, and
-/// `self.logger`-style attributes.
+/// `self.logger`/`cls.logger`-style attributes.
 fn looks_like_logger(receiver: Node, source: &str, semantic: &Semantic) -> bool {
     let name = match receiver.kind() {
         "identifier" => text(receiver, source),
         "attribute"
             if receiver
                 .child_by_field_name("object")
-                .is_some_and(|o| text(o, source) == "self") =>
+                .is_some_and(|o| matches!(text(o, source), "self" | "cls")) =>
         {
             receiver
                 .child_by_field_name("attribute")
@@ -460,12 +465,15 @@ fn name_proof(
     if bindings.is_empty() {
         return Err("it is never bound in this file".to_string());
     }
-    for binding in bindings {
+    for mut binding in bindings {
         if let Binding::Import(module) = binding {
-            if follow_import(module, name).is_none() {
-                return Err(format!(
-                    "it is imported from `{module}`, which perfmod does not follow yet"
-                ));
+            match follow_import(name_node, source, semantic) {
+                Some(kind) => binding = Binding::Imported(kind),
+                None => {
+                    return Err(format!(
+                        "it is imported from `{module}`, which is not a module of this project perfmod could follow"
+                    ))
+                }
             }
         }
         if !gives_kind(binding) {
@@ -475,6 +483,7 @@ fn name_proof(
                 Binding::KeywordsParameter => "it is a `**` parameter".to_string(),
                 Binding::WithAs(_) => "it is bound by `with ... as`".to_string(),
                 Binding::Import(_) => "it is imported".to_string(),
+                Binding::Imported(_) => "the module it is imported from binds it to something else".to_string(),
                 Binding::Other(how) => how.to_string(),
             });
         }
@@ -482,11 +491,14 @@ fn name_proof(
     Ok(())
 }
 
-/// The hook for the project-wide analysis: what `name` imported from
-/// `module` is, when that module is in the checked tree. Until it exists,
-/// nothing is followed and an imported receiver stays unproven.
-fn follow_import(_module: &str, _name: &str) -> Option<std::convert::Infallible> {
-    None
+/// What the imported name `name_node` is bound to in the project module it
+/// comes from (the project index, [`project::imported_value`]); `None` when
+/// that module is not part of the checked project.
+fn follow_import(name_node: Node, source: &str, semantic: &Semantic) -> Option<ValueKind> {
+    semantic
+        .resolve(name_node, source)
+        .filter(|qualified| !qualified.starts_with("builtins."))
+        .and_then(|qualified| project::imported_value(&qualified))
 }
 
 /// Where [`scope_bindings`] found a name's bindings.

@@ -1,6 +1,8 @@
 //! `handlers-agree?`: whether anything around a match could tell two builtin
 //! exceptions apart.
-use super::*;
+use crate::engine::analysis::{self, ExceptionObserver};
+use crate::engine::context::{GuardContext, Verdict};
+use tree_sitter::Node;
 
 /// Builtin exceptions and their base class, for the exceptions guards reason
 /// about (each one's chain up to `BaseException` is complete).
@@ -32,7 +34,7 @@ pub(super) fn exception_lineage(exception: &str) -> Option<Vec<&str>> {
 /// `contextlib.suppress` swallows one only, when any other context manager is
 /// around (its `__exit__` sees the type), or when a handler's type cannot be
 /// resolved to a builtin. Exceptions escaping the function are not followed.
-pub(super) fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdict {
+pub fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdict {
     let Some(lineages) = raised.iter().map(|e| exception_lineage(e)).collect::<Option<Vec<_>>>() else {
         return Verdict::unsafe_because("the exceptions raised are not known builtins");
     };

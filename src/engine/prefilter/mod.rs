@@ -34,8 +34,9 @@ pub enum LiteralScope {
     Statement,
     /// In one logical line: a call with its arguments, a decorator, a condition.
     Line,
-    /// A fresh accumulator filled by a loop: the last group on the line right
-    /// before a `for` loop at the same indentation, the others in that loop.
+    /// A fresh accumulator filled by a loop: the last group on a line at most
+    /// a few statements above a `for` loop at the same indentation, the others
+    /// in that loop.
     LoopAfterInit,
     /// In the body of one `async def` (not in a plain `def` nested in it).
     InAsyncDef,
@@ -63,13 +64,22 @@ pub fn hits_in_scope(
             let mut kept = Vec::new();
             for &(offset, _) in hits.iter().filter(|(_, group)| *group == accumulator) {
                 let Some(init) = layout.line_at(offset) else { continue };
-                let Some(next) = layout.lines.get(init + 1) else {
+                let Some(for_line) = loop_below(layout, source, init) else {
                     continue;
                 };
-                if next.indent != layout.lines[init].indent || !opens_for_loop(next.code(source)) {
+                let block = layout.block(source, for_line);
+                // The loop must accumulate into what the init binds (`out.append`, `s +=`).
+                let bound = accumulator_name(layout.lines[init].code(source));
+                let body = &source[block.clone()];
+                let accumulates = |name: &str| {
+                    body.match_indices(name).any(|(at, _)| {
+                        let after = body[at + name.len()..].trim_start_matches(' ');
+                        after.starts_with('.') || after.starts_with("+=")
+                    })
+                };
+                if bound.is_some_and(|name| !accumulates(name)) {
                     continue;
                 }
-                let block = layout.block(source, init + 1);
                 let in_loop =
                     &hits[hits.partition_point(|h| h.0 < block.start)..hits.partition_point(|h| h.0 < block.end)];
                 let uses: Vec<(usize, usize)> = in_loop.iter().copied().filter(|h| h.1 != accumulator).collect();
@@ -124,6 +134,42 @@ pub fn hits_in_scope(
             kept
         }
     }
+}
+
+/// The plain name an init line binds (`out` of `out = []` or `out: list = []`).
+fn accumulator_name(code: &str) -> Option<&str> {
+    let target = code.split('=').next()?.split(':').next()?.trim();
+    let plain = !target.is_empty() && target.chars().all(|c| c.is_alphanumeric() || c == '_');
+    plain.then_some(target)
+}
+
+/// How many statements may sit between an accumulator's init and its loop
+/// (the guards decide whether they touch it).
+const MAX_STATEMENTS_BETWEEN: usize = 3;
+
+/// The line of the `for` loop below the init on line `init`: the first line at
+/// the init's indentation opening one, after at most
+/// [`MAX_STATEMENTS_BETWEEN`] other statements at that indentation (lines
+/// indented deeper belong to them).
+fn loop_below(layout: &Layout, source: &str, init: usize) -> Option<usize> {
+    let indent = layout.lines[init].indent;
+    let mut between = 0;
+    for (index, line) in layout.lines.iter().enumerate().skip(init + 1) {
+        if line.indent > indent {
+            continue;
+        }
+        if line.indent < indent {
+            return None;
+        }
+        if opens_for_loop(line.code(source)) {
+            return Some(index);
+        }
+        between += 1;
+        if between > MAX_STATEMENTS_BETWEEN {
+            return None;
+        }
+    }
+    None
 }
 
 /// The hits in the windows (sorted, disjoint) that hold a literal of every group.
@@ -472,13 +518,16 @@ mod tests {
     }
 
     #[test]
-    fn loop_after_init_scope_wants_the_init_right_before_a_loop_holding_the_rest() {
+    fn loop_after_init_scope_wants_the_init_a_few_statements_above_a_loop_holding_the_rest() {
         let groups: &[&[&str]] = &[&["append"], &["= []"]];
         let source =
             "def f():\n    out = []\n    # comment\n    for x in y:\n        if x:\n            out.append(x)\n";
         assert_eq!(kept(LiteralScope::LoopAfterInit, source, groups), vec!["= [", "app"]);
-        let between = "def f():\n    out = []\n    n = 0\n    for x in y:\n        out.append(x)\n";
-        assert!(kept(LiteralScope::LoopAfterInit, between, groups).is_empty());
+        let between =
+            "def f():\n    out = []\n    n = 0\n    if n:\n        n = 1\n    for x in y:\n        out.append(x)\n";
+        assert_eq!(kept(LiteralScope::LoopAfterInit, between, groups), vec!["= [", "app"]);
+        let far = "def f():\n    out = []\n    a = 0\n    b = 0\n    c = 0\n    d = 0\n    for x in y:\n        out.append(x)\n";
+        assert!(kept(LiteralScope::LoopAfterInit, far, groups).is_empty());
         let after = "def f():\n    out = []\n    for x in y:\n        pass\n    out.append(1)\n";
         assert!(kept(LiteralScope::LoopAfterInit, after, groups).is_empty());
         let deeper = "def f():\n    out = []\n    if y:\n        for x in y:\n            out.append(x)\n";

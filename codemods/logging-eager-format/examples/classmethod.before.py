@@ -1,0 +1,9 @@
+import logging
+
+
+class Service:
+    logger = logging.getLogger(__name__)
+
+    @classmethod
+    def start(cls, port):
+        cls.logger.info(f"listening on {port}")
