@@ -5,6 +5,11 @@
 //! build of perfmod, the active codemods and their definitions, the options),
 //! so a cached result is never stale: any change is a miss. Only successful
 //! results are cached; a file that could not be processed is tried again.
+//!
+//! The cache directory lives in the project, where anyone with commit access
+//! can put a symlink (a committed dangling `.perfmod_cache/.gitignore` would
+//! make perfmod create its target anywhere). So perfmod never follows a
+//! symlink at or inside it: with one there, the run goes on without a cache.
 use crate::edit::{Fix, Safety};
 use crate::engine::project::{dependencies_unchanged, Dependency};
 use crate::engine::source::Position;
@@ -12,6 +17,8 @@ use crate::engine::{FileOutcome, Finding};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -47,6 +54,33 @@ pub struct Cache {
     fresh: Mutex<Vec<(PathBuf, Entry)>>,
 }
 
+/// Refuses a cache directory that is, or holds, a symlink, or is no directory.
+fn refuse_links(dir: &Path) -> Result<(), String> {
+    let refuse = |what: String| {
+        Err(format!(
+            "{what}; perfmod never follows links at or in its cache, so it runs without one"
+        ))
+    };
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => refuse(format!("cannot inspect the cache directory {}: {e}", dir.display())),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            refuse(format!("the cache directory {} is a symlink", dir.display()))
+        }
+        Ok(meta) if !meta.is_dir() => refuse(format!("the cache path {} is not a directory", dir.display())),
+        Ok(_) => {
+            let entries = std::fs::read_dir(dir)
+                .map_err(|e| format!("cannot read the cache directory {}: {e}", dir.display()))?;
+            for entry in entries.flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                    return refuse(format!("{} is a symlink", entry.path().display()));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
 /// A stable 64-bit hash (SipHash with fixed keys) of anything hashable.
 pub fn stable_hash(value: impl Hash) -> u64 {
     #[allow(deprecated)] // SipHasher's output is fixed for fixed keys, which is what a cache needs.
@@ -57,18 +91,23 @@ pub fn stable_hash(value: impl Hash) -> u64 {
 
 impl Cache {
     /// Opens the cache for one configuration (`run_key`) in `dir`; a missing or
-    /// unreadable cache is an empty one.
-    pub fn open(dir: &Path, run_key: impl Hash) -> Cache {
+    /// unreadable cache is an empty one. A symlink at or in `dir` is refused
+    /// (the reason is returned; the run goes on without a cache).
+    pub fn open(dir: &Path, run_key: impl Hash) -> Result<Cache, String> {
+        refuse_links(dir)?;
         let file = dir.join(format!("{:016x}.json", stable_hash((BUILD_HASH, run_key))));
-        let entries = std::fs::read(&file)
+        let entries = std::fs::File::options()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&file)
             .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .and_then(|f| serde_json::from_reader(std::io::BufReader::new(f)).ok())
             .unwrap_or_default();
-        Cache {
+        Ok(Cache {
             file,
             entries,
             fresh: Mutex::new(Vec::new()),
-        }
+        })
     }
 
     /// The cached outcome of `path` if its bytes, and those of every project
@@ -134,10 +173,17 @@ impl Cache {
         entries.extend(fresh);
         let dir = self.file.parent().expect("cache files live in a directory");
         std::fs::create_dir_all(dir)?;
-        // Like .ruff_cache: keep the cache out of version control.
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            std::fs::write(ignore, "# Created by perfmod\n*\n")?;
+        refuse_links(dir).map_err(std::io::Error::other)?;
+        // Like .ruff_cache: keep the cache out of version control. `create_new`
+        // never follows a link put there since `refuse_links` looked.
+        let ignore = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(".gitignore"));
+        match ignore {
+            Ok(mut file) => file.write_all(b"# Created by perfmod\n*\n")?,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
         let mut temp = tempfile::NamedTempFile::new_in(dir)?;
         serde_json::to_writer(&mut temp, &entries)?;

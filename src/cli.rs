@@ -318,6 +318,10 @@ pub struct VerifyArgs {
     /// At most this many runs of --verify-cmd (default: 2*log2(rewrites) + 4).
     #[arg(long, value_name = "N", requires = "verify_cmd", value_parser = clap::value_parser!(u32).range(1..))]
     pub verify_max_runs: Option<u32>,
+    /// Stop a run of --verify-cmd after this many seconds (it counts as failing);
+    /// its whole process group is killed.
+    #[arg(long, value_name = "SECS", requires = "verify_cmd", value_parser = clap::value_parser!(u64).range(1..))]
+    pub verify_timeout: Option<u64>,
     /// After applying (and --verify-cmd), time this shell command with and
     /// without the rewrites, interleaved, and report the speedup with its interval.
     #[arg(long, value_name = "COMMAND", requires = "apply", conflicts_with_all = NOT_VERIFIED)]

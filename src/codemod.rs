@@ -220,7 +220,9 @@ fn load_files(files: impl Iterator<Item = (String, String)>, origin: &str) -> Re
 }
 
 fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
-    let file: CodemodFile = toml::from_str(&files["codemod.toml"])?;
+    let text = &files["codemod.toml"];
+    let file: CodemodFile =
+        toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", crate::config::toml_error(text, &e)))?;
     if file.id != dir {
         bail!("id `{}` must equal its directory name `{dir}`", file.id);
     }

@@ -140,14 +140,25 @@ pub fn has_perfmod_table(pyproject: &Path) -> Result<bool> {
 
 /// `path:line:column: message`, the message on one line.
 fn one_line(path: &Path, text: &str, error: &toml::de::Error) -> anyhow::Error {
+    anyhow::anyhow!("{}:{}", path.display(), toml_error(text, error))
+}
+
+/// A TOML error on one line, `line:column: message` (the toml crate's own
+/// rendering takes four or five lines with a source excerpt).
+pub fn toml_error(text: &str, error: &toml::de::Error) -> String {
     let place = error.span().map_or(String::new(), |span| {
         let before = &text[..span.start.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        format!(":{line}:{column}")
+        format!("{line}:{column}: ")
     });
-    let message = error.message().lines().collect::<Vec<_>>().join(" ");
-    anyhow::anyhow!("{}{place}: {message}", path.display())
+    let message: Vec<&str> = error
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    format!("{place}{}", message.join(" "))
 }
 
 /// `--config PATH`: a file that must exist and be a perfmod configuration.

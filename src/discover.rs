@@ -21,52 +21,120 @@ pub struct Discovered {
     pub files: Vec<PathBuf>,
     /// (path, reason) for paths that could not be walked.
     pub errors: Vec<(PathBuf, String)>,
+    /// (path, reason) for files found while walking and left out: symlinks
+    /// to files outside the checked paths.
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
-/// `exclude` (`--exclude`) matches a walked path relative to the path it was
-/// found under, or whole; `excluded` answers for the path's configuration
+/// Walks `paths`. Directory symlinks are never followed (as ruff and the
+/// `ignore` crate by default), so a walk stays inside the tree it was given;
+/// a symlinked `.py` file is taken when its target lies inside one of the
+/// named paths, and skipped with a reason otherwise (naming the link itself
+/// takes it). Nothing inside a `.git` directory is ever taken: git does not
+/// track it, so the dirty-tree guard could not protect it. `exclude`
+/// (`--exclude`) matches a walked path relative to the path it was found
+/// under, or whole; `excluded` answers for the path's configuration
 /// (`exclude`, `extend-exclude`, relative to the configuration's directory).
 pub fn discover(paths: &[PathBuf], exclude: &GlobSet, excluded: &dyn Fn(&Path) -> bool) -> Discovered {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let mut found = Discovered::default();
+    let roots: Vec<PathBuf> = paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
     for root in paths {
-        match std::fs::metadata(root) {
-            Err(e) => errors.push((root.clone(), e.to_string())),
-            Ok(meta) if meta.is_file() => files.push(root.clone()),
-            Ok(_) => {
-                let walker = ignore::WalkBuilder::new(root)
-                    .follow_links(true)
-                    .require_git(false)
-                    .filter_entry(|entry| {
-                        entry.depth() == 0
-                            || !(entry.file_type().is_some_and(|t| t.is_dir())
-                                && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
-                    })
-                    .build();
-                for entry in walker {
-                    match entry {
-                        Ok(entry) => {
-                            let path = entry.path();
-                            let is_python = path.extension().is_some_and(|e| e == "py");
-                            let relative = path.strip_prefix(root).unwrap_or(path);
-                            if is_python
-                                && entry.file_type().is_some_and(|t| t.is_file())
-                                && !exclude.is_match(relative)
-                                && !exclude.is_match(path)
-                                && !excluded(path)
-                            {
-                                files.push(path.to_path_buf());
-                            }
-                        }
-                        Err(e) => errors.push((walk_error_path(&e).unwrap_or_else(|| root.clone()), one_line(&e))),
-                    }
-                }
+        let meta = match std::fs::metadata(root) {
+            Err(e) => {
+                found.errors.push((root.clone(), e.to_string()));
+                continue;
             }
+            Ok(meta) => meta,
+        };
+        if root.canonicalize().is_ok_and(|c| in_git_dir(&c)) {
+            found.errors.push((root.clone(), IN_GIT_DIR.to_string()));
+        } else if meta.is_file() {
+            found.files.push(root.clone());
+        } else if !meta.is_dir() {
+            found.errors.push((root.clone(), NOT_REGULAR.to_string()));
+        } else {
+            walk(root, &roots, exclude, excluded, &mut found);
         }
     }
-    files.sort();
-    files.dedup();
-    Discovered { files, errors }
+    found.files.sort();
+    found.files.dedup();
+    found
+}
+
+const IN_GIT_DIR: &str = "is inside a .git directory; perfmod never touches git's own files";
+const NOT_REGULAR: &str = "is not a regular file (a FIFO, device or socket); skipped";
+
+/// Whether a canonical path lies inside a `.git` directory.
+fn in_git_dir(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == ".git")
+}
+
+fn walk(root: &Path, roots: &[PathBuf], exclude: &GlobSet, excluded: &dyn Fn(&Path) -> bool, found: &mut Discovered) {
+    // (link, target): taken at the end unless the walk also met the target,
+    // so one file is never processed (and written) twice.
+    let mut links: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_type().is_some_and(|t| t.is_dir())
+                    && (entry.file_name() == ".git" || SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d)))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = walk_error_path(&e).unwrap_or_else(|| root.to_path_buf());
+                found.errors.push((path, one_line(&e)));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        if path.extension().is_none_or(|e| e != "py")
+            || exclude.is_match(relative)
+            || exclude.is_match(path)
+            || excluded(path)
+        {
+            continue;
+        }
+        match entry.file_type() {
+            Some(t) if t.is_file() => found.files.push(path.to_path_buf()),
+            Some(t) if t.is_symlink() => {
+                let target = match path.canonicalize() {
+                    Ok(target) => target,
+                    Err(e) => {
+                        found.errors.push((path.to_path_buf(), e.to_string()));
+                        continue;
+                    }
+                };
+                if !target.is_file() {
+                    continue;
+                }
+                if roots.iter().any(|r| target.starts_with(r)) && !in_git_dir(&target) {
+                    links.push((path.to_path_buf(), target));
+                } else {
+                    found.skipped.push((
+                        path.to_path_buf(),
+                        format!(
+                            "symlink to {}, outside the checked paths; skipped (name the link to check it)",
+                            target.display()
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen: std::collections::HashSet<PathBuf> =
+        found.files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+    for (link, target) in links {
+        if seen.insert(target) {
+            found.files.push(link);
+        }
+    }
 }
 
 fn walk_error_path(error: &ignore::Error) -> Option<PathBuf> {

@@ -166,6 +166,7 @@ fn is_zero(sha: &str) -> bool {
 /// no ref of `remote` reaches. Deleted refs and deleted files are skipped.
 pub fn pushed_files(top: &Path, remote: &str, lines: &str) -> Result<Vec<PushedFile>> {
     let mut files: Vec<PushedFile> = Vec::new();
+    let known_refs = remote_ref_patterns(top, remote);
     for line in lines.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let [_, local_sha, _, remote_sha] = fields[..] else {
@@ -203,9 +204,11 @@ pub fn pushed_files(top: &Path, remote: &str, lines: &str) -> Result<Vec<PushedF
                     "--diff-filter=ACMRT",
                     local_sha,
                     "--not",
-                    &format!("--remotes={remote}"),
-                    "--",
-                ],
+                ]
+                .into_iter()
+                .chain(known_refs.iter().map(String::as_str))
+                .chain(["--"])
+                .collect::<Vec<_>>(),
             )?
         };
         for path in nul_separated(&names) {
@@ -218,6 +221,51 @@ pub fn pushed_files(top: &Path, remote: &str, lines: &str) -> Result<Vec<PushedF
         }
     }
     Ok(files)
+}
+
+/// The `--remotes` options naming the refs a push to `remote` can compare
+/// with. Git hands the hook a remote's name, or the URL when the push names
+/// one: then the remotes with that URL, and when none has it, every
+/// remote-tracking ref (never nothing, which would take the whole history as new).
+fn remote_ref_patterns(top: &Path, remote: &str) -> Vec<String> {
+    if git(top, &["config", "--get", &format!("remote.{remote}.url")]).is_ok() {
+        return vec![format!("--remotes={remote}")];
+    }
+    let urls = git(top, &["config", "-z", "--get-regexp", r"^remote\..*\.(url|pushurl)$"]).unwrap_or_default();
+    let mut names: Vec<String> = urls
+        .split(|&b| b == 0)
+        .filter_map(|entry| {
+            let text = String::from_utf8_lossy(entry);
+            let (key, url) = text.split_once('\n')?;
+            let name = key.strip_prefix("remote.")?.rsplit_once('.')?.0;
+            (url == remote).then(|| format!("--remotes={name}"))
+        })
+        .collect();
+    names.dedup();
+    if names.is_empty() {
+        names.push("--remotes".to_string());
+    }
+    names
+}
+
+/// Copies the configuration files (`pyproject.toml`, `perfmod.toml`,
+/// `.perfmod.toml`, anywhere in the tree) of `commit` into `dest`, at their
+/// paths, so settings resolve as that commit has them.
+pub fn checkout_config_files(top: &Path, commit: &str, dest: &Path) -> Result<()> {
+    let names = git(top, &["ls-tree", "-r", "-z", "--name-only", commit])?;
+    for name in nul_separated(&names) {
+        let file_name = name.rsplit('/').next().unwrap_or(&name);
+        if !matches!(file_name, "pyproject.toml" | "perfmod.toml" | ".perfmod.toml") {
+            continue;
+        }
+        let bytes = git(top, &["cat-file", "blob", &format!("{commit}:{name}")])?;
+        let path = dest.join(&name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, bytes)?;
+    }
+    Ok(())
 }
 
 /// The contents of `path` at `commit`, or `None` when it is not there (a file
@@ -238,21 +286,21 @@ pub fn hooks_dir(dir: &Path) -> Result<PathBuf> {
     })
 }
 
-/// Writes `text` to a new file `path` with mode 0755 (for hooks).
+/// Writes `text` to `path` with mode 0755 (for hooks): a temporary file
+/// renamed over `path`, so a symlink there is replaced, never written through.
 pub fn write_executable(path: &Path, text: &str) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o755)
-        .open(path)
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path.parent().context("a hook path has a directory")?;
+    std::fs::create_dir_all(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".perfmod-hook-")
+        .tempfile_in(dir)
         .with_context(|| format!("writing {}", path.display()))?;
-    file.write_all(text.as_bytes())?;
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o755))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

@@ -118,6 +118,8 @@ pub struct Projects {
     explicit: Option<Arc<Config>>,
     fix: bool,
     cache_dir: Option<PathBuf>,
+    /// Whether the one warning about an unusable cache was printed.
+    cache_warned: std::sync::atomic::AtomicBool,
     prefilter: bool,
     cwd: PathBuf,
     state: Mutex<State>,
@@ -147,6 +149,7 @@ impl Projects {
             explicit,
             fix,
             cache_dir,
+            cache_warned: Default::default(),
             prefilter,
             cwd: std::env::current_dir().context("reading the current directory")?,
             state: Mutex::new(State::default()),
@@ -243,10 +246,21 @@ impl Projects {
             fix: self.fix,
             unsafe_fixes: project.unsafe_fixes,
         };
-        let cache = self
+        // A cache perfmod may not use (a symlink at or in it) is reported once
+        // and the run goes on uncached.
+        let cache = match self
             .cache_dir
             .as_deref()
-            .map(|dir| Cache::open(dir, rules.fingerprint()));
+            .map(|dir| Cache::open(dir, rules.fingerprint()))
+        {
+            Some(Err(reason)) => {
+                if !self.cache_warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!("warning: {reason}");
+                }
+                None
+            }
+            opened => opened.and_then(Result::ok),
+        };
         let built = Arc::new(FileRules {
             rules,
             mode,

@@ -70,7 +70,7 @@ pub fn run(files: &[PathBuf], projects: &Projects, jobs: Option<usize>) -> Vec<F
     };
     let mut results = match jobs {
         Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(threads_for(n, files.len()))
             .build()
             .map_or_else(|_| work(), |pool| pool.install(work)),
         None => work(),
@@ -78,6 +78,12 @@ pub fn run(files: &[PathBuf], projects: &Projects, jobs: Option<usize>) -> Vec<F
     progress.finish_and_clear();
     results.sort_by(|a, b| a.path.cmp(&b.path));
     results
+}
+
+/// `--jobs N`, capped at the work available: more threads than files would
+/// only cost their start-up (`--jobs 10000` on one file took a minute).
+fn threads_for(jobs: usize, files: usize) -> usize {
+    jobs.min(files).max(1)
 }
 
 /// A bar on stderr for long runs, hidden when stderr is not a terminal (pipes,
@@ -201,10 +207,22 @@ fn process_text(
     outcome
 }
 
+/// Reads a regular file. It is opened without blocking and checked on the open
+/// descriptor, so a FIFO or device put in a file's place is refused, never waited on.
 fn read_source(path: &Path) -> Result<Vec<u8>, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::File::options()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| e.to_string())?;
+    let metadata = file.metadata().map_err(|e| e.to_string())?;
     if metadata.is_dir() {
         return Err("is a directory, not a Python file".into());
+    }
+    if !metadata.is_file() {
+        return Err("is not a regular file (a FIFO, device or socket); skipped".into());
     }
     if metadata.len() > MAX_FILE_BYTES {
         return Err(format!(
@@ -213,7 +231,9 @@ fn read_source(path: &Path) -> Result<Vec<u8>, String> {
             MAX_FILE_BYTES >> 20
         ));
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
 }
 
 /// perfmod reads UTF-8 (with or without BOM), as Python does by default. A file
@@ -282,6 +302,13 @@ fn declared_encoding(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_never_outnumber_files() {
+        assert_eq!(threads_for(10_000, 1), 1);
+        assert_eq!(threads_for(4, 100), 4);
+        assert_eq!(threads_for(0, 0), 1);
+    }
 
     #[test]
     fn reads_coding_cookies() {

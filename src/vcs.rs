@@ -5,15 +5,24 @@
 //! (committed, or staged on purpose, as pre-commit leaves the files it hands a
 //! hook) is written: `git checkout -- FILE` brings it back. Files outside any
 //! git work tree are written as before.
+//!
+//! Files marked assume-unchanged or skip-worktree count as not clean (git
+//! would not report their changes). Paths go to git as raw bytes with
+//! `--literal-pathspecs` (a file named `:!x.py` is a file, not an exclusion)
+//! and come back NUL-separated as raw bytes. The repository asked is the one
+//! holding the file on disk: a `GIT_DIR` in the environment that names
+//! another repository is ignored, as are the variables that go with it.
 use crate::run::FileResult;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Paths per `git status` call, well under any command-line length limit.
 const CHUNK: usize = 500;
 
-/// Turns the results of rewritten files with unstaged changes into errors
+/// Turns the results of rewritten files with uncommitted changes into errors
 /// (so nothing downstream writes them) and returns `(path, reason)` for each.
 pub fn refuse_uncommitted(results: &mut [FileResult]) -> Vec<(PathBuf, String)> {
     let changed: Vec<&Path> = results
@@ -50,14 +59,28 @@ pub fn uncommitted(paths: &[&Path]) -> HashMap<PathBuf, String> {
     let mut refused = HashMap::new();
     for (root, files) in by_repo {
         for chunk in files.chunks(CHUNK) {
-            match dirty_in(&root, chunk.iter().map(|(relative, _)| relative.as_path())) {
-                Ok(dirty) => {
+            let relative = || chunk.iter().map(|(relative, _)| relative.as_path());
+            match dirty_in(&root, relative()).and_then(|d| Ok((d, hidden_from_status(&root, relative())?))) {
+                Ok((dirty, hidden)) => {
                     for (relative, path) in chunk {
-                        if dirty.contains(relative) {
+                        if in_git_dir(relative) {
+                            refused.insert(
+                                path.to_path_buf(),
+                                "is inside the .git directory; left alone".to_string(),
+                            );
+                        } else if dirty.contains(relative) {
                             refused.insert(
                                 path.to_path_buf(),
                                 "has uncommitted changes that are not staged (or is untracked); stage, commit or stash them first, or pass --allow-dirty"
                                     .to_string(),
+                            );
+                        } else if let Some(flag) = hidden.get(relative) {
+                            refused.insert(
+                                path.to_path_buf(),
+                                format!(
+                                    "is marked {flag} in git, which then cannot tell whether it has changes; \
+                                     clear the flag first, or pass --allow-dirty"
+                                ),
                             );
                         }
                     }
@@ -84,14 +107,66 @@ fn work_tree_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
 }
 
+fn in_git_dir(relative: &Path) -> bool {
+    relative.components().any(|c| c.as_os_str() == ".git")
+}
+
+/// `git -C root ...` asking the repository at `root` with literal pathspecs.
+/// A `GIT_DIR` naming another repository (and the variables that come with
+/// it) would make git answer for that one; it is dropped. A hook's own
+/// environment, which names this repository (and its index), is kept.
+fn git_at(root: &Path) -> Command {
+    let mut command = Command::new("git");
+    command.arg("--literal-pathspecs").arg("-C").arg(root);
+    if std::env::var_os("GIT_DIR").is_some() && !env_names_repository_at(root) {
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_COMMON_DIR",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_NAMESPACE",
+        ] {
+            command.env_remove(var);
+        }
+    }
+    command
+}
+
+/// Whether `$GIT_DIR` is the git directory of the repository at `root`.
+fn env_names_repository_at(root: &Path) -> bool {
+    let Some(env_dir) = std::env::var_os("GIT_DIR").and_then(|d| std::fs::canonicalize(d).ok()) else {
+        return false;
+    };
+    let own = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--absolute-git-dir"])
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output();
+    own.ok().filter(|o| o.status.success()).is_some_and(|o| {
+        let text = o.stdout.strip_suffix(b"\n").unwrap_or(&o.stdout);
+        std::fs::canonicalize(OsStr::from_bytes(text)).is_ok_and(|d| d == env_dir)
+    })
+}
+
+fn run_git(mut command: Command) -> Result<Vec<u8>, String> {
+    let output = command.output().map_err(|e| format!("running git: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(stderr.lines().next().unwrap_or("git failed").to_string());
+    }
+    Ok(output.stdout)
+}
+
 /// The paths (relative to `root`) whose work-tree content git does not hold:
 /// those `git status` lists with a work-tree column (the second) other than a
 /// space: modified or deleted but not staged, untracked (`??`), ignored (`!!`),
 /// unmerged. Staged changes alone (`M `, `A `, `R `) are recoverable from the index.
 fn dirty_in<'a>(root: &Path, relative: impl Iterator<Item = &'a Path>) -> Result<HashSet<PathBuf>, String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let mut command = git_at(root);
+    command
         .args([
             "status",
             "--porcelain=v1",
@@ -100,15 +175,10 @@ fn dirty_in<'a>(root: &Path, relative: impl Iterator<Item = &'a Path>) -> Result
             "--ignored=matching",
             "--",
         ])
-        .args(relative)
-        .output()
-        .map_err(|e| format!("running git: {e}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(stderr.lines().next().unwrap_or("git status failed").to_string());
-    }
+        .args(relative);
+    let stdout = run_git(command)?;
     let mut dirty = HashSet::new();
-    let mut records = output.stdout.split(|&b| b == 0).filter(|r| !r.is_empty());
+    let mut records = stdout.split(|&b| b == 0).filter(|r| !r.is_empty());
     while let Some(record) = records.next() {
         if record.len() < 4 {
             continue;
@@ -118,8 +188,29 @@ fn dirty_in<'a>(root: &Path, relative: impl Iterator<Item = &'a Path>) -> Result
             records.next();
         }
         if record[1] != b' ' {
-            dirty.insert(PathBuf::from(String::from_utf8_lossy(&record[3..]).into_owned()));
+            dirty.insert(PathBuf::from(OsStr::from_bytes(&record[3..])));
         }
     }
     Ok(dirty)
+}
+
+/// The tracked paths whose changes `git status` would not show: marked
+/// assume-unchanged (`ls-files -v` prints a lowercase tag) or skip-worktree (`S`).
+fn hidden_from_status<'a>(
+    root: &Path,
+    relative: impl Iterator<Item = &'a Path>,
+) -> Result<HashMap<PathBuf, &'static str>, String> {
+    let mut command = git_at(root);
+    command.args(["ls-files", "-v", "-z", "--"]).args(relative);
+    let stdout = run_git(command)?;
+    let mut hidden = HashMap::new();
+    for record in stdout.split(|&b| b == 0).filter(|r| r.len() > 2) {
+        let flag = match record[0] {
+            b'S' | b's' => "skip-worktree",
+            tag if tag.is_ascii_lowercase() => "assume-unchanged",
+            _ => continue,
+        };
+        hidden.insert(PathBuf::from(OsStr::from_bytes(&record[2..])), flag);
+    }
+    Ok(hidden)
 }

@@ -149,8 +149,10 @@ fn parse_fix_reparse_under_mutation() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Thousands of nested brackets must not overflow the stack in check or fix:
-/// run on a thread with a 256 KiB stack, far below the 2 MiB of rayon's workers.
+/// Deeply nested brackets must not overflow the stack in check or fix: run on
+/// a thread with a 256 KiB stack, far below the 2 MiB of rayon's workers.
+/// Under the depth bound (300 levels) the file is processed; over it (5,000)
+/// it is refused with its reason, never a crash.
 #[test]
 fn deep_nesting_on_a_small_stack() {
     let handle = std::thread::Builder::new()
@@ -158,23 +160,32 @@ fn deep_nesting_on_a_small_stack() {
         .spawn(|| {
             let rules = all_rules();
             for (open, close) in [("(", ")"), ("[", "]"), ("{1: ", "}"), ("-(", ")")] {
-                let text = format!(
-                    "import time\n\nasync def f():\n    time.sleep(1)\n    return {}1{}\n",
-                    open.repeat(5000),
-                    close.repeat(5000)
-                );
-                let outcome = process(&text, &rules).expect("deep nesting parses");
-                assert_eq!(outcome.findings.len(), 1);
-                let fixed = outcome.fixed.expect("the sleep is rewritten");
-                assert!(fixed.contains("await asyncio.sleep(1)"));
-                let check = perfmod::engine::process(
-                    &text,
-                    &rules,
-                    perfmod::engine::Mode::default(),
-                    &mut perfmod::engine::python_parser(),
-                )
-                .unwrap();
-                assert_eq!(check.findings.len(), 1);
+                for levels in [300, 5000] {
+                    let text = format!(
+                        "import time\n\nasync def f():\n    time.sleep(1)\n    return {}1{}\n",
+                        open.repeat(levels),
+                        close.repeat(levels)
+                    );
+                    let check = perfmod::engine::process(
+                        &text,
+                        &rules,
+                        perfmod::engine::Mode::default(),
+                        &mut perfmod::engine::python_parser(),
+                    );
+                    let fixed = process(&text, &rules);
+                    if levels == 5000 {
+                        for outcome in [check, fixed] {
+                            let Err(reason) = outcome else { panic!("refused") };
+                            assert!(reason.contains("nests deeper than 1000 levels"), "{reason}");
+                        }
+                        continue;
+                    }
+                    assert_eq!(check.unwrap().findings.len(), 1);
+                    let outcome = fixed.expect("deep nesting parses");
+                    assert_eq!(outcome.findings.len(), 1);
+                    let fixed = outcome.fixed.expect("the sleep is rewritten");
+                    assert!(fixed.contains("await asyncio.sleep(1)"));
+                }
             }
         })
         .unwrap();

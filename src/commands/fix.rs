@@ -43,12 +43,14 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     let colour = use_colour(stdout.is_terminal());
     let mut out = stdout.lock();
     let mut err = std::io::stderr().lock();
+    // Files with rewrites that were not written: refused, or the write failed.
+    let mut not_written = 0;
     // Every way of choosing rewrites is a filter over each file's plan,
     // rendered once; then every path compiles, writes and verifies alike.
     let chosen: Option<HashMap<PathBuf, FixFilter>> = if args.interactive {
         // Not asked about files that could not be written anyway.
         if !args.allow_dirty {
-            failed |= report_refused(&mut results, &mut err)?;
+            not_written += report_refused(&mut results, &mut err)?;
         }
         let mut input = std::io::stdin().lock();
         Some(interactive::choose(&results, &mut input, &mut out, &mut err, colour)?)
@@ -80,8 +82,12 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
     }
     verify::compile_check(&args.verify, apply, &mut results, &mut err)?;
     if apply && !args.allow_dirty {
-        failed |= report_refused(&mut results, &mut err)?;
+        not_written += report_refused(&mut results, &mut err)?;
     }
+    failed |= not_written > 0;
+    // Under --verify-cmd every way out before the verification restores the files.
+    let mut journal = verify::Journal::start(args.verify.verify_cmd.as_deref(), apply);
+    let mut stdout_closed = false;
     let (mut files, mut fixes) = (0, 0);
     let mut hidden = 0;
     for result in &results {
@@ -101,8 +107,15 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         };
         let path = display_path(&result.path);
         if apply {
+            if let Some(journal) = &mut journal {
+                if journal.interrupted() {
+                    anyhow::bail!("interrupted while writing the rewrites");
+                }
+                journal.record(&result.path, original, fixed);
+            }
             if let Err(e) = write_atomically(&result.path, original, fixed) {
                 failed = true;
+                not_written += 1;
                 writeln!(err, "error: {path}: {e:#}")?;
                 continue;
             }
@@ -111,7 +124,11 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
                 *per_rule.entry(&applied.rule).or_default() += 1;
             }
             let summary: Vec<String> = per_rule.iter().map(|(rule, n)| format!("{rule} ×{n}")).collect();
-            writeln!(out, "fixed {path}: {}", summary.join(", "))?;
+            report_fixed(
+                &mut out,
+                &mut stdout_closed,
+                &format!("fixed {path}: {}", summary.join(", ")),
+            )?;
         } else {
             // The file was valid UTF-8 when read.
             let old = String::from_utf8_lossy(original);
@@ -120,10 +137,18 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
         files += 1;
         fixes += outcome.applied.len();
     }
-    out.flush()?;
+    if !stdout_closed {
+        out.flush()?;
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let verb = if apply { "Fixed" } else { "Would fix" };
-    if fixes == 0 {
+    if fixes == 0 && not_written > 0 {
+        writeln!(
+            err,
+            "No rewrites made: {} could not be written (see above).",
+            plural(not_written, "file")
+        )?;
+    } else if fixes == 0 {
         writeln!(err, "No rewrites to make.")?;
     } else {
         writeln!(err, "{verb} {} in {}.", plural(fixes, "finding"), plural(files, "file"))?;
@@ -135,7 +160,7 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
             plural(hidden, "unsafe rewrite")
         )?;
     }
-    let verified = verify::run_command(&args.verify, &results, &mut err)?;
+    let verified = verify::run_command(&args.verify, journal, &results, &mut err)?;
     let benched = verify::run_benchmark(&args.verify, &results, &mut err)?;
     Ok(if failed {
         ExitStatus::Error
@@ -148,12 +173,27 @@ pub fn run_fix(args: &FixArgs) -> anyhow::Result<ExitStatus> {
 
 /// Drops the files with uncommitted changes from `results`, one error line
 /// each; whether there were any.
-fn report_refused(results: &mut [FileResult], err: &mut impl Write) -> anyhow::Result<bool> {
+fn report_refused(results: &mut [FileResult], err: &mut impl Write) -> anyhow::Result<usize> {
     let refused = refuse_uncommitted(results);
     for (path, reason) in &refused {
         writeln!(err, "error: {}: {reason}", display_path(path))?;
     }
-    Ok(!refused.is_empty())
+    Ok(refused.len())
+}
+
+/// Prints a `fixed` line. A closed stdout (`| head -1`) stops the lines, not
+/// the run: the writes go on, and `--verify-cmd` still judges them.
+fn report_fixed(out: &mut impl Write, closed: &mut bool, line: &str) -> std::io::Result<()> {
+    if *closed {
+        return Ok(());
+    }
+    match writeln!(out, "{line}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            *closed = true;
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// `--stdin-filename`: the fixed source on stdout, or the source unchanged when

@@ -85,6 +85,9 @@ fn process_files(settings: &Settings) -> anyhow::Result<(Vec<FileResult>, bool)>
     for (path, reason) in &discovered.errors {
         writeln!(err, "error: {}: {reason}", display_path(path))?;
     }
+    for (path, reason) in &discovered.skipped {
+        writeln!(err, "warning: {}: {reason}", display_path(path))?;
+    }
     for result in &results {
         match &result.outcome {
             Err(reason) => {

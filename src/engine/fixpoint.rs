@@ -4,6 +4,7 @@
 //! parse is retried without the fixes that break it.
 use super::fragment::{answer_from_fragment, FragmentAnswer};
 use super::imports;
+use super::limits;
 use super::matching::{find, Pass};
 use super::origin::{FixFilter, FixId, OriginMap};
 use super::outcome::{applicable, AppliedFix, FileOutcome, Finding, Mode};
@@ -33,6 +34,17 @@ pub fn process_filtered(
     filter: &FixFilter,
     parser: &mut Parser,
 ) -> Result<FileOutcome, String> {
+    let budget = limits::Budget::start();
+    budget.finish(process_within_budget(text, rules, mode, filter, parser))
+}
+
+fn process_within_budget(
+    text: &str,
+    rules: &RuleSet,
+    mode: Mode,
+    filter: &FixFilter,
+    parser: &mut Parser,
+) -> Result<FileOutcome, String> {
     let mut outcome = FileOutcome::default();
     // Most files hold no candidate: look before measuring the file's indentation.
     let Some(Candidates {
@@ -46,7 +58,9 @@ pub fn process_filtered(
     };
     // A deferred rule set compiles its query here; a codemod whose query does
     // not compile is reported, naming it, for every file that needed it.
-    rules.compiled()?;
+    // Compiling (or waiting for another thread to) is the run's cost, not the
+    // file's: it does not count to the file's time budget.
+    limits::not_counted(|| rules.compiled().map(|_| ()))?;
     let file = SourceFile::new(text);
     let pieces = prefilter::pieces(file.body, &statements, &hits);
     let fragment = rules
@@ -71,15 +85,21 @@ pub fn process_filtered(
         true => prefilter::ranges_to_match(&pieces),
         false => vec![tree.root_node().byte_range()],
     };
+    limits::check_depth(&tree, &ranges)?;
     outcome.findings = find(&tree, &file, rules, &active, Pass::Full, &ranges).findings;
     if !mode.fix || !outcome.findings.iter().any(|f| applicable(f, mode)) {
         return Ok(outcome);
     }
+    // The rounds of fixes match the whole file.
+    limits::check_depth(&tree, &[tree.root_node().byte_range()])?;
     let mut current = file.body.to_string();
     let mut current_tree = tree;
     let mut findings = outcome.findings.clone();
     let mut origins = OriginMap::default();
     for round in 0.. {
+        if limits::out_of_time() {
+            break;
+        }
         if round == MAX_ROUNDS {
             outcome.warnings.push(format!(
                 "fixes did not converge after {MAX_ROUNDS} rounds; kept the last valid text"
@@ -133,8 +153,11 @@ pub fn process_filtered(
 }
 
 fn parse(parser: &mut Parser, text: &str) -> Result<Tree, String> {
+    let bytes = text.as_bytes();
+    let mut cancel = |_: &tree_sitter::ParseState| limits::out_of_time_sampled();
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
     parser
-        .parse(text, None)
+        .parse_with_options(&mut |at, _| &bytes[at.min(bytes.len())..], None, Some(options))
         .ok_or_else(|| "the parser gave up on this file".to_string())
 }
 

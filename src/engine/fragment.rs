@@ -2,6 +2,7 @@
 //! alone: when nothing survives, or in check mode when every guard decided
 //! exactly and the statements left out change no name they asked about, the
 //! fragment's findings are the file's and the whole file is never parsed.
+use super::limits;
 use super::matching::{find, for_each_match, Pass};
 use super::outcome::{Finding, Mode};
 use super::prefilter::{self, Binding};
@@ -37,7 +38,7 @@ pub(super) fn answer_from_fragment(
 ) -> FragmentAnswer {
     let Some(tree) = parser
         .parse(&fragment.text, None)
-        .filter(|t| !t.root_node().has_error())
+        .filter(|t| !t.root_node().has_error() && limits::check_depth(t, &[t.root_node().byte_range()]).is_ok())
     else {
         return FragmentAnswer::WholeFileDecides;
     };

@@ -39,6 +39,7 @@ pub fn add_imports(tree: &Tree, source: &str, semantic: &Semantic, requests: &[I
     }
     if !new_lines.is_empty() {
         let at = insertion_point(root, source);
+        let eol = eol_around(source, at).unwrap_or(eol);
         let block: String = new_lines.iter().map(|line| format!("{line}{eol}")).collect();
         edits.push(Edit::insert(at, block));
     }
@@ -107,6 +108,23 @@ fn insertion_point(root: Node, source: &str) -> usize {
             at
         }
     }
+}
+
+/// The line ending of the line before `at` (a line start), else of the line
+/// at `at`: new import lines end like their neighbours, so in a file mixing
+/// CRLF and LF an import that replaces a removed CRLF line keeps its `\r`.
+fn eol_around(source: &str, at: usize) -> Option<&'static str> {
+    let ending = |line_end: usize| {
+        if source[..line_end].ends_with('\r') {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    };
+    if at > 0 && source[..at].ends_with('\n') {
+        return Some(ending(at - 1));
+    }
+    source[at..].find('\n').map(|i| ending(at + i))
 }
 
 /// The offset just past the end of the line containing `offset`.

@@ -4,6 +4,7 @@
 //! the file).
 use super::comments::keep_comments;
 use super::context::{FixContext, GuardContext, RenderContext, Verdict};
+use super::limits;
 use super::outcome::Finding;
 use super::registry::OnFragment;
 use super::rule_set::RuleSet;
@@ -62,10 +63,15 @@ pub(super) fn for_each_match<'t>(
     let query = &compiled.query;
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
+    let mut cancel = |_: &tree_sitter::QueryCursorState| limits::out_of_time_sampled();
     for range in ranges {
         cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+        let options = tree_sitter::QueryCursorOptions::new().progress_callback(&mut cancel);
+        let mut matches = cursor.matches_with_options(query, tree.root_node(), source.as_bytes(), options);
         while let Some(m) = matches.next() {
+            if limits::out_of_time() {
+                break;
+            }
             if !active[rules.codemod_of(m.pattern_index)] {
                 continue;
             }

@@ -15,6 +15,7 @@ mod fixpoint;
 mod fragment;
 pub mod guards;
 pub mod imports;
+pub mod limits;
 mod matching;
 pub mod origin;
 mod outcome;

@@ -150,7 +150,7 @@ fn measure(files: &[Rewritten], cmd: &str, runs: usize, err: &mut dyn Write) -> 
         for state in order {
             set(files, state)?;
             let start = Instant::now();
-            let run = run_shell(cmd)?;
+            let run = run_shell(cmd, None)?;
             let took = start.elapsed().as_secs_f64();
             if !run.passed {
                 let which = if state == State::Before { "without" } else { "with" };

@@ -2,8 +2,15 @@
 //! user's own check (their tests); if it fails, bisect the applied rewrites,
 //! keep every one the check passes with, revert the culprits and name them.
 //! The work tree ends either with CMD passing or exactly as it started.
+//!
+//! CMD runs in its own process group. perfmod waits for the shell itself, not
+//! for the pipe its output goes to (a background child such as `sleep 30 &`
+//! keeps that open), and on Ctrl-C, SIGTERM or `--verify-timeout` it kills the
+//! whole group: SIGTERM, then SIGKILL after a grace period, so a command that
+//! ignores signals cannot hold the run.
 use super::bisect::{default_max_runs, find_culprits};
 use super::interrupt;
+use super::journal::Journal;
 use super::{distinct_ids, rewrite_with};
 use crate::cli::VerifyArgs;
 use crate::commands::ExitStatus;
@@ -14,18 +21,33 @@ use crate::write::write_atomically;
 use anyhow::{bail, Context, Result};
 use std::collections::HashSet;
 use std::io::{Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
 use tree_sitter::Parser;
 
 /// How many of CMD's last output lines a report shows.
 const TAIL_LINES: usize = 12;
 
 /// Runs `--verify-cmd` (when given) over the files `fix --apply` wrote.
-pub fn run_command(args: &VerifyArgs, results: &[FileResult], err: &mut dyn Write) -> Result<ExitStatus> {
+pub fn run_command(
+    args: &VerifyArgs,
+    journal: Option<Journal>,
+    results: &[FileResult],
+    err: &mut dyn Write,
+) -> Result<ExitStatus> {
     let Some(cmd) = args.verify_cmd.as_deref() else {
         return Ok(ExitStatus::Success);
     };
+    // From here the files are restored by the bisection; the journal's signal
+    // handlers stay in place (a new guard would forget a Ctrl-C already seen).
+    let journal = journal.map(|mut j| {
+        j.hand_over();
+        j
+    });
+    let timeout = args.verify_timeout.map(Duration::from_secs);
     let mut tree = WorkTree::written_by(results);
     let n = tree.fixes.len();
     if n == 0 {
@@ -33,8 +55,8 @@ pub fn run_command(args: &VerifyArgs, results: &[FileResult], err: &mut dyn Writ
         return Ok(ExitStatus::Success);
     }
     let max_runs = args.verify_max_runs.map_or_else(|| default_max_runs(n), |m| m as usize);
-    let guard = interrupt::Guard::install();
-    let status = verify(&mut tree, cmd, max_runs, err);
+    let guard = journal.is_none().then(interrupt::Guard::install);
+    let status = verify(&mut tree, cmd, max_runs, timeout, err);
     if status.is_err() {
         // Leave the tree as it started rather than in a half-tested state.
         match tree.set(&[]) {
@@ -43,14 +65,21 @@ pub fn run_command(args: &VerifyArgs, results: &[FileResult], err: &mut dyn Writ
         }
     }
     drop(guard);
+    drop(journal);
     status
 }
 
-fn verify(tree: &mut WorkTree, cmd: &str, max_runs: usize, err: &mut dyn Write) -> Result<ExitStatus> {
+fn verify(
+    tree: &mut WorkTree,
+    cmd: &str,
+    max_runs: usize,
+    timeout: Option<Duration>,
+    err: &mut dyn Write,
+) -> Result<ExitStatus> {
     let n = tree.fixes.len();
     let rewrites = |k: usize| format!("{k} rewrite{}", if k == 1 { "" } else { "s" });
     writeln!(err, "verify: running `{cmd}` with {} applied...", rewrites(n))?;
-    let all = run_shell(cmd)?;
+    let all = run_shell(cmd, timeout)?;
     if all.passed {
         writeln!(err, "verify: `{cmd}` passes with all {} applied.", rewrites(n))?;
         return Ok(ExitStatus::Success);
@@ -66,7 +95,7 @@ fn verify(tree: &mut WorkTree, cmd: &str, max_runs: usize, err: &mut dyn Write) 
         return Ok(ExitStatus::Findings);
     }
     tree.set(&[])?;
-    let none = run_shell(cmd)?;
+    let none = run_shell(cmd, timeout)?;
     if !none.passed {
         writeln!(
             err,
@@ -86,7 +115,7 @@ fn verify(tree: &mut WorkTree, cmd: &str, max_runs: usize, err: &mut dyn Write) 
     let mut runs = 2;
     let mut test = |keep: &[usize]| -> Result<Result<(), String>> {
         tree.set(keep)?;
-        let outcome = run_shell(cmd)?;
+        let outcome = run_shell(cmd, timeout)?;
         runs += 1;
         writeln!(
             err,
@@ -247,17 +276,25 @@ pub(super) struct ShellRun {
     pub tail: String,
 }
 
-/// Runs `cmd` with `sh -c` in the current directory, stdout and stderr into
-/// one pipe; fails if perfmod was interrupted before or during the run. `PYTHONDONTWRITEBYTECODE` keeps Python from caching bytecode of
+/// How long a killed command's group gets between SIGTERM and SIGKILL.
+const KILL_GRACE: Duration = Duration::from_secs(2);
+/// How long output still arriving after the shell exited is awaited (from
+/// background children that hold the pipe, it may never end).
+const OUTPUT_GRACE: Duration = Duration::from_millis(200);
+
+/// Runs `cmd` with `sh -c` in the current directory, in a process group of its
+/// own, stdout and stderr into one pipe read by a thread; fails if perfmod was
+/// interrupted before or during the run. A run past `timeout` is killed and
+/// counts as failing. `PYTHONDONTWRITEBYTECODE` keeps Python from caching bytecode of
 /// a file perfmod may rewrite again within the same second (the cache is keyed
 /// by whole-second mtime and size, so it could serve the previous version).
-pub(super) fn run_shell(cmd: &str) -> Result<ShellRun> {
+pub(super) fn run_shell(cmd: &str, timeout: Option<Duration>) -> Result<ShellRun> {
     if interrupt::interrupted() {
         bail!("interrupted");
     }
     let (mut reader, writer) = std::io::pipe()?;
-    // The Command owns the pipe's write ends; dropping it before reading lets
-    // the read end see EOF when the shell exits.
+    // The Command owns the pipe's write ends; dropping it lets the read end
+    // see EOF once every process holding them has exited.
     let mut child = {
         let mut command = Command::new("sh");
         command
@@ -266,21 +303,81 @@ pub(super) fn run_shell(cmd: &str) -> Result<ShellRun> {
             .stdin(Stdio::null())
             .stdout(writer.try_clone()?)
             .stderr(writer)
+            .process_group(0)
             .env("PYTHONDONTWRITEBYTECODE", "1");
         command.spawn().with_context(|| format!("starting `sh -c {cmd}`"))?
     };
-    let mut output = Vec::new();
-    reader.read_to_end(&mut output)?;
-    let status = child.wait()?;
+    let group = child.id() as libc::pid_t;
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let (done, finished) = mpsc::channel();
+    {
+        let output = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                output
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend_from_slice(&buffer[..n]);
+            }
+            let _ = done.send(());
+        });
+    }
+    let started = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if interrupt::interrupted() {
+            kill_group(group, &mut child);
+            bail!("interrupted while `{cmd}` ran");
+        }
+        if timeout.is_some_and(|t| started.elapsed() >= t) {
+            timed_out = true;
+            break kill_group(group, &mut child);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let _ = finished.recv_timeout(OUTPUT_GRACE);
     if interrupt::interrupted() {
         bail!("interrupted while `{cmd}` ran");
     }
-    let text = String::from_utf8_lossy(&output);
+    let output = output.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut text = String::from_utf8_lossy(&output).into_owned();
+    if timed_out {
+        let secs = timeout.map_or(0, |t| t.as_secs());
+        text.push_str(&format!("\n(perfmod: killed after --verify-timeout {secs} s)"));
+    }
     let lines: Vec<&str> = text.lines().collect();
     Ok(ShellRun {
-        passed: status.success(),
+        passed: status.success() && !timed_out,
         tail: lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n"),
     })
+}
+
+/// Kills the process group of `child`: SIGTERM, then SIGKILL if the shell has
+/// not exited after a grace period (or ignores signals). Returns its status.
+fn kill_group(group: libc::pid_t, child: &mut std::process::Child) -> std::process::ExitStatus {
+    // SAFETY: signals a process group we created; no memory is involved.
+    unsafe { libc::killpg(group, libc::SIGTERM) };
+    let deadline = Instant::now() + KILL_GRACE;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            // SAFETY: as above; children left in the group go too.
+            unsafe { libc::killpg(group, libc::SIGKILL) };
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // SAFETY: as above.
+    unsafe { libc::killpg(group, libc::SIGKILL) };
+    child
+        .wait()
+        .unwrap_or_else(|_| std::process::ExitStatus::from_raw(libc::SIGKILL))
 }
 
 pub(super) fn write_tail(err: &mut dyn Write, tail: &str) -> Result<()> {

@@ -1,9 +1,10 @@
-//! Ctrl-C (or a kill) during a `--verify-cmd` bisection must not leave the
-//! work tree in a half-reverted trial state. While the guard lives, SIGINT and
-//! SIGTERM only raise a flag (the test command, in the same process group,
-//! still gets the signal and stops; a handler, unlike an ignored signal, is not
-//! inherited by it); the bisection checks the flag after each step and restores
-//! the files.
+//! Ctrl-C (or a kill) during a verified apply must not leave the work tree
+//! half-written or in a half-reverted trial state. While the guard lives,
+//! SIGINT and SIGTERM only raise a flag (a handler, unlike an ignored signal,
+//! is not inherited by the test command); the writes and the bisection check
+//! it after each step and restore the files, and a running test command (in
+//! its own process group, so the terminal's Ctrl-C does not reach it) is
+//! killed with its group.
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);

@@ -13,11 +13,13 @@ pub mod bisect;
 pub mod command;
 pub mod compile;
 mod interrupt;
+pub mod journal;
 pub mod python;
 
 pub use bench::run_benchmark;
 pub use command::run_command;
 pub use compile::compile_check;
+pub use journal::Journal;
 
 use crate::engine::{self, AppliedFix, FixFilter, FixId, Mode, RuleSet};
 use anyhow::{anyhow, Result};
