@@ -44,6 +44,8 @@ struct CachedFinding {
     start: (usize, usize),
     end: (usize, usize),
     safety: Option<Safety>,
+    #[serde(default)]
+    unsafe_reason: Option<String>,
 }
 
 pub struct Cache {
@@ -126,7 +128,7 @@ impl Cache {
                 range: f.range.0..f.range.1,
                 start: position(f.start),
                 end: position(f.end),
-                fix: f.safety.map(Fix::known),
+                fix: f.safety.map(|safety| Fix::known(safety, f.unsafe_reason.clone())),
             })
             .collect();
         Some(FileOutcome {
@@ -146,6 +148,7 @@ impl Cache {
                 start: (f.start.line, f.start.column),
                 end: (f.end.line, f.end.column),
                 safety: f.fix.as_ref().map(|fix| fix.safety),
+                unsafe_reason: f.fix.as_ref().and_then(|fix| fix.unsafe_reason.clone()),
             })
             .collect();
         let entry = Entry {

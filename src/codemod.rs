@@ -31,6 +31,8 @@ struct CodemodFile {
     literal_scope: LiteralScope,
     /// Absent for flags (findings without a rewrite).
     safety: Option<Safety>,
+    /// Why the rewrites are unsafe, when `safety = "unsafe"`.
+    unsafe_reason: Option<String>,
     /// What the rewrite buys, as `perfmod bench` measures it; speed when absent.
     effect: Option<Effect>,
     #[serde(rename = "pattern")]
@@ -48,6 +50,8 @@ struct PatternFile {
     fixer: Option<String>,
     /// Overrides the codemod's safety for this pattern.
     safety: Option<Safety>,
+    /// Overrides the codemod's `unsafe-reason` for this pattern.
+    unsafe_reason: Option<String>,
     /// Overrides the codemod's effect for this pattern (a form measured apart).
     effect: Option<Effect>,
     /// Overrides the codemod's message for this pattern.
@@ -78,7 +82,13 @@ impl Literals {
 pub struct Pattern {
     pub query: String,
     pub fix: Option<FixSpec>,
+    /// The pattern's declared safety; its guards can still mark a match unsafe.
     pub safety: Safety,
+    /// Why the form is unsafe (required when `safety` is unsafe and there is a fix).
+    pub unsafe_reason: Option<String>,
+    /// Guards of the query that can mark a match unsafe: the form is then
+    /// safe only where they prove it.
+    pub proof_guards: Vec<String>,
     /// What this form's rewrite buys; decides whether a run selects it by default.
     pub effect: Effect,
     pub message: Template,
@@ -142,9 +152,27 @@ impl Codemod {
         effects
     }
 
-    /// The least safe of its patterns' safeties, as `perfmod rules` shows it.
+    /// The least safe of its patterns' declared safeties.
     pub fn safety(&self) -> Option<Safety> {
         self.patterns.iter().filter(|p| p.fix.is_some()).map(|p| p.safety).max()
+    }
+
+    /// What `fix` does with its findings, as `perfmod rules` shows it: `safe`
+    /// (every rewrite applies without `--unsafe`), `unsafe` (none does),
+    /// `safe/unsafe` (safe where a guard proves it, or in some forms only), or
+    /// `flag` (advice, no rewrite).
+    pub fn safety_label(&self) -> &'static str {
+        let forms: Vec<&Pattern> = self.patterns.iter().filter(|p| p.fix.is_some()).collect();
+        let may_be_safe = forms.iter().any(|p| p.safety == Safety::Safe);
+        let may_be_unsafe = forms
+            .iter()
+            .any(|p| p.safety == Safety::Unsafe || !p.proof_guards.is_empty());
+        match (may_be_safe, may_be_unsafe) {
+            (false, false) => "flag",
+            (true, false) => "safe",
+            (false, true) => "unsafe",
+            (true, true) => "safe/unsafe",
+        }
     }
 }
 
@@ -213,8 +241,14 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
     let mut patterns = Vec::new();
     for (index, pattern) in file.patterns.into_iter().enumerate() {
         patterns.push(
-            compile_pattern(pattern, &file.message, file.safety, file.effect)
-                .with_context(|| format!("in pattern {}", index + 1))?,
+            compile_pattern(
+                pattern,
+                &file.message,
+                file.safety,
+                file.unsafe_reason.as_deref(),
+                file.effect,
+            )
+            .with_context(|| format!("in pattern {}", index + 1))?,
         );
     }
     if patterns.is_empty() {
@@ -242,10 +276,27 @@ fn compile(dir: &str, files: &BTreeMap<String, String>) -> Result<Codemod> {
 /// Checks what can be checked without compiling the query (the rule set
 /// compiles every pattern at once, see [`crate::engine::RuleSet`]): the `@match`
 /// capture, and that templates use only captures the query makes.
+/// The guards `query` names (`#name?` predicates) that may mark a match
+/// unsafe; an unknown name is left to the rule set, which reports it.
+fn guards_that_may_mark_unsafe(query: &str) -> Vec<String> {
+    let registry = crate::rules::registry();
+    let mut names: Vec<String> = query
+        .split("(#")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|name| registry.guard(name).is_ok_and(|guard| guard.may_mark_unsafe))
+        .map(String::from)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 fn compile_pattern(
     pattern: PatternFile,
     message: &str,
     safety: Option<Safety>,
+    unsafe_reason: Option<&str>,
     effect: Option<Effect>,
 ) -> Result<Pattern> {
     let captures = query_captures(&pattern.query);
@@ -263,10 +314,18 @@ fn compile_pattern(
         (None, None) => None,
     };
     let message = Template::parse(pattern.message.as_deref().unwrap_or(message), &captures).context("message")?;
+    let safety = pattern.safety.or(safety).unwrap_or(Safety::Safe);
+    let unsafe_reason = pattern.unsafe_reason.or(unsafe_reason.map(String::from));
+    if fix.is_some() && safety == Safety::Unsafe && unsafe_reason.is_none() {
+        bail!("an unsafe rewrite must say why in `unsafe-reason`");
+    }
+    let proof_guards = guards_that_may_mark_unsafe(&pattern.query);
     Ok(Pattern {
         query: pattern.query,
         fix,
-        safety: pattern.safety.or(safety).unwrap_or(Safety::Safe),
+        safety,
+        unsafe_reason,
+        proof_guards,
         effect: pattern.effect.or(effect).unwrap_or(Effect::Speed),
         message,
     })

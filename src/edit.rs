@@ -75,16 +75,20 @@ pub struct Fix {
     pub edits: Vec<Edit>,
     pub imports: Vec<ImportRequest>,
     pub safety: Safety,
+    /// Why an unsafe rewrite is unsafe: what perfmod could not prove (shown in
+    /// the finding's message and in `--format json`).
+    pub unsafe_reason: Option<String>,
 }
 
 impl Fix {
     /// A fix known to exist, with only its safety: what the result cache keeps
     /// for reporting. It has no edits, so it is never applied.
-    pub fn known(safety: Safety) -> Self {
+    pub fn known(safety: Safety, unsafe_reason: Option<String>) -> Self {
         Fix {
             edits: Vec::new(),
             imports: Vec::new(),
             safety,
+            unsafe_reason,
         }
     }
 

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn safety(codemod: &Codemod) -> &'static str {
-    codemod.safety().map_or("flag", |s| s.as_str())
+    codemod.safety_label()
 }
 
 fn render(codemods: &[Codemod]) -> String {
@@ -18,7 +18,8 @@ fn render(codemods: &[Codemod]) -> String {
          `PERFMOD_UPDATE_CATALOG=1 cargo test --test catalog`. Do not edit. -->\n\n\
          Every built-in codemod. Effects (measured by `perfmod bench`): **speed** and \
          **correctness** run by default, **memory** and **modernize** with `--select`. **safe** rewrites are applied by `perfmod fix`, **unsafe** ones \
-         need `--unsafe` (the rule's Fix safety section says which edge cases), **flag** rules \
+         need `--unsafe` (the rule's Fix safety section says which edge cases), **safe/unsafe** \
+         rules are safe where perfmod proves it and say why elsewhere, **flag** rules \
          only report. `perfmod explain RULE` prints a rule's section with its before/after example.\n\n\
          | Rule | Category | Effect | Safety | Python | Summary |\n|---|---|---|---|---|---|\n",
     );

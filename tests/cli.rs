@@ -290,10 +290,64 @@ fn json_output_has_every_field() {
     assert!(f["message"].as_str().unwrap().contains("time.sleep()"));
     assert_eq!(f["fixable"], true);
     assert_eq!(f["safety"], "safe");
+    assert_eq!(f["unsafe_reason"], serde_json::Value::Null);
     let clean = tree(&[("a.py", CLEAN)]);
     assert_eq!(
         stdout(&perfmod(clean.path(), &["check", "--format", "json"])).trim(),
         "[]"
+    );
+}
+
+/// Two `.keys()` findings: on a dict literal (safe) and on a parameter
+/// (unsafe: perfmod cannot show it is a dict).
+const KEYS: &str =
+    "LIMITS = {\"cpu\": 2}\n\n\ndef known(name, flags):\n    return name in LIMITS.keys() or name in flags.keys()\n";
+
+#[test]
+fn unsafe_findings_say_why_and_only_safe_rewrites_get_the_fix_marker() {
+    let dir = tree(&[("a.py", KEYS)]);
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&perfmod(dir.path(), &["check", "--format", "json"]).stdout).unwrap();
+    let findings = parsed.as_array().unwrap();
+    assert_eq!(findings.len(), 2);
+    assert_eq!(
+        (&findings[0]["safety"], &findings[0]["unsafe_reason"]),
+        (&"safe".into(), &serde_json::Value::Null)
+    );
+    assert_eq!(findings[1]["safety"], "unsafe");
+    let reason = findings[1]["unsafe_reason"].as_str().unwrap();
+    assert!(reason.starts_with("`flags` is not shown to be a dict"), "{reason}");
+    assert!(findings[1]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("(unsafe: {reason})")));
+    let text = stdout(&perfmod(dir.path(), &["check"]));
+    assert!(text.contains("a.py:5:20: dict-keys-membership [*] `.keys()`"), "{text}");
+    assert!(text.contains("a.py:5:45: dict-keys-membership `.keys()`"), "{text}");
+    assert!(
+        text.contains("1 fixable with `perfmod fix`; 1 more with `perfmod fix --unsafe`"),
+        "{text}"
+    );
+    // `[*]` only when `fix` (without `--unsafe`) rewrites every finding.
+    let statistics = stdout(&perfmod(dir.path(), &["check", "--statistics"]));
+    assert_eq!(statistics, "2  dict-keys-membership       1 safe, 1 unsafe\n");
+    let statistics = stdout(&perfmod(dir.path(), &["check", "--statistics", "--unsafe"]));
+    assert_eq!(statistics, "2  dict-keys-membership  [*]  1 safe, 1 unsafe\n");
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&perfmod(
+        dir.path(),
+        &["check", "--statistics", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(
+        (rows[0]["safe"].as_u64(), rows[0]["unsafe"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // `fix` applies the safe one only.
+    let output = perfmod(dir.path(), &["fix", "--apply", "a.py"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        KEYS.replace("LIMITS.keys()", "LIMITS")
     );
 }
 
@@ -365,6 +419,13 @@ fn rules_and_explain() {
         .map(str::to_string);
     let line = line.expect("the built-in codemod is listed");
     assert!(line.contains("safe") && line.contains("py>=3.7"), "{line}");
+    // Safe where a guard proves it, unsafe elsewhere.
+    let keys = stdout(&output)
+        .lines()
+        .find(|l| l.starts_with("dict-keys-membership "))
+        .map(str::to_string)
+        .unwrap();
+    assert!(keys.contains(" safe/unsafe "), "{keys}");
     let json: serde_json::Value =
         serde_json::from_slice(&perfmod(dir.path(), &["rules", "--format", "json"]).stdout).unwrap();
     assert!(json.as_array().unwrap().iter().any(|r| r["id"] == RULE));

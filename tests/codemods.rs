@@ -1,8 +1,12 @@
 //! Runs every built-in codemod over its own examples (`codemods/<id>/examples`):
-//! positive cases must be rewritten exactly to their `.after.py`, negative cases
-//! (no `.after.py`) must produce no finding at all, every rewrite must be
-//! idempotent, its diff is snapshotted, and examples marked `# test: runnable`
-//! must print the same with `python3` before and after.
+//! positive cases must be rewritten exactly to their `.after.py` (with
+//! `--unsafe`), negative cases (no `.after.py`) must produce no finding at all,
+//! every rewrite must be idempotent. The snapshot records each finding's safety
+//! and both diffs, safe-only and `--unsafe`. Examples marked `# test: runnable`
+//! must print the same with `python3` before and after the safe-only
+//! `perfmod fix --apply` (the binary, on every example at once) and, unless
+//! marked `# test: unsafe-changes-behaviour` (adversarial cases, where the
+//! unsafe rewrite must change what it prints), after the `--unsafe` rewrite.
 use perfmod::codemod::{self, Codemod, Example};
 use perfmod::engine::{self, Mode, RuleSet};
 use std::collections::HashMap;
@@ -12,6 +16,19 @@ const FIX_ALL: Mode = Mode {
     fix: true,
     unsafe_fixes: true,
 };
+const FIX_SAFE: Mode = Mode {
+    fix: true,
+    unsafe_fixes: false,
+};
+/// Marks an example runnable with `python3`.
+const RUNNABLE: &str = "# test: runnable";
+/// Marks a runnable example whose unsafe rewrite must change its output: the
+/// example shows why the rewrite is unsafe there.
+const UNSAFE_CHANGES_BEHAVIOUR: &str = "# test: unsafe-changes-behaviour";
+
+fn marked(example: &Example, marker: &str) -> bool {
+    example.before.lines().any(|l| l.trim() == marker)
+}
 
 fn rules_for(codemod: Codemod) -> RuleSet {
     RuleSet::new(
@@ -50,11 +67,15 @@ fn check_example(rules: &RuleSet, id: &str, example: &Example) -> Vec<String> {
     let mut problems = Vec::new();
     let mut parser = engine::python_parser();
     let name = format!("{id}/{}", example.name);
-    let outcome = match engine::process(&example.before, rules, FIX_ALL, &mut parser) {
-        Ok(outcome) => outcome,
-        Err(e) => return vec![format!("{name}: {e}")],
+    let (outcome, safe_outcome) = match (
+        engine::process(&example.before, rules, FIX_ALL, &mut parser),
+        engine::process(&example.before, rules, FIX_SAFE, &mut parser),
+    ) {
+        (Ok(outcome), Ok(safe)) => (outcome, safe),
+        (Err(e), _) | (_, Err(e)) => return vec![format!("{name}: {e}")],
     };
     let fixed = outcome.fixed.clone().unwrap_or_else(|| example.before.clone());
+    let fixed_safe = safe_outcome.fixed.clone().unwrap_or_else(|| example.before.clone());
     match &example.after {
         None => {
             for finding in &outcome.findings {
@@ -76,9 +97,11 @@ fn check_example(rules: &RuleSet, id: &str, example: &Example) -> Vec<String> {
                     "{name}: rewrite differs from .after.py\n--- got ---\n{fixed}--- expected ---\n{expected}"
                 ));
             }
-            let again = engine::process(&fixed, rules, FIX_ALL, &mut parser).map(|o| o.fixed);
-            if !matches!(again, Ok(None)) {
-                problems.push(format!("{name}: not idempotent, a second run gives {again:?}"));
+            for (mode, text) in [(FIX_ALL, &fixed), (FIX_SAFE, &fixed_safe)] {
+                let again = engine::process(text, rules, mode, &mut parser).map(|o| o.fixed);
+                if !matches!(again, Ok(None)) {
+                    problems.push(format!("{name}: not idempotent, a second run gives {again:?}"));
+                }
             }
             if !outcome.warnings.is_empty() {
                 problems.push(format!("{name}: warnings {:?}", outcome.warnings));
@@ -86,25 +109,50 @@ fn check_example(rules: &RuleSet, id: &str, example: &Example) -> Vec<String> {
             let findings: String = outcome
                 .findings
                 .iter()
-                .map(|f| format!("{}:{}: {} {}\n", f.start.line, f.start.column, f.rule, f.message))
+                .map(|f| {
+                    let safety = f.fix.as_ref().map_or("flag", |fix| fix.safety.as_str());
+                    format!(
+                        "{}:{}: {} [{safety}] {}\n",
+                        f.start.line, f.start.column, f.rule, f.message
+                    )
+                })
                 .collect();
-            let diff = similar::TextDiff::from_lines(&example.before, &fixed)
-                .unified_diff()
-                .context_radius(3)
-                .to_string();
-            let snapshot = format!("{findings}\n{diff}");
+            let diff = |after: &str| match after == example.before {
+                true => "(unchanged)\n".to_string(),
+                false => similar::TextDiff::from_lines(example.before.as_str(), after)
+                    .unified_diff()
+                    .context_radius(3)
+                    .to_string(),
+            };
+            let snapshot = format!(
+                "{findings}\n--- perfmod fix (safe only)\n{}\n--- perfmod fix --unsafe\n{}",
+                diff(&fixed_safe),
+                diff(&fixed)
+            );
             insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
                 insta::assert_snapshot!(format!("{id}__{}", example.name), snapshot);
             });
-            if example.before.lines().any(|l| l.trim() == "# test: runnable") {
-                problems.extend(compare_runs(&name, &example.before, &fixed));
+            if marked(example, RUNNABLE) {
+                let changes = marked(example, UNSAFE_CHANGES_BEHAVIOUR);
+                match (compare_runs(&name, &example.before, &fixed), changes) {
+                    (Some(problem), false) => problems.push(problem),
+                    (None, true) if fixed != fixed_safe => problems.push(format!(
+                        "{name}: marked `{UNSAFE_CHANGES_BEHAVIOUR}` but its unsafe rewrite prints the same"
+                    )),
+                    (None, true) => problems.push(format!(
+                        "{name}: marked `{UNSAFE_CHANGES_BEHAVIOUR}` but has no unsafe rewrite"
+                    )),
+                    (Some(problem), true) if problem.contains("fails to run") => problems.push(problem),
+                    _ => {}
+                }
             }
         }
     }
     problems
 }
 
-/// Runs both versions with python3; their stdout and exit status must agree.
+/// Runs both versions with python3; `Some` describes how they differ in
+/// stdout or exit status (or that `before` itself fails).
 fn compare_runs(name: &str, before: &str, after: &str) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let run = |file: &str, text: &str| {
@@ -129,6 +177,53 @@ fn compare_runs(name: &str, before: &str, after: &str) -> Option<String> {
     (status_before != status_after || out_before != out_after).then(|| {
         format!("{name}: behaviour changed\nbefore ({status_before:?}):\n{out_before}\nafter ({status_after:?}):\n{out_after}{err_after}")
     })
+}
+
+/// The differential test of `safe`: every runnable example of every codemod,
+/// copied into one directory, goes through the binary's safe-only
+/// `fix --apply` (every codemod, `--select ALL`); each must print the same
+/// before and after. A guard that wrongly lets an unsafe rewrite through as
+/// safe fails here on the adversarial examples.
+#[test]
+fn safe_fix_apply_keeps_every_runnable_example_behaving_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut originals = Vec::new();
+    for codemod in codemod::builtin().unwrap() {
+        for example in codemod.examples.iter().filter(|e| marked(e, RUNNABLE)) {
+            let file = format!("{}__{}.py", codemod.id, example.name).replace('-', "_");
+            std::fs::write(dir.path().join(&file), &example.before).unwrap();
+            originals.push((file, example.before.clone()));
+        }
+    }
+    assert!(originals.len() >= 10, "only {} runnable examples", originals.len());
+    let status = Command::new(env!("CARGO_BIN_EXE_perfmod"))
+        .args([
+            "fix",
+            "--apply",
+            "--no-cache",
+            "--select",
+            "ALL",
+            "--target-version",
+            "py311",
+            ".",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.code().is_some_and(|c| c <= 1),
+        "fix --apply failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut problems = Vec::new();
+    let mut rewritten = 0;
+    for (file, before) in &originals {
+        let after = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        rewritten += usize::from(&after != before);
+        problems.extend(compare_runs(file, before, &after));
+    }
+    assert!(rewritten >= 10, "only {rewritten} runnable examples had a safe rewrite");
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
 /// The same with every codemod active at once: which statements a fragment

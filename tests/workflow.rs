@@ -149,7 +149,7 @@ fn github_annotations_and_statistics() {
     );
     let (code, out, _) = perfmod(dir.path(), &["check", "--statistics"]);
     assert_eq!(code, 1);
-    assert_eq!(out, "2  blocking-sleep-in-async  [*]\n");
+    assert_eq!(out, "2  blocking-sleep-in-async  [*]  2 safe, 0 unsafe\n");
     let (_, out, _) = perfmod(dir.path(), &["check", "--statistics", "--format", "json"]);
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(rows[0]["count"], 2);

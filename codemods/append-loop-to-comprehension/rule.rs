@@ -21,6 +21,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture (a `for` loop right after `out = []`) can become `out = [value for target in iterable if condition]` without changing what the function does",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Exact,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(is_comprehension_loop(node, ctx)),
 }];
 

@@ -17,6 +17,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture (a `ThreadPoolExecutor(...)` call) is bound by `with ... as name:` and every use submits or maps a pure module-level function of this file or of a project module it imports it from, created where a spawned child does not create it again",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Unknown,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(is_cpu_bound_pool(node, ctx)),
 }];
 

@@ -35,6 +35,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture (a `@dataclass` decorator) is on a class where `slots=True` cannot show (see `codemods/dataclass-slots/docs.md`)",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Unknown,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(plan(node, analysis::root_of(node), ctx.source, ctx.semantic).is_some()),
 }];
 

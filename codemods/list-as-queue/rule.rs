@@ -19,6 +19,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture (a `.pop(0)` or `.insert(0, v)` call) is on a local list used only as a FIFO queue",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Exact,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(queue_list(node, ctx.source, ctx.semantic).is_some()),
 }];
 

@@ -35,9 +35,12 @@ static GUARDS: &[Guard] = &[Guard {
     // literals, so a fragment keeps their methods; the methods it leaves out can
     // only add uses that make the rewrite unsafe.
     on_fragment: OnFragment::Permissive,
+    may_mark_unsafe: true,
     check: |node, _, ctx| match plan(node, analysis::root_of(node), ctx.source, ctx.semantic) {
         Some(plan) if plan.safe => Verdict::Pass,
-        Some(_) => Verdict::Unsafe,
+        Some(_) => Verdict::unsafe_because(
+            "the dict's order can show (it is iterated, copied or escapes, or a removed key may be absent)",
+        ),
         None => Verdict::Skip,
     },
 }];

@@ -1,8 +1,8 @@
 //! `logging-eager-format`: the `logger?` guard (what counts as a logger) and
 //! the `lazy-log-args` filter, which turns an eagerly formatted message into
 //! lazy `%`-style arguments exactly as `logging` will format them.
+use crate::engine::analysis::receivers;
 use crate::engine::context::{GuardContext, Rendered, Verdict};
-use crate::engine::project::{self, ValueKind};
 use crate::engine::registry::{Arity, Filter, Guard, OnFragment, Registry};
 use crate::engine::semantic::text;
 use tree_sitter::Node;
@@ -14,10 +14,14 @@ pub fn register(registry: &mut Registry) {
 
 static GUARDS: &[Guard] = &[Guard {
     name: "logger?",
-    doc: "the capture is the `logging` module, a `logging.getLogger(...)` call, a name bound from `getLogger(...)` anywhere in the file or imported from a project module that binds it so at top level, or named `logger`/`log` (also `self.logger`, `cls.logger`)",
+    doc: "passes a standard-library logger: the `logging` module, `logging.getLogger(...)`/`LoggerAdapter(...)` calls, names and `self` attributes bound only to those or annotated `logging.Logger`, names imported from a project module that binds them so; something only named like a logger (`log`, `logger`, bound from another `getLogger`) is unsafe; anything else skips",
     arity: Arity::Exactly(0),
-    on_fragment: OnFragment::ExactUnlessLeftOut("getLogger"),
-    check: |node, _, ctx| Verdict::pass_if(is_logger(node, ctx)),
+    // Skips by name and by `getLogger` bindings, which a fragment keeps
+    // (every top-level statement naming `Logger`); its proof records the
+    // names it reads, as `dict-receiver?`.
+    on_fragment: OnFragment::ExactUnlessLeftOut("Logger"),
+    may_mark_unsafe: true,
+    check: |node, _, ctx| logger_verdict(node, ctx),
 }];
 
 static FILTERS: &[Filter] = &[Filter {
@@ -26,44 +30,14 @@ static FILTERS: &[Filter] = &[Filter {
     apply: |nodes, _, ctx| lazy_log_args(*nodes.first()?, ctx.source),
 }];
 
-/// The `logging` module itself, a `logging.getLogger(...)` call, a name bound
-/// from `getLogger(...)` or conventionally named `logger`/`log` (also as
-/// `self.logger` or `cls.logger`).
-fn is_logger(node: Node, ctx: &GuardContext) -> bool {
-    if ctx.semantic.resolve(node, ctx.source).as_deref() == Some("logging") {
-        return true;
+/// Passes a receiver shown to be a standard-library logger; marks one that
+/// only looks like a logger unsafe (see [`receivers::logger_proof`]).
+fn logger_verdict(node: Node, ctx: &GuardContext) -> Verdict {
+    match receivers::logger_proof(node, ctx.source, ctx.semantic) {
+        receivers::LoggerProof::Logger => Verdict::Pass,
+        receivers::LoggerProof::NotShown(reason) => Verdict::Unsafe(reason),
+        receivers::LoggerProof::NotALogger => Verdict::Skip,
     }
-    if node.kind() == "call" {
-        return node
-            .child_by_field_name("function")
-            .and_then(|f| ctx.semantic.resolve(f, ctx.source))
-            .is_some_and(|q| q == "logging.getLogger");
-    }
-    let name = match node.kind() {
-        "identifier" => {
-            // Imported from another module of the project: what that module binds it to.
-            let imported = ctx
-                .semantic
-                .resolve(node, ctx.source)
-                .filter(|q| !q.starts_with("builtins."))
-                .and_then(|q| project::imported_value(&q));
-            if imported == Some(ValueKind::Logger) {
-                return true;
-            }
-            text(node, ctx.source)
-        }
-        "attribute"
-            if node
-                .child_by_field_name("object")
-                .is_some_and(|o| matches!(text(o, ctx.source), "self" | "cls")) =>
-        {
-            node.child_by_field_name("attribute")
-                .map_or("", |a| text(a, ctx.source))
-        }
-        _ => return false,
-    };
-    let lower = name.trim_start_matches('_').to_ascii_lowercase();
-    matches!(lower.as_str(), "logger" | "log" | "_log" | "_logger") || ctx.semantic.loggers.contains(name)
 }
 
 /// An eagerly formatted log message turned into lazy `%`-style arguments:

@@ -17,6 +17,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture (`start` of `start = time.time()`) is read only in `time.time() - start` durations",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Exact,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(analysis::duration_clocks(node, ctx.source, ctx.semantic).is_some()),
 }];
 

@@ -14,6 +14,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture is iterated by a loop that leaves its receiver alone meanwhile; unsafe when the body names the receiver or can suspend, or for a generator expression; skips `async for`",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Exact,
+    may_mark_unsafe: true,
     check: |node, _, ctx| iterated_alone(node, ctx.source),
 }];
 
@@ -32,7 +33,7 @@ fn iterated_alone(iterable: Node, source: &str) -> Verdict {
         return Verdict::Skip;
     }
     if looping.kind() == "generator_expression" {
-        return Verdict::Unsafe;
+        return Verdict::unsafe_because("a generator expression reads the file later, perhaps after it is closed");
     }
     let receiver = match iterable.kind() {
         "call" => iterable
@@ -53,8 +54,10 @@ fn iterated_alone(iterable: Node, source: &str) -> Verdict {
             .iter()
             .any(outside_iterable)
     });
-    if touched || analysis::contains_kind(scope, &["yield", "await"]) {
-        Verdict::Unsafe
+    if touched {
+        Verdict::unsafe_because("the loop body uses the file, which would now be read while it iterates")
+    } else if analysis::contains_kind(scope, &["yield", "await"]) {
+        Verdict::unsafe_because("the loop can suspend (`yield`/`await`) while the file is read lazily")
     } else {
         Verdict::Pass
     }
@@ -78,13 +81,19 @@ mod tests {
 
     #[test]
     fn loops_that_touch_the_file_or_suspend_are_unsafe() {
-        assert_eq!(alone("for line in f.readlines():\n    f.readline()\n"), Verdict::Unsafe);
-        assert_eq!(alone("xs = [f.tell() for l in f.readlines()]\n"), Verdict::Unsafe);
-        assert_eq!(
+        assert!(matches!(
+            alone("for line in f.readlines():\n    f.readline()\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
+            alone("xs = [f.tell() for l in f.readlines()]\n"),
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
             alone("def g():\n    for line in f.readlines():\n        yield line\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe);
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(alone("xs = (l for l in f.readlines())\n"), Verdict::Unsafe(_)));
     }
 
     #[test]

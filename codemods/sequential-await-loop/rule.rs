@@ -21,6 +21,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture (a `for` loop after `out = []`) only appends `await f(x)` whose iterations do not depend on each other",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Unknown,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(independent_await_loop(node, ctx.semantic, ctx.source).is_some()),
 }];
 

@@ -15,6 +15,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "every coroutine the captured `gather` runs receives the same SQLAlchemy session as an argument",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Unknown,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(gathers_shared_session(node, ctx)),
 }];
 

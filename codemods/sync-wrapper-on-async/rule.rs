@@ -15,6 +15,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture is a decorator whose plain `def wrapper` calls the wrapped function without `await`",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Unknown,
+    may_mark_unsafe: false,
     check: |node, _, ctx| Verdict::pass_if(is_sync_wrapping_decorator(node, ctx.source)),
 }];
 

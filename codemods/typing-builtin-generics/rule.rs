@@ -17,6 +17,7 @@ static GUARDS: &[Guard] = &[
         doc: "the capture resolves to a `typing` alias of a builtin generic (`typing.List`, `typing.Dict`...)",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, ctx| Verdict::pass_if(builtin_for_typing_alias(node, ctx.source, ctx.semantic).is_some()),
     },
     Guard {
@@ -24,6 +25,7 @@ static GUARDS: &[Guard] = &[
         doc: "every member of the captured `Union[...]`/`Optional[...]` can be an operand of `|`",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, _| Verdict::pass_if(union_operands_ok(&generic_members(node))),
     },
 ];

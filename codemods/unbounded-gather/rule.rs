@@ -20,6 +20,7 @@ static GUARDS: &[Guard] = &[Guard {
     doc: "the capture starts one coroutine per item of a collection (`gather(*[...])`, a `TaskGroup` loop) with no semaphore around them",
     arity: Arity::Exactly(0),
     on_fragment: OnFragment::Unknown,
+    may_mark_unsafe: false,
     check: |node, _, ctx| {
         Verdict::pass_if(unbounded_site(node, ctx.semantic, ctx.source, concurrency_limit(ctx.options)).is_some())
     },

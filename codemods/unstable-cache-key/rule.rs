@@ -15,6 +15,7 @@ static GUARDS: &[Guard] = &[
         doc: "the capture is text built from values: `str(x)`, `repr(x)`, an f-string with fields, or `+` of such pieces and string literals",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, ctx| Verdict::pass_if(is_stringified(node, ctx)),
     },
     Guard {
@@ -22,6 +23,7 @@ static GUARDS: &[Guard] = &[
         doc: "the capture's value ends up in a cache key: assigned to a name with `key` in it, an index into `*cache*`/`*memo*`, or passed to a method of `*cache*`",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, ctx| Verdict::pass_if(is_cache_key(node, ctx.source, ctx.semantic)),
     },
 ];

@@ -47,8 +47,12 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitStatus> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
-        FindingsFormat::Text if args.statistics => statistics::write_text(&mut out, &statistics::count(&findings))?,
-        FindingsFormat::Json if args.statistics => statistics::write_json(&mut out, &statistics::count(&findings))?,
+        FindingsFormat::Text if args.statistics => {
+            statistics::write_text(&mut out, &statistics::count(&findings, unsafe_fixes))?
+        }
+        FindingsFormat::Json if args.statistics => {
+            statistics::write_json(&mut out, &statistics::count(&findings, unsafe_fixes))?
+        }
         // "All checks passed!" would contradict the error lines above it.
         FindingsFormat::Text if failed && findings.is_empty() => {}
         FindingsFormat::Text => text::write_findings(&mut out, &findings, unsafe_fixes)?,

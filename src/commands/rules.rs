@@ -8,8 +8,10 @@ use anyhow::bail;
 use serde::Serialize;
 use std::io::Write;
 
+/// `safe`, `unsafe`, `safe/unsafe` (safe where perfmod proves it, or in some
+/// forms only) or `flag`: see [`Codemod::safety_label`].
 fn safety_label(codemod: &Codemod) -> &'static str {
-    codemod.safety().map_or("flag", |s| s.as_str())
+    codemod.safety_label()
 }
 
 #[derive(Serialize)]
@@ -54,7 +56,7 @@ pub fn run_rules(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
             for c in &codemods {
                 writeln!(
                     out,
-                    "{:width$}  {:6}  {:17}  py>={:5}  {}",
+                    "{:width$}  {:11}  {:17}  py>={:5}  {}",
                     c.id,
                     safety_label(c),
                     Effect::join(&c.effects()),

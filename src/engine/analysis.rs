@@ -1,7 +1,8 @@
 //! Analyses over a function or class body that more than one codemod needs.
 //! This module holds the tree walks they are built from; each submodule one
 //! topic (how a variable is used, purity, exceptions, typing aliases,
-//! SQLAlchemy sessions, concurrency). Each answers conservatively:
+//! decorators, SQLAlchemy sessions, concurrency, what kind of value a
+//! receiver is). Each answers conservatively:
 //! when in doubt, the answer is the one that makes a guard skip.
 use super::semantic::{self, enclosing_function, is_async_def, is_binding_position, text, Semantic};
 use std::collections::HashSet;
@@ -10,6 +11,7 @@ use tree_sitter::Node;
 pub mod concurrency;
 mod exceptions;
 mod purity;
+pub mod receivers;
 mod sqlalchemy;
 mod typing;
 mod variables;

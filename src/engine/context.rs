@@ -9,15 +9,30 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// A guard's answer about one match.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     Pass,
     /// Matches, but the rewrite may change behaviour: only with `--unsafe`.
-    Unsafe,
+    /// The reason names what perfmod could not prove; the user reads it in
+    /// the finding's message.
+    Unsafe(String),
     Skip,
 }
 
 impl Verdict {
+    pub fn unsafe_because(reason: impl Into<String>) -> Verdict {
+        Verdict::Unsafe(reason.into())
+    }
+
+    /// Both guards' verdicts: a skip wins, then the first reason to be unsafe.
+    pub fn and(self, other: Verdict) -> Verdict {
+        match (self, other) {
+            (Verdict::Skip, _) | (_, Verdict::Skip) => Verdict::Skip,
+            (Verdict::Unsafe(reason), _) | (Verdict::Pass, Verdict::Unsafe(reason)) => Verdict::Unsafe(reason),
+            (Verdict::Pass, Verdict::Pass) => Verdict::Pass,
+        }
+    }
+
     /// `Pass` when `ok`, else `Skip`.
     pub fn pass_if(ok: bool) -> Verdict {
         if ok {

@@ -108,7 +108,7 @@ pub(super) fn answer_from_fragment(
             Finding {
                 start: moved(finding.start, finding.range.start, range.start),
                 end: moved(finding.end, finding.range.end, range.end),
-                fix: finding.fix.map(|fix| Fix::known(fix.safety)),
+                fix: finding.fix.map(|fix| Fix::known(fix.safety, fix.unsafe_reason)),
                 range,
                 ..finding
             }

@@ -108,7 +108,7 @@ pub(super) fn for_each_match<'t>(
                         }
                     }
                 }
-                verdict = verdict.max(bound.check(names, &guard_ctx));
+                verdict = verdict.and(bound.check(names, &guard_ctx));
                 if verdict == Verdict::Skip {
                     break;
                 }
@@ -215,10 +215,17 @@ pub(super) fn find(
                     (output.edits, output.imports, output.safety)
                 }
             };
-            let mut safety = fixer_safety.unwrap_or(pattern.safety).max(pattern.safety);
-            if verdict == Verdict::Unsafe {
-                safety = Safety::Unsafe;
-            }
+            // The pattern's own reason first (its form is unsafe whatever the
+            // guards prove), then the first guard's.
+            let unsafe_reason = match (fixer_safety.unwrap_or(pattern.safety).max(pattern.safety), &verdict) {
+                (Safety::Unsafe, _) => Some(pattern.unsafe_reason.clone().unwrap_or_default()),
+                (Safety::Safe, Verdict::Unsafe(reason)) => Some(reason.clone()),
+                (Safety::Safe, _) => None,
+            };
+            let safety = match unsafe_reason {
+                Some(_) => Safety::Unsafe,
+                None => Safety::Safe,
+            };
             let mut edits: Vec<Edit> = reformat::tidy(tree, source, edits, style)
                 .into_iter()
                 .map(|e| Edit {
@@ -227,13 +234,24 @@ pub(super) fn find(
                 })
                 .collect();
             edits.extend(keep_comments(tree, &edits, source, file.eol));
-            Some(Fix { edits, imports, safety })
+            Some(Fix {
+                edits,
+                imports,
+                safety,
+                unsafe_reason,
+            })
         });
         // A fragment's match that the whole file decides is never reported:
         // its message (which may read the project) is not needed.
         let message = match pass == Pass::Fragment && !match_decided {
             true => String::new(),
-            false => pattern.message.render(&render_ctx).map(|r| r.text).unwrap_or_default(),
+            false => {
+                let message = pattern.message.render(&render_ctx).map(|r| r.text).unwrap_or_default();
+                match fix.as_ref().and_then(|f| f.unsafe_reason.as_deref()) {
+                    Some(reason) => format!("{message} (unsafe: {reason})"),
+                    None => message,
+                }
+            }
         };
         findings.push(Finding {
             rule: codemod.id.clone(),

@@ -52,6 +52,9 @@ pub struct Guard {
     pub doc: &'static str,
     pub arity: Arity,
     pub on_fragment: OnFragment,
+    /// Whether it can let a match through as unsafe: a form using it is safe
+    /// only where it proves so (`perfmod rules` shows `safe/unsafe`).
+    pub may_mark_unsafe: bool,
     pub check: GuardCheck,
 }
 
@@ -125,8 +128,9 @@ impl Registry {
     /// meaning, sorted by name (`perfmod rules --registry`; the section of
     /// docs/writing-codemods.md between its markers is this text, a test checks).
     pub fn markdown(&self) -> String {
-        let mut out =
-            String::from("#### Guards\n\n| guard | arguments | on a fragment | meaning |\n|---|---|---|---|\n");
+        let mut out = String::from(
+            "#### Guards\n\n| guard | arguments | on a fragment | may mark unsafe | meaning |\n|---|---|---|---|---|\n",
+        );
         let mut guards = self.guards.clone();
         guards.sort_by_key(|g| g.name);
         for guard in guards {
@@ -141,8 +145,9 @@ impl Registry {
                 OnFragment::Permissive => "permissive".to_string(),
                 OnFragment::Unknown => "whole file decides".to_string(),
             };
+            let marks_unsafe = if guard.may_mark_unsafe { "yes" } else { "no" };
             out.push_str(&format!(
-                "| `#{}` | {arguments} | {fragment} | {} |\n",
+                "| `#{}` | {arguments} | {fragment} | {marks_unsafe} | {} |\n",
                 guard.name, guard.doc
             ));
         }

@@ -8,6 +8,7 @@
 //! | `message` | what is wrong and what to do |
 //! | `fixable` | whether a rewrite exists |
 //! | `safety` | `"safe"`, `"unsafe"`, or `null` when there is no rewrite |
+//! | `unsafe_reason` | for an unsafe rewrite, what perfmod could not prove; else `null` |
 //! | `profile` | only with `--profile`: the function around the finding and its share of the time (below) |
 //!
 //! `profile` is `{"function": NAME, "function_line": LINE, "inclusive_percent": P,
@@ -32,6 +33,7 @@ struct JsonFinding<'a> {
     message: &'a str,
     fixable: bool,
     safety: Option<&'static str>,
+    unsafe_reason: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     profile: Option<JsonTime<'a>>,
 }
@@ -57,6 +59,7 @@ pub fn write_findings(out: &mut impl Write, findings: &[Located]) -> io::Result<
             message: &l.finding.message,
             fixable: l.finding.fix.is_some(),
             safety: l.finding.fix.as_ref().map(|f| f.safety.as_str()),
+            unsafe_reason: l.finding.fix.as_ref().and_then(|f| f.unsafe_reason.as_deref()),
             profile: l.time.as_ref().map(|t| JsonTime {
                 function: &t.function,
                 function_line: t.line,

@@ -36,7 +36,7 @@ pub(super) fn exception_lineage(exception: &str) -> Option<Vec<&str>> {
 /// resolved to a builtin. Exceptions escaping the function are not followed.
 pub fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdict {
     let Some(lineages) = raised.iter().map(|e| exception_lineage(e)).collect::<Option<Vec<_>>>() else {
-        return Verdict::Unsafe;
+        return Verdict::unsafe_because("the exceptions raised are not known builtins");
     };
     // Which of `types` catch each raised exception; `None` if one is unknown.
     let catchers = |types: &[Node]| -> Option<Vec<bool>> {
@@ -109,7 +109,10 @@ pub fn handlers_agree(node: Node, raised: &[&str], ctx: &GuardContext) -> Verdic
             }
         };
         if !agree {
-            return Verdict::Unsafe;
+            return Verdict::unsafe_because(format!(
+                "a handler around it could tell `{}` apart (empty input)",
+                raised.join("` from `")
+            ));
         }
     }
     Verdict::Pass

@@ -12,7 +12,7 @@
 //! shared by several codemods or general enough to be; a guard only one codemod
 //! can use lives in its `codemods/<id>/rule.rs`. Both register in
 //! [`super::registry`].
-use super::analysis;
+use super::analysis::{self, receivers};
 use super::context::Verdict;
 use super::registry::{Arity, Guard, OnFragment};
 use super::semantic::{self, text};
@@ -21,7 +21,7 @@ use tree_sitter::Node;
 mod exceptions;
 mod values;
 pub use exceptions::handlers_agree;
-pub use values::{decorated_with, is_empty_literal, is_hashable_literal};
+pub use values::{decorated_with, dict_receiver_verdict, is_empty_literal, is_hashable_literal};
 
 /// The shared guards.
 pub static SHARED: &[Guard] = &[
@@ -30,6 +30,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture resolves, through the file's imports, to one of the qualified names given (`time.sleep`, `builtins.sorted`)",
         arity: Arity::OneOrMore,
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, names, ctx| {
             Verdict::pass_if(
                 ctx.semantic
@@ -43,6 +44,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture is inside an `async def` (not in a nested plain `def` or lambda)",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, _| Verdict::pass_if(semantic::in_async_function(node)),
     },
     Guard {
@@ -50,6 +52,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture is not inside an `async def`",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, _| Verdict::pass_if(!semantic::in_async_function(node)),
     },
     Guard {
@@ -57,6 +60,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture (a list) has elements, all literals whose hash is defined: numbers, plain strings, constants, tuples of those",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, ctx| {
             Verdict::pass_if(
                 node.named_child_count() > 0 && all_named_children(node, |c| is_hashable_literal(c, ctx.source)),
@@ -68,16 +72,49 @@ pub static SHARED: &[Guard] = &[
         doc: "passes for a hashable literal; anything else is unsafe (an unhashable value would raise)",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: true,
         check: |node, _, ctx| match is_hashable_literal(node, ctx.source) {
             true => Verdict::Pass,
-            false => Verdict::Unsafe,
+            false => Verdict::unsafe_because(
+                "the needle is not a hashable literal: a set lookup hashes it, and an unhashable value raises `TypeError`",
+            ),
         },
+    },
+    Guard {
+        name: "dict-receiver?",
+        doc: "passes a receiver shown to be a real `dict` (literals, comprehensions, `dict(...)`/`defaultdict`/`OrderedDict`/`Counter` calls, names bound only to those, `dict[...]`/`Dict[...]` annotations, `**kwargs`); skips bare `self` in a class defining `keys`/`__iter__`/`__contains__`; anything else is unsafe",
+        arity: Arity::Exactly(0),
+        // Reads bindings beyond the match's function (module names, a class's
+        // other methods): it records the names it reads as spelled, so a
+        // fragment leaving out text that holds one defers to the whole file.
+        on_fragment: OnFragment::Exact,
+        may_mark_unsafe: true,
+        check: |node, _, ctx| dict_receiver_verdict(node, ctx),
+    },
+    Guard {
+        name: "file-receiver?",
+        doc: "passes a receiver shown to be a standard file object (`open` and kin, `sys.stdin`, `with open(...) as f`, `TextIO`/`BinaryIO`/`IO` annotations); anything else is unsafe",
+        arity: Arity::Exactly(0),
+        // Records the names it reads, as `dict-receiver?`.
+        on_fragment: OnFragment::Exact,
+        may_mark_unsafe: true,
+        check: |node, _, ctx| proof_verdict(receivers::file_proof(node, ctx.source, ctx.semantic)),
+    },
+    Guard {
+        name: "totally-ordered?",
+        doc: "the capture (the arguments of `sorted(...)`) sorts totally ordered items (`key=len`, literals of numbers or strings, `range`), so `sorted(...)[0]` and `min(...)` agree; else unsafe (NaN)",
+        arity: Arity::Exactly(0),
+        // Reads the call's arguments only.
+        on_fragment: OnFragment::Exact,
+        may_mark_unsafe: true,
+        check: |node, _, ctx| proof_verdict(receivers::totally_ordered_proof(node, ctx.source, ctx.semantic)),
     },
     Guard {
         name: "no-keyword?",
         doc: "the capture (an argument list) has none of the keyword arguments named",
         arity: Arity::OneOrMore,
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, names, ctx| {
             Verdict::pass_if(all_named_children(node, |arg| {
                 arg.kind() != "keyword_argument"
@@ -92,6 +129,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture (an argument list) has exactly this many positional arguments and no `*args`",
         arity: Arity::Exactly(1),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, args, _| {
             let wanted: usize = args[0].parse().unwrap_or(usize::MAX);
             let mut cursor = node.walk();
@@ -111,6 +149,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture (an argument list) has no `*args` or `**kwargs`",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, _| {
             Verdict::pass_if(all_named_children(node, |arg| {
                 !matches!(arg.kind(), "list_splat" | "dictionary_splat")
@@ -122,6 +161,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture is what a `for` loop or comprehension iterates over",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, _| Verdict::pass_if(analysis::loop_over(node).is_some()),
     },
     Guard {
@@ -131,6 +171,7 @@ pub static SHARED: &[Guard] = &[
         // Reads the handlers around the match in its function; never rejects,
         // only marks unsafe.
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: true,
         check: |node, raised, ctx| handlers_agree(node, raised, ctx),
     },
     Guard {
@@ -138,6 +179,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture holds no `await` or `async for` (which would make a comprehension an async one)",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, _| Verdict::pass_if(!analysis::contains_kind(node, &["await", "async"])),
     },
     Guard {
@@ -145,6 +187,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the definition the capture is (or sits in) has no decorator resolving to one of the qualified names given",
         arity: Arity::OneOrMore,
         on_fragment: OnFragment::Unknown,
+        may_mark_unsafe: false,
         check: |node, names, ctx| Verdict::pass_if(!decorated_with(node, names, ctx)),
     },
     Guard {
@@ -152,6 +195,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture is (inside) a type annotation",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, _| Verdict::pass_if(analysis::in_annotation(node)),
     },
     Guard {
@@ -159,6 +203,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture (a `for` loop) follows `name = <empty literal>` of the kind given (`str`: `\"\"`, `list`: `[]`) for the name it accumulates into",
         arity: Arity::Exactly(1),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, kind, ctx| {
             Verdict::pass_if(
                 analysis::fresh_accumulator(node, ctx.source)
@@ -171,6 +216,7 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture is a SQLAlchemy session (annotated or built as one)",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Unknown,
+        may_mark_unsafe: false,
         check: |node, _, ctx| Verdict::pass_if(analysis::is_sqlalchemy_session(node, ctx.source, ctx.semantic)),
     },
     Guard {
@@ -178,9 +224,18 @@ pub static SHARED: &[Guard] = &[
         doc: "the capture's value changes with the iterations of a `for` loop around it",
         arity: Arity::Exactly(0),
         on_fragment: OnFragment::Exact,
+        may_mark_unsafe: false,
         check: |node, _, ctx| Verdict::pass_if(analysis::loop_varying(node, ctx.source).is_some()),
     },
 ];
+
+/// A receiver proof as a verdict: shown passes, not shown is unsafe with its reason.
+fn proof_verdict(proof: receivers::Proof) -> Verdict {
+    match proof {
+        receivers::Proof::Shown => Verdict::Pass,
+        receivers::Proof::NotShown(reason) => Verdict::Unsafe(reason),
+    }
+}
 
 /// Whether `predicate` holds for every named child of `node`, comments aside.
 pub fn all_named_children(node: Node, predicate: impl Fn(Node) -> bool) -> bool {
@@ -260,33 +315,33 @@ mod tests {
 
     #[test]
     fn handlers_that_tell_the_exceptions_apart_make_it_unsafe() {
-        assert_eq!(
+        assert!(matches!(
             agree("try:\n    y = sorted(x)[0]\nexcept IndexError:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
             agree("try:\n    y = sorted(x)[0]\nexcept LookupError:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
             agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
             agree("try:\n    y = sorted(x)[0]\nexcept ValueError:\n    a()\nexcept IndexError:\n    b()\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
             agree("E = IndexError\ntry:\n    y = sorted(x)[0]\nexcept E:\n    pass\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
             agree("from contextlib import suppress\nwith suppress(IndexError):\n    y = sorted(x)[0]\n"),
-            Verdict::Unsafe
-        );
-        assert_eq!(
+            Verdict::Unsafe(_)
+        ));
+        assert!(matches!(
             agree("import pytest\nwith pytest.raises(IndexError):\n    sorted(x)[0]\n"),
-            Verdict::Unsafe
-        );
+            Verdict::Unsafe(_)
+        ));
     }
 }

@@ -1,7 +1,8 @@
 //! Checks of single values and definitions that guards share: empty and
 //! hashable literals, decorators.
 use super::all_named_children;
-use crate::engine::context::GuardContext;
+use crate::engine::analysis::receivers;
+use crate::engine::context::{GuardContext, Verdict};
 use crate::engine::semantic::text;
 use tree_sitter::Node;
 
@@ -43,6 +44,20 @@ pub fn is_hashable_literal(node: Node, source: &str) -> bool {
             .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
         "tuple" | "parenthesized_expression" => all_named_children(node, |c| is_hashable_literal(c, source)),
         _ => false,
+    }
+}
+
+/// Passes a receiver shown to be a real `dict`; marks any other unsafe;
+/// skips `self` in a class with its own `keys`/`__iter__`/`__contains__`,
+/// where dropping `.keys()` calls the class's own protocol (from
+/// `__contains__`, endless recursion): no advice fits there.
+pub fn dict_receiver_verdict(node: Node, ctx: &GuardContext) -> Verdict {
+    if receivers::is_self_in_mapping_class(node, ctx.source, ctx.semantic) {
+        return Verdict::Skip;
+    }
+    match receivers::dict_proof(node, ctx.source, ctx.semantic) {
+        receivers::Proof::Shown => Verdict::Pass,
+        receivers::Proof::NotShown(reason) => Verdict::Unsafe(reason),
     }
 }
 

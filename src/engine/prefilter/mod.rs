@@ -375,7 +375,7 @@ pub fn pieces(source: &str, statements: &[Statement], hits: &[usize]) -> Vec<Pie
         let code = &source[statement.range.clone()];
         // What binds the names guards resolve: imports anywhere at module level,
         // also under `try:` or `if TYPE_CHECKING:`, and loggers.
-        let holds_imports = !is_definition(code) && (code.contains("import ") || code.contains("getLogger"));
+        let holds_imports = !is_definition(code) && (code.contains("import ") || code.contains("Logger"));
         if !relevant[index] && !holds_imports {
             continue;
         }

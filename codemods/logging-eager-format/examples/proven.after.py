@@ -1,0 +1,32 @@
+# test: runnable
+# Receivers perfmod can show are standard-library loggers: safe rewrites.
+import logging
+import sys
+from logging import getLogger
+
+logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(name)s %(message)s")
+_log = getLogger("app")
+
+
+class Worker:
+    def __init__(self, name):
+        self.logger = logging.getLogger(name)
+
+    def run(self, item):
+        self.logger.info("running %r", item)
+
+
+def step(log: logging.Logger, n):
+    log.info("step %d of %d", n, 3)
+
+
+def adapted(extra):
+    adapter = logging.LoggerAdapter(logging.getLogger("adapter"), extra)
+    adapter.info("with %s", extra)
+
+
+_log.info("starting %s", len(sys.argv) > 0)
+Worker("worker").run("job")
+step(logging.getLogger("steps"), 2)
+adapted({"k": 1})
+logging.getLogger("direct").info("%s direct", 1 + 1)
