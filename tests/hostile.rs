@@ -15,43 +15,14 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
+mod binary;
+use binary::{code, perfmod, perfmod_command, stderr, stdout, tree};
+
 const SLEEPY: &str = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
 const FIXED: &str = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n";
 
 /// The uid and gid of `nobody`, which the non-root tests run as.
 const NOBODY: u32 = 65534;
-
-fn perfmod_command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_perfmod"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1");
-    command
-}
-
-fn perfmod(dir: &Path, args: &[&str]) -> Output {
-    perfmod_command(dir, args).output().expect("the perfmod binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("perfmod exited, not killed")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
 
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
