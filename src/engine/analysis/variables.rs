@@ -148,20 +148,6 @@ pub(crate) fn is_name_reference(identifier: Node) -> bool {
     }
 }
 
-/// The statement directly before `statement` (comments aside) when it binds
-/// `name` to a fresh empty list ([`fresh_empty_list`]): the list is empty and
-/// unshared when `statement` starts.
-pub fn fresh_empty_list_before<'t>(
-    statement: Node<'t>,
-    semantic: &Semantic,
-    source: &str,
-    name: &str,
-) -> Option<Node<'t>> {
-    let previous = previous_statement(statement)?;
-    let (bound, _) = fresh_empty_list(previous, semantic, source)?;
-    (text(bound, source) == name).then_some(previous)
-}
-
 /// A `for` loop whose whole body appends one expression to a list, optionally
 /// under one `if` without `elif`/`else`: `for x in xs: [if c:] out.append(v)`.
 /// Only the shape is checked; what may be done with it is the caller's call.
