@@ -1,7 +1,8 @@
 #!/bin/sh
 # Proves a refactor changed no output: runs a baseline perfmod and a new one over
 # the standard library (/usr/lib/python3.11, or $STDLIB) and examples/ (`check` findings, `fix` and
-# `fix --unsafe` diffs, with their stderr and exit codes) and compares the bytes.
+# `fix --unsafe` diffs, with their stderr and exit codes; the default rules and
+# `--select ALL`) and compares the bytes.
 #
 #   scripts/same-output.sh BASE [NEW]
 #
@@ -41,6 +42,9 @@ for which in base new; do
 check $stdlib
 check --unsafe --format json $stdlib
 fix --unsafe $stdlib
+check --select ALL $stdlib
+check --select ALL --unsafe --format json $stdlib
+fix --select ALL --unsafe $stdlib
 check examples
 check --unsafe --format json examples
 fix examples

@@ -127,13 +127,11 @@ pub fn not_counted<T>(work: impl FnOnce() -> T) -> T {
 pub fn check_depth(tree: &Tree, ranges: &[Range<usize>]) -> Result<(), String> {
     let root = tree.root_node();
     let mut cursor = root.walk();
-    let deepest = root
+    let too_deep = root
         .children(&mut cursor)
         .filter(|s| ranges.iter().any(|r| s.start_byte() < r.end && r.start < s.end_byte()))
-        .map(|statement| 1 + depth_below(statement, MAX_TREE_DEPTH))
-        .max()
-        .unwrap_or(0);
-    if deepest > MAX_TREE_DEPTH {
+        .any(|statement| nests_at_least(statement, MAX_TREE_DEPTH));
+    if too_deep {
         return Err(format!(
             "nests deeper than {MAX_TREE_DEPTH} levels, more than perfmod analyses (CPython refuses code a few times deeper); skipped"
         ));
@@ -141,30 +139,25 @@ pub fn check_depth(tree: &Tree, ranges: &[Range<usize>]) -> Result<(), String> {
     Ok(())
 }
 
-/// How many levels nest below `node` (0 for a leaf), up to just past
-/// `stop`, found without recursion.
-fn depth_below(node: Node, stop: usize) -> usize {
-    let mut cursor = node.walk();
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    loop {
-        if cursor.goto_first_child() {
-            depth += 1;
-            deepest = deepest.max(depth);
-            if deepest > stop {
-                return deepest;
-            }
-            continue;
+/// Whether at least `levels` levels nest below `node`, found without
+/// recursion. A node with fewer descendants than `levels` holds no such
+/// chain, and tree-sitter counts every node's descendants as it builds the
+/// tree: only the nodes that big are visited, not the whole tree.
+fn nests_at_least(node: Node, levels: usize) -> bool {
+    let big_enough = |node: Node, levels: usize| node.descendant_count() > levels;
+    let mut pending = vec![(node, levels)];
+    while let Some((node, levels)) = pending.pop() {
+        if levels == 0 {
+            return true;
         }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return deepest;
-            }
-            depth -= 1;
-        }
+        let mut cursor = node.walk();
+        pending.extend(
+            node.children(&mut cursor)
+                .filter(|child| big_enough(*child, levels - 1))
+                .map(|child| (child, levels - 1)),
+        );
     }
+    false
 }
 
 #[cfg(test)]
@@ -181,13 +174,44 @@ mod tests {
         let deep = parser.parse(&deep_text, None).unwrap();
         // module > expression_statement > assignment > 5,000 parenthesized_expression > `(`.
         let statement = deep.root_node().child(1).unwrap();
-        assert_eq!(1 + depth_below(statement, usize::MAX), 5003);
+        assert!(nests_at_least(statement, 5002));
+        assert!(!nests_at_least(statement, 5003));
         let ranges = [0..deep_text.len(), 0..5];
         assert!(check_depth(&deep, &ranges[..1])
             .unwrap_err()
             .contains("deeper than 1000"));
         // Only the statements that will be matched are measured.
         assert!(check_depth(&deep, &ranges[1..]).is_ok());
+    }
+
+    /// Levels below `node`, by recursion over every child.
+    fn depth(node: Node) -> usize {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        children.into_iter().map(|c| 1 + depth(c)).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn the_depth_bound_agrees_with_walking_every_node() {
+        let source = "class C(Base):\n    @deco(1)\n    def m(self, x: dict[str, list[int]] = {}):\n        \"\"\"doc\"\"\"\n        return [y for y in f(g(h(x)))] if x else (lambda: {**x})()\n\n\nx = a.b.c[d](e)  # note\n";
+        let tree = crate::engine::python_parser().parse(source, None).unwrap();
+        let mut cursor = tree.walk();
+        let mut visited = 0;
+        loop {
+            let node = cursor.node();
+            let levels = depth(node);
+            assert!(nests_at_least(node, levels), "{node:?} nests {levels} levels");
+            assert!(!nests_at_least(node, levels + 1), "{node:?} nests only {levels} levels");
+            visited += 1;
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            while cursor.goto_parent() && !cursor.goto_next_sibling() {}
+            if cursor.node() == tree.root_node() {
+                break;
+            }
+        }
+        assert!(visited > 50);
     }
 
     #[test]
