@@ -2,7 +2,7 @@
 //! fixpoint, re-parsing after every round. Each round applies the allowed,
 //! non-overlapping fixes with the imports they need; a round that would not
 //! parse is retried without the fixes that break it.
-use super::fragment::{answer_from_fragment, FragmentAnswer};
+use super::fragment::{answer_from_fragments, FragmentAnswer};
 use super::imports;
 use super::limits;
 use super::matching::{find, Pass};
@@ -64,17 +64,13 @@ fn process_within_budget(
     limits::not_counted(|| rules.compiled().map(|_| ()))?;
     let file = SourceFile::new(text);
     let pieces = prefilter::pieces(file.body, &statements, &hits);
-    let fragment = rules
-        .prefilter_on()
-        .then(|| prefilter::fragment(file.body, &pieces, rules.max_fragment_share))
-        .flatten();
-    if let Some(fragment) = fragment {
-        match answer_from_fragment(&fragment, &layout, &file, rules, &active, mode, parser) {
+    if rules.prefilter_on() {
+        match answer_from_fragments(&pieces, &statements, &layout, &file, rules, &active, mode, parser) {
             FragmentAnswer::Findings(findings) => {
                 outcome.findings = findings;
                 return Ok(outcome);
             }
-            FragmentAnswer::WholeFileDecides => {}
+            FragmentAnswer::WholeFileDecides | FragmentAnswer::LeftOut(_) => {}
         }
     }
     let tree = parse(parser, file.body)?;

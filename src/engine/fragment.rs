@@ -2,10 +2,13 @@
 //! alone: when nothing survives, or in check mode when every guard decided
 //! exactly and the statements left out change no name they asked about, the
 //! fragment's findings are the file's and the whole file is never parsed.
+//! When a left-out statement might change such a name, the fragment is
+//! widened by the statements holding it and matched again, before falling
+//! back to the whole file.
 use super::limits;
 use super::matching::{find, for_each_match, Pass};
 use super::outcome::{Finding, Mode};
-use super::prefilter::{self, Binding};
+use super::prefilter::{self, Binding, Piece, Statement};
 use super::rule_set::RuleSet;
 use super::semantic::Lookup;
 use super::source::{LineIndex, Position, SourceFile};
@@ -20,6 +23,46 @@ pub(super) enum FragmentAnswer {
     Findings(Vec<Finding>),
     /// Something may be a finding: parse and match the whole file.
     WholeFileDecides,
+    /// The findings hold unless the text left out binds or holds one of
+    /// these words: a fragment with the statements holding them decides.
+    LeftOut(Vec<String>),
+}
+
+/// How many times a fragment is widened before the whole file decides.
+const MAX_WIDENINGS: usize = 2;
+
+/// Matches the fragment of `pieces` ([`answer_from_fragment`]), widened by the
+/// statements holding the words a left-out statement might bind or spell
+/// ([`prefilter::widen`]) while that settles it; never [`FragmentAnswer::LeftOut`].
+#[allow(clippy::too_many_arguments)]
+pub(super) fn answer_from_fragments(
+    pieces: &[Piece],
+    statements: &[Statement],
+    layout: &prefilter::Layout,
+    file: &SourceFile,
+    rules: &RuleSet,
+    active: &[bool],
+    mode: Mode,
+    parser: &mut Parser,
+) -> FragmentAnswer {
+    let mut wider;
+    let mut pieces = pieces;
+    for _ in 0..=MAX_WIDENINGS {
+        let Some(fragment) = prefilter::fragment(file.body, pieces, rules.max_fragment_share) else {
+            break;
+        };
+        match answer_from_fragment(&fragment, layout, file, rules, active, mode, parser) {
+            FragmentAnswer::LeftOut(words) => match prefilter::widen(file.body, statements, pieces, &words) {
+                Some(more) => {
+                    wider = more;
+                    pieces = &wider;
+                }
+                None => break,
+            },
+            answer => return answer,
+        }
+    }
+    FragmentAnswer::WholeFileDecides
 }
 
 /// Matches the fragment. No match survives: the file has no findings. In check
@@ -63,37 +106,44 @@ pub(super) fn answer_from_fragment(
     if found.findings.is_empty() {
         return FragmentAnswer::Findings(Vec::new());
     }
+    if !found.decided {
+        return FragmentAnswer::WholeFileDecides;
+    }
     // Names resolve as in the whole file when the statements left out bind none
     // of those a finding's guards and fix resolved, and import none of those any
     // match resolved (only an import could make a rejected match pass: every
     // guard that resolves names passes only on a particular import or builtin);
-    // a name a fix checked is free must occur nowhere in them.
-    let names_agree = || {
-        let resolved = |lookups: &[Lookup]| -> HashSet<String> {
-            lookups
-                .iter()
-                .filter_map(|l| match l {
-                    Lookup::Resolved(name) => Some(name.clone()),
-                    Lookup::Spelled(_) => None,
-                })
-                .collect()
-        };
-        let all = found.semantic.as_ref().map_or_else(Vec::new, |s| s.lookups_since(0));
-        !fragment.may_bind_any(file.body, layout, &resolved(&found.lookups_of_findings), Binding::Any)
-            && !fragment.may_bind_any(file.body, layout, &resolved(&all), Binding::Import)
-            && found.lookups_of_findings.iter().all(|l| match l {
-                Lookup::Spelled(name) => !fragment.leaves_out_word(file.body, name),
-                Lookup::Resolved(_) => true,
-            })
-    };
-    let words_kept = || {
-        found
-            .words_to_keep
+    // a name a fix checked is free must occur nowhere in them, nor a word a
+    // guard needs kept.
+    let resolved = |lookups: &[Lookup]| -> HashSet<String> {
+        lookups
             .iter()
-            .all(|w| !fragment.leaves_out_word(file.body, w))
+            .filter_map(|l| match l {
+                Lookup::Resolved(name) => Some(name.clone()),
+                Lookup::Spelled(_) => None,
+            })
+            .collect()
     };
-    if !found.decided || !names_agree() || !words_kept() {
-        return FragmentAnswer::WholeFileDecides;
+    let all = found.semantic.as_ref().map_or_else(Vec::new, |s| s.lookups_since(0));
+    let bound = resolved(&found.lookups_of_findings)
+        .into_iter()
+        .filter(|name| fragment.may_bind(file.body, layout, name, Binding::Any));
+    let imported = resolved(&all)
+        .into_iter()
+        .filter(|name| fragment.may_bind(file.body, layout, name, Binding::Import));
+    let spelled = found.lookups_of_findings.iter().filter_map(|l| match l {
+        Lookup::Spelled(name) => Some(name.clone()),
+        Lookup::Resolved(_) => None,
+    });
+    let words = found.words_to_keep.iter().map(|w| w.to_string());
+    let mut left_out: Vec<String> = bound
+        .chain(imported)
+        .chain(spelled.chain(words).filter(|w| fragment.leaves_out_word(file.body, w)))
+        .collect();
+    if !left_out.is_empty() {
+        left_out.sort_unstable();
+        left_out.dedup();
+        return FragmentAnswer::LeftOut(left_out);
     }
     let (fragment_lines, file_lines) = (LineIndex::new(&fragment.text), LineIndex::new(file.body));
     let findings = found
@@ -128,10 +178,10 @@ mod tests {
         let candidates = rules.candidates(source).expect("a candidate");
         let file = SourceFile::new(source);
         let pieces = prefilter::pieces(source, &candidates.statements, &candidates.offsets);
-        let fragment = prefilter::fragment(source, &pieces, prefilter::DEFAULT_MAX_SHARE).expect("a fragment");
         let mut parser = python_parser();
-        answer_from_fragment(
-            &fragment,
+        answer_from_fragments(
+            &pieces,
+            &candidates.statements,
             &candidates.layout,
             &file,
             &rules,
@@ -139,6 +189,42 @@ mod tests {
             mode,
             &mut parser,
         )
+    }
+
+    /// The words the first, unwidened fragment of `source` leaves out.
+    fn left_out_at_first(source: &str) -> Vec<String> {
+        let rules = RuleSet::new(crate::codemod::builtin().unwrap(), HashMap::new()).unwrap();
+        let candidates = rules.candidates(source).expect("a candidate");
+        let pieces = prefilter::pieces(source, &candidates.statements, &candidates.offsets);
+        let fragment = prefilter::fragment(source, &pieces, prefilter::DEFAULT_MAX_SHARE).expect("a fragment");
+        let (file, layout) = (SourceFile::new(source), &candidates.layout);
+        match answer_from_fragment(
+            &fragment,
+            layout,
+            &file,
+            &rules,
+            &candidates.active,
+            Mode::default(),
+            &mut python_parser(),
+        ) {
+            FragmentAnswer::LeftOut(words) => words,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The findings of `source` with the prefilter off: the whole file's.
+    fn whole_file_findings(source: &str) -> Vec<(String, usize, String)> {
+        let mut rules = RuleSet::new(crate::codemod::builtin().unwrap(), HashMap::new()).unwrap();
+        rules.max_fragment_share = 0.0;
+        let outcome = crate::engine::process(source, &rules, Mode::default(), &mut python_parser()).unwrap();
+        summary(&outcome.findings)
+    }
+
+    fn summary(findings: &[Finding]) -> Vec<(String, usize, String)> {
+        findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.start.line, f.message.clone()))
+            .collect()
     }
 
     /// Twenty functions the fragment leaves out, then `tail`.
@@ -176,13 +262,16 @@ mod tests {
     }
 
     #[test]
-    fn the_whole_file_decides_when_a_left_out_statement_rebinds_a_name_or_in_fix_mode() {
+    fn a_left_out_statement_that_rebinds_a_name_widens_the_fragment_and_the_whole_file_decides_fixes() {
         let tail = "def last(d):\n    return sorted(d)[0]\n";
         let shadowed = file_ending_with(tail).replacen("def f3(x)", "def sorted(x)", 1);
-        assert!(matches!(
-            answer(&shadowed, Mode::default()),
-            FragmentAnswer::WholeFileDecides
-        ));
+        assert_eq!(left_out_at_first(&shadowed), ["sorted"]);
+        // The fragment with `def sorted` added sees the builtin hidden, as the whole file does.
+        let FragmentAnswer::Findings(findings) = answer(&shadowed, Mode::default()) else {
+            panic!("the widened fragment decides");
+        };
+        assert!(findings.is_empty());
+        assert!(whole_file_findings(&shadowed).is_empty());
         let fix = Mode {
             fix: true,
             unsafe_fixes: false,
@@ -191,5 +280,30 @@ mod tests {
             answer(&file_ending_with(tail), fix),
             FragmentAnswer::WholeFileDecides
         ));
+    }
+
+    #[test]
+    fn a_widened_fragment_finds_what_the_whole_file_does() {
+        // `self.table` is annotated in a method the first fragment leaves out.
+        let mut source = String::from("import os\n\n\nclass Registry:\n");
+        for i in 0..20 {
+            source.push_str(&format!("    def m{i}(self):\n        return {i}\n\n"));
+        }
+        source.push_str("    def setup(self):\n        self.table: dict[str, int] = {}\n\n");
+        source.push_str("    def has(self, k):\n        return k in self.table.keys()\n");
+        assert_eq!(left_out_at_first(&source), ["table"]);
+        let FragmentAnswer::Findings(findings) = answer(&source, Mode::default()) else {
+            panic!("the widened fragment decides");
+        };
+        assert_eq!(summary(&findings), whole_file_findings(&source));
+        assert_eq!(findings.len(), 1);
+        assert!(!findings[0].message.contains("unsafe"), "{}", findings[0].message);
+        // Without the annotation the proof fails the same way in both.
+        let unproven = source.replace("self.table: dict[str, int] = {}", "self.table = make()");
+        let FragmentAnswer::Findings(findings) = answer(&unproven, Mode::default()) else {
+            panic!("the widened fragment decides");
+        };
+        assert_eq!(summary(&findings), whole_file_findings(&unproven));
+        assert!(findings[0].message.contains("unsafe"), "{}", findings[0].message);
     }
 }

@@ -17,7 +17,7 @@ mod layout;
 
 pub use layout::{Layout, LogicalLine, Statement};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// A fragment is only worth it when it is clearly smaller than the file.
@@ -214,7 +214,7 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Which bindings [`Fragment::may_bind_any`] looks for.
+/// Which bindings [`Fragment::may_bind`] looks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Binding {
     Any,
@@ -268,15 +268,15 @@ impl Fragment {
             .filter(|range| !range.is_empty())
     }
 
-    /// Whether the file text the fragment leaves out may bind any of `names`
-    /// (with an import only, or any way). An occurrence surely binds nothing
-    /// when it is an attribute (`x.name`), is called, subscripted or has an
-    /// attribute taken (`name(`, `name[`, `name.`, but for `def name(`), or sits
-    /// on a logical line that binds nothing before it: no `def`, `class`, `for`,
+    /// Whether the file text the fragment leaves out may bind `name` (with an
+    /// import only, or any way). An occurrence surely binds nothing when it is
+    /// an attribute (`x.name`), is called, subscripted or has an attribute
+    /// taken (`name(`, `name[`, `name.`, but for `def name(`), or sits on a
+    /// logical line that binds nothing before it: no `def`, `class`, `for`,
     /// `import`, `global`, `del`, `with`, `except`, `case`, `lambda` or ` as `,
     /// and no `=` after it.
-    pub fn may_bind_any(&self, source: &str, layout: &Layout, names: &HashSet<String>, binding: Binding) -> bool {
-        let may_bind = |offset: usize, name: &str| {
+    pub fn may_bind(&self, source: &str, layout: &Layout, name: &str, binding: Binding) -> bool {
+        let may_bind = |offset: usize| {
             let end = offset + name.len();
             if source[..offset].ends_with(is_word_char) || source[end..].starts_with(is_word_char) {
                 return false; // a longer word
@@ -307,11 +307,9 @@ impl Fragment {
                 || source[end..line.end].contains('=')
         };
         self.omitted(source).any(|range| {
-            names.iter().any(|name| {
-                source[range.clone()]
-                    .match_indices(name.as_str())
-                    .any(|(offset, _)| may_bind(range.start + offset, name))
-            })
+            source[range.clone()]
+                .match_indices(name)
+                .any(|(offset, _)| may_bind(range.start + offset))
         })
     }
 }
@@ -349,8 +347,57 @@ pub fn ranges_to_match(pieces: &[Piece]) -> Vec<Range<usize>> {
     merged(pieces.iter().filter(|p| p.holds_hit).map(|p| p.range.clone()))
 }
 
+/// `pieces` and, as context (matched by no query), every statement they leave
+/// out whose text holds one of `words`: a whole top-level statement, or in a
+/// class whose header is kept, a statement of its body. So a fragment whose
+/// answer the left-out text might change (a name it binds, an attribute a
+/// method assigns) can settle it without the whole file. `None` when no
+/// left-out statement holds any of them.
+pub fn widen(source: &str, statements: &[Statement], pieces: &[Piece], words: &[String]) -> Option<Vec<Piece>> {
+    let holds_word = |range: &Range<usize>| words.iter().any(|w| source[range.clone()].contains(w.as_str()));
+    let mut wider = Vec::with_capacity(pieces.len());
+    let mut kept = pieces.iter().peekable();
+    let mut added = false;
+    for statement in statements {
+        let mut within = Vec::new();
+        while let Some(piece) = kept.next_if(|p| p.range.start < statement.range.end) {
+            within.push(piece);
+        }
+        let context = |range: &Range<usize>| Piece {
+            range: range.clone(),
+            holds_hit: false,
+        };
+        match (&statement.class, within.first()) {
+            (_, None) if holds_word(&statement.range) => {
+                wider.push(context(&statement.range));
+                added = true;
+            }
+            (Some((header, body)), Some(first)) if first.range == *header => {
+                wider.push((*first).clone());
+                let mut kept_in_body = within[1..].iter().peekable();
+                for range in body {
+                    match kept_in_body.next_if(|p| p.range == *range) {
+                        Some(piece) => wider.push((*piece).clone()),
+                        None if holds_word(range) => {
+                            wider.push(context(range));
+                            added = true;
+                        }
+                        None => {}
+                    }
+                }
+                if kept_in_body.next().is_some() {
+                    return None; // not pieces of this class's statements after all
+                }
+            }
+            _ => wider.extend(within.into_iter().cloned()),
+        }
+    }
+    (added && kept.next().is_none()).then_some(wider)
+}
+
 /// A piece of a file a fragment keeps, and whether it holds a hit (the others
 /// are context: imports, a class header, the statement before a hit).
+#[derive(Clone)]
 pub struct Piece {
     range: Range<usize>,
     holds_hit: bool,
@@ -578,9 +625,7 @@ mod tests {
         let kept = pieces(&source, &statements, &[source.find("sleep").unwrap()]);
         let fragment = super::fragment(&source, &kept, 1.0).unwrap();
         assert!(!fragment.text.contains("def g"), "{}", fragment.text);
-        let binds = |name: &str, binding: Binding| {
-            fragment.may_bind_any(&source, &layout, &HashSet::from([name.to_string()]), binding)
-        };
+        let binds = |name: &str, binding: Binding| fragment.may_bind(&source, &layout, name, binding);
         for used in ["list", "sorted", "sum", "len", "os", "time"] {
             assert!(!binds(used, Binding::Any), "{used} is only used");
         }
@@ -662,6 +707,31 @@ z = 'it''s'  # "
             fragment.ends_with("def run():\n    with TPE(2) as pool:\n        pass\n"),
             "{fragment}"
         );
+    }
+
+    #[test]
+    fn widening_adds_the_left_out_statements_holding_a_word_as_context() {
+        let source = "import os\ndef f():\n    table = 1\ndef g():\n    pass\nclass C:\n    def a(self):\n        self.table = {}\n    def b(self):\n        pass\n    def hot(self):\n        return k in self.table.keys()\n";
+        let statements = Layout::scan(source).top_level_statements(source);
+        let kept = pieces(source, &statements, &[source.find("keys").unwrap()]);
+        let shown = |pieces: &[Piece]| -> Vec<(&str, bool)> {
+            pieces
+                .iter()
+                .map(|p| (source[p.range.clone()].lines().next().unwrap(), p.holds_hit))
+                .collect()
+        };
+        let wider = widen(source, &statements, &kept, &["table".to_string()]).unwrap();
+        assert_eq!(
+            shown(&wider),
+            vec![
+                ("import os", false),
+                ("def f():", false),
+                ("class C:", false),
+                ("    def a(self):", false),
+                ("    def hot(self):", true),
+            ]
+        );
+        assert!(widen(source, &statements, &kept, &["nowhere".to_string()]).is_none());
     }
 
     #[test]
