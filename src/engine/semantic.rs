@@ -65,6 +65,9 @@ pub struct Semantic {
     pub has_star_import: bool,
     /// Names assigned from `....getLogger(...)`.
     pub loggers: HashSet<String>,
+    /// What receiver proofs read from a scope's whole code, by the scope's
+    /// node id, gathered by the first proof that asks.
+    pub scope_names: RefCell<HashMap<usize, crate::engine::analysis::receivers::ScopeNames>>,
     /// Every name [`Semantic::resolve_name`] was asked about, in order, when
     /// recording (a model of a prefilter fragment, which answers like the whole
     /// file's as long as the statements left out bind none of these).

@@ -12,6 +12,7 @@
 use super::{methods, statements, walk};
 use crate::engine::project::{self, ValueKind};
 use crate::engine::semantic::{enclosing_function, is_binding_position, text, Semantic};
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 /// How a receiver's kind was (not) shown.
@@ -455,7 +456,7 @@ fn name_proof(
     gives_kind: &dyn Fn(Binding) -> bool,
 ) -> Result<(), String> {
     let name = text(name_node, source);
-    let (bindings, scope) = scope_bindings(name_node, name, source);
+    let (bindings, scope) = scope_bindings(name_node, name, source, semantic);
     if scope == Scope::Module {
         // Recorded, so a prefilter fragment that leaves out any text holding
         // `name` (a binding, a `global`) defers to the whole file; a
@@ -513,7 +514,7 @@ enum Scope {
 /// function binding it (or declaring it `global`), else the module. A name a
 /// comprehension or lambda around `at` binds, or one read in a class body, is
 /// not followed.
-fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> (Vec<Binding<'t>>, Scope) {
+fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str, semantic: &Semantic) -> (Vec<Binding<'t>>, Scope) {
     let binds_name = |target: Node| {
         let mut found = false;
         walk(target, |n| {
@@ -541,39 +542,34 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> (Vec<Binding
             }
             "class_definition" => return (vec![Binding::Other("it is read in a class body")], Scope::Local),
             "function_definition" => {
-                let mut declared_global = false;
-                let mut nonlocal = false;
-                walk_scope(scope, &mut |node| {
-                    if matches!(node.kind(), "global_statement" | "nonlocal_statement")
-                        && node.named_children(&mut node.walk()).any(|n| text(n, source) == name)
-                    {
-                        declared_global |= node.kind() == "global_statement";
-                        nonlocal |= node.kind() == "nonlocal_statement";
+                let found = with_scope_names(scope, source, semantic, |names| {
+                    if names.declared_nonlocal.contains(name) {
+                        return Some(vec![Binding::Other("it is declared `nonlocal`")]);
                     }
-                });
-                if nonlocal {
-                    return (vec![Binding::Other("it is declared `nonlocal`")], Scope::Local);
-                }
-                if declared_global {
-                    break;
-                }
-                let mut bindings = bindings_in(scope, name, source);
-                if !bindings.is_empty() {
+                    if names.declared_global.contains(name) {
+                        return None;
+                    }
+                    let mut bindings = names.bindings(scope, name, source);
                     // A nested function can rebind it with `nonlocal`.
-                    walk(scope, |node| {
-                        if node.kind() == "nonlocal_statement"
-                            && node.named_children(&mut node.walk()).any(|n| text(n, source) == name)
-                        {
-                            bindings.push(Binding::Other("a nested function rebinds it with `nonlocal`"));
-                        }
-                        true
-                    });
-                    return (bindings, Scope::Local);
+                    let rebound = match bindings.is_empty() {
+                        true => 0,
+                        false => names.nonlocal_within.get(name).copied().unwrap_or(0),
+                    };
+                    bindings
+                        .extend((0..rebound).map(|_| Binding::Other("a nested function rebinds it with `nonlocal`")));
+                    Some(bindings)
+                });
+                match found {
+                    Some(bindings) if !bindings.is_empty() => return (bindings, Scope::Local),
+                    // `global name`: the module's.
+                    None => break,
+                    // A closure: the enclosing functions' names, then the module's
+                    // (class bodies are not enclosing scopes for their methods).
+                    Some(_) => {
+                        current = enclosing_function(scope).or_else(|| Some(super::root_of(scope)));
+                        continue;
+                    }
                 }
-                // A closure: the enclosing functions' names, then the module's
-                // (class bodies are not enclosing scopes for their methods).
-                current = enclosing_function(scope).or_else(|| Some(super::root_of(scope)));
-                continue;
             }
             "module" => break,
             _ => {}
@@ -581,15 +577,95 @@ fn scope_bindings<'t>(at: Node<'t>, name: &str, source: &'t str) -> (Vec<Binding
         current = scope.parent();
     }
     let module = super::root_of(at);
-    let mut bindings = bindings_in(module, name, source);
-    // A `global name` in any function can rebind it.
-    super::walk(module, |node| {
-        if node.kind() == "global_statement" && node.named_children(&mut node.walk()).any(|n| text(n, source) == name) {
-            bindings.push(Binding::Other("a function rebinds it with `global`"));
+    with_scope_names(module, source, semantic, |names| {
+        let mut bindings = names.bindings(module, name, source);
+        // A `global name` in any function can rebind it.
+        let rebound = names.global_within.get(name).copied().unwrap_or(0);
+        bindings.extend((0..rebound).map(|_| Binding::Other("a function rebinds it with `global`")));
+        (bindings, Scope::Module)
+    })
+}
+
+/// What a name proof reads from a function's or the module's whole code,
+/// gathered once per scope: the proofs of a file's matches would walk the same
+/// code once per match (a dense file holds hundreds of `logger.info("..." % x)`).
+#[derive(Debug, Default)]
+pub struct ScopeNames {
+    /// Where the scope's own code ([`walk_scope`]) spells each identifier, in order.
+    spelled: HashMap<String, Vec<usize>>,
+    /// The names the scope's own code declares `global` or `nonlocal`.
+    declared_global: HashSet<String>,
+    declared_nonlocal: HashSet<String>,
+    /// How many `global` and `nonlocal` statements anywhere in the scope
+    /// (nested functions included) name each name.
+    global_within: HashMap<String, usize>,
+    nonlocal_within: HashMap<String, usize>,
+}
+
+impl ScopeNames {
+    fn of(scope: Node, source: &str) -> Self {
+        let mut names = ScopeNames::default();
+        let declared = |statement: Node| -> HashSet<String> {
+            let mut cursor = statement.walk();
+            let named = statement
+                .named_children(&mut cursor)
+                .map(|n| text(n, source).to_string());
+            named.collect()
+        };
+        walk_scope(scope, &mut |node| match node.kind() {
+            "identifier" => names
+                .spelled
+                .entry(text(node, source).to_string())
+                .or_default()
+                .push(node.start_byte()),
+            "global_statement" => names.declared_global.extend(declared(node)),
+            "nonlocal_statement" => names.declared_nonlocal.extend(declared(node)),
+            _ => {}
+        });
+        walk(scope, |node| {
+            let within = match node.kind() {
+                "global_statement" => &mut names.global_within,
+                "nonlocal_statement" => &mut names.nonlocal_within,
+                _ => return true,
+            };
+            for name in declared(node) {
+                *within.entry(name).or_default() += 1;
+            }
+            true
+        });
+        names
+    }
+
+    /// The bindings of `name` in `scope` (whose names these are), as
+    /// [`bindings_in`] finds them.
+    fn bindings<'t>(&self, scope: Node<'t>, name: &str, source: &'t str) -> Vec<Binding<'t>> {
+        let spelled = self.spelled.get(name).map_or(&[][..], Vec::as_slice);
+        let nodes: Option<Vec<Node<'t>>> = spelled
+            .iter()
+            .map(|&start| {
+                let range = start..start + name.len();
+                scope
+                    .descendant_for_byte_range(range.start, range.end)
+                    .filter(|n| n.kind() == "identifier" && n.byte_range() == range)
+            })
+            .collect();
+        match nodes {
+            Some(nodes) => nodes.into_iter().filter_map(|n| binding_of(n, source)).collect(),
+            // Not names of this scope after all.
+            None => bindings_in(scope, name, source),
         }
-        true
-    });
-    (bindings, Scope::Module)
+    }
+}
+
+/// `read` on the [`ScopeNames`] of `scope`, gathered the first time a proof
+/// asks in this file (the model is the file's).
+fn with_scope_names<R>(scope: Node, source: &str, semantic: &Semantic, read: impl FnOnce(&ScopeNames) -> R) -> R {
+    let id = scope.id();
+    if !semantic.scope_names.borrow().contains_key(&id) {
+        let names = ScopeNames::of(scope, source);
+        semantic.scope_names.borrow_mut().insert(id, names);
+    }
+    read(&semantic.scope_names.borrow()[&id])
 }
 
 /// Calls `visit` on every node of `scope`'s own code: nested `def`s, classes,
