@@ -199,15 +199,18 @@ fn class_blocks_slots(class: Node, source: &str, semantic: &Semantic) -> bool {
 /// Uses anywhere in the file of what slotted instances lack: `__dict__`,
 /// `vars()`, `weakref`.
 fn file_blocks_slots(root: Node, source: &str, semantic: &Semantic) -> bool {
-    semantic
-        .imports
-        .iter()
-        .any(|i| i.qualified.split('.').next() == Some("weakref"))
-        || analysis::descendants(root).into_iter().any(|node| {
-            node.kind() == "identifier"
-                && (text(node, source) == "__dict__"
-                    || semantic.resolve(node, source).as_deref() == Some("builtins.vars"))
-        })
+    // The same for every class of the file: walked once.
+    semantic.file_fact("dataclass-slots: file blocks slots", || {
+        semantic
+            .imports
+            .iter()
+            .any(|i| i.qualified.split('.').next() == Some("weakref"))
+            || analysis::descendants(root).into_iter().any(|node| {
+                node.kind() == "identifier"
+                    && (text(node, source) == "__dict__"
+                        || semantic.resolve(node, source).as_deref() == Some("builtins.vars"))
+            })
+    })
 }
 
 /// Whether an attribute that is not a field is set on the class, on `self` in

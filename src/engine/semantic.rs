@@ -72,6 +72,8 @@ pub struct Semantic {
     /// recording (a model of a prefilter fragment, which answers like the whole
     /// file's as long as the statements left out bind none of these).
     looked_up: Option<RefCell<Vec<Lookup>>>,
+    /// Whole-file facts a guard computes once per file, by name ([`Semantic::file_fact`]).
+    facts: RefCell<HashMap<&'static str, bool>>,
 }
 
 /// A question to the model whose answer the statements a prefilter fragment
@@ -338,6 +340,22 @@ impl Semantic {
         if let Some(looked_up) = &self.looked_up {
             looked_up.borrow_mut().push(lookup());
         }
+    }
+
+    /// The whole-file fact `name`, computed by `compute` the first time it is
+    /// asked and remembered, so a guard pays for a walk of the file once, not
+    /// at every match. A model recording its lookups (a fragment's) computes
+    /// it every time: each match must record what it resolved.
+    pub fn file_fact(&self, name: &'static str, compute: impl FnOnce() -> bool) -> bool {
+        if self.looked_up.is_some() {
+            return compute();
+        }
+        if let Some(&known) = self.facts.borrow().get(name) {
+            return known;
+        }
+        let fact = compute();
+        self.facts.borrow_mut().insert(name, fact);
+        fact
     }
 
     /// Whether a bare `name` written at byte `at` means the builtin of that name
@@ -636,6 +654,25 @@ pub fn enclosing_statement(node: Node) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_file_fact_is_computed_once_unless_the_model_records_its_lookups() {
+        let source = "x = 1\n";
+        let tree = crate::engine::python_parser().parse(source, None).unwrap();
+        let computed = Cell::new(0);
+        let fact = || {
+            computed.set(computed.get() + 1);
+            true
+        };
+        let whole_file = LazySemantic::new(&tree, source, false);
+        assert!(whole_file.file_fact("fact", fact) && whole_file.file_fact("fact", fact));
+        assert_eq!(computed.get(), 1);
+        // A fragment's model: every match records what computing it resolves.
+        let fragment = LazySemantic::new(&tree, source, true);
+        assert!(fragment.file_fact("fact", fact) && fragment.file_fact("fact", fact));
+        assert_eq!(computed.get(), 3);
+    }
 
     fn resolve_all(source: &str, expr: &str) -> Option<String> {
         let mut parser = tree_sitter::Parser::new();
