@@ -16,6 +16,7 @@ use crate::engine::project::project_sources;
 use crate::engine::registry::{Arity, Filter, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::{text, Semantic};
 use std::collections::BTreeSet;
+use std::ops::Range;
 use tree_sitter::Node;
 
 pub fn register(registry: &mut Registry) {
@@ -200,7 +201,7 @@ fn class_blocks_slots(class: Node, source: &str, semantic: &Semantic) -> bool {
 /// `vars()`, `weakref`.
 fn file_blocks_slots(root: Node, source: &str, semantic: &Semantic) -> bool {
     // The same for every class of the file: walked once.
-    semantic.file_fact("dataclass-slots: file blocks slots", || {
+    semantic.file_memo("dataclass-slots: file blocks slots", || {
         semantic
             .imports
             .iter()
@@ -226,7 +227,7 @@ fn assigns_non_fields(
     fields: &BTreeSet<String>,
 ) -> bool {
     let within = |outer: Node, n: Node| outer.start_byte() <= n.start_byte() && n.end_byte() <= outer.end_byte();
-    let nodes = analysis::descendants(root);
+    let nodes = attribute_sites(root, source, semantic);
     let other_classes: Vec<Node> = nodes
         .iter()
         .filter(|c| c.kind() == "class_definition" && **c != class)
@@ -250,39 +251,74 @@ fn assigns_non_fields(
             .is_some_and(|q| !q.starts_with("builtins."));
         !other_self && !module
     };
-    nodes.iter().any(|&node| {
-        if node.kind() == "call" {
-            let setter = node
-                .child_by_field_name("function")
-                .is_some_and(|f| matches!(text(f, source), "setattr" | "object.__setattr__"));
+    nodes.iter().any(|&node| match node.kind() {
+        "call" => {
             let arguments = node.child_by_field_name("arguments");
-            let Some(object) = arguments.and_then(|a| a.named_child(0)).filter(|_| setter) else {
+            let Some(object) = arguments.and_then(|a| a.named_child(0)) else {
                 return false;
             };
             let name = arguments
                 .and_then(|a| a.named_child(1))
                 .and_then(|name| name.named_child(1).filter(|_| name.kind() == "string"))
                 .map(|content| text(content, source));
-            return breaks(node, object, name);
+            breaks(node, object, name)
         }
-        if !matches!(node.kind(), "assignment" | "augmented_assignment" | "for_statement") {
-            return false;
-        }
-        let Some(target) = node.child_by_field_name("left") else {
-            return false;
-        };
-        analysis::descendants(target).into_iter().any(|attribute| {
-            match (
-                attribute
-                    .child_by_field_name("object")
-                    .filter(|_| attribute.kind() == "attribute"),
-                attribute.child_by_field_name("attribute"),
-            ) {
-                (Some(object), Some(name)) => breaks(attribute, object, Some(text(name, source))),
-                _ => false,
-            }
-        })
+        "attribute" => match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("attribute"),
+        ) {
+            (Some(object), Some(name)) => breaks(node, object, Some(text(name, source))),
+            _ => false,
+        },
+        _ => false,
     })
+}
+
+/// The nodes of the file [`assigns_non_fields`] looks at: its classes, its
+/// `setattr(...)` and `object.__setattr__(...)` calls, and the attributes in
+/// the targets of its assignments and `for` loops. The same for every class of
+/// the file: gathered once (as byte ranges, found again in the tree).
+fn attribute_sites<'t>(root: Node<'t>, source: &str, semantic: &Semantic) -> Vec<Node<'t>> {
+    let gather = || {
+        let mut sites = Vec::new();
+        analysis::walk(root, |node| {
+            match node.kind() {
+                "class_definition" => sites.push(node),
+                "call"
+                    if node
+                        .child_by_field_name("function")
+                        .is_some_and(|f| matches!(text(f, source), "setattr" | "object.__setattr__")) =>
+                {
+                    sites.push(node)
+                }
+                "assignment" | "augmented_assignment" | "for_statement" => {
+                    if let Some(target) = node.child_by_field_name("left") {
+                        analysis::walk(target, |n| {
+                            if n.kind() == "attribute" {
+                                sites.push(n);
+                            }
+                            true
+                        });
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        sites
+    };
+    let ranges: Vec<(u16, Range<usize>)> = semantic.file_memo("dataclass-slots: attribute sites", || {
+        gather().iter().map(|n| (n.kind_id(), n.byte_range())).collect()
+    });
+    let found: Option<Vec<Node<'t>>> = ranges
+        .iter()
+        .map(|(kind, range)| {
+            root.descendant_for_byte_range(range.start, range.end)
+                .filter(|n| n.kind_id() == *kind && n.byte_range() == *range)
+        })
+        .collect();
+    // Not this file's sites after all: gathered again.
+    found.unwrap_or_else(gather)
 }
 
 /// The fixer: applies [`plan`].

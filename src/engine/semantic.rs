@@ -72,8 +72,19 @@ pub struct Semantic {
     /// recording (a model of a prefilter fragment, which answers like the whole
     /// file's as long as the statements left out bind none of these).
     looked_up: Option<RefCell<Vec<Lookup>>>,
-    /// Whole-file facts a guard computes once per file, by name ([`Semantic::file_fact`]).
-    facts: RefCell<HashMap<&'static str, bool>>,
+    /// What guards compute once per file, by name ([`Semantic::file_memo`]).
+    memos: FileMemos,
+}
+
+/// Values of any type, by name: [`Semantic::file_memo`].
+#[derive(Default)]
+struct FileMemos(RefCell<HashMap<&'static str, Box<dyn std::any::Any>>>);
+
+impl std::fmt::Debug for FileMemos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.0.borrow().keys().copied().collect();
+        f.debug_tuple("FileMemos").field(&names).finish()
+    }
 }
 
 /// A question to the model whose answer the statements a prefilter fragment
@@ -342,20 +353,21 @@ impl Semantic {
         }
     }
 
-    /// The whole-file fact `name`, computed by `compute` the first time it is
-    /// asked and remembered, so a guard pays for a walk of the file once, not
-    /// at every match. A model recording its lookups (a fragment's) computes
-    /// it every time: each match must record what it resolved.
-    pub fn file_fact(&self, name: &'static str, compute: impl FnOnce() -> bool) -> bool {
+    /// The whole-file value `name` (a fact, where some nodes are), computed by
+    /// `compute` the first time it is asked and remembered, so a guard pays
+    /// for a walk of the file once, not at every match. A model recording its
+    /// lookups (a fragment's) computes it every time: each match must record
+    /// what it resolved.
+    pub fn file_memo<T: Clone + 'static>(&self, name: &'static str, compute: impl FnOnce() -> T) -> T {
         if self.looked_up.is_some() {
             return compute();
         }
-        if let Some(&known) = self.facts.borrow().get(name) {
-            return known;
+        if let Some(known) = self.memos.0.borrow().get(name).and_then(|v| v.downcast_ref::<T>()) {
+            return known.clone();
         }
-        let fact = compute();
-        self.facts.borrow_mut().insert(name, fact);
-        fact
+        let value = compute();
+        self.memos.0.borrow_mut().insert(name, Box::new(value.clone()));
+        value
     }
 
     /// Whether a bare `name` written at byte `at` means the builtin of that name
@@ -657,7 +669,7 @@ mod tests {
     use std::cell::Cell;
 
     #[test]
-    fn a_file_fact_is_computed_once_unless_the_model_records_its_lookups() {
+    fn a_file_memo_is_computed_once_unless_the_model_records_its_lookups() {
         let source = "x = 1\n";
         let tree = crate::engine::python_parser().parse(source, None).unwrap();
         let computed = Cell::new(0);
@@ -666,11 +678,11 @@ mod tests {
             true
         };
         let whole_file = LazySemantic::new(&tree, source, false);
-        assert!(whole_file.file_fact("fact", fact) && whole_file.file_fact("fact", fact));
+        assert!(whole_file.file_memo("fact", fact) && whole_file.file_memo("fact", fact));
         assert_eq!(computed.get(), 1);
         // A fragment's model: every match records what computing it resolves.
         let fragment = LazySemantic::new(&tree, source, true);
-        assert!(fragment.file_fact("fact", fact) && fragment.file_fact("fact", fact));
+        assert!(fragment.file_memo("fact", fact) && fragment.file_memo("fact", fact));
         assert_eq!(computed.get(), 3);
     }
 
