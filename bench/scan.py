@@ -19,8 +19,10 @@ What it does:
 5. Prints a markdown table of medians (and minima), each median wall time as a ratio
    of ruff's, and the issue's targets next to the measured ratios.
 6. With `--baseline PATH` (another perfmod binary, e.g. one built from main), also
-   times its cold check and fix dry run in the same interleaved rounds and prints
-   each as a ratio of the baseline's: a refactor must stay within a few percent.
+   times its cold check, check with every rule (`--select ALL`; a baseline that
+   predates rule selection, whose default ran every rule, gets plain `check`) and
+   fix dry run in the same interleaved rounds and prints each as a ratio of the
+   baseline's: a refactor must stay within a few percent.
 
 Every tool writes one short line per finding to /dev/null (ruff `--output-format
 concise`, ast-grep `--report-style short`), so no tool pays for rendering source
@@ -158,6 +160,12 @@ def count_findings(perfmod, ruff, sg, sgconfig, stdlib, workdir):
     return counts
 
 
+def knows_select_all(perfmod):
+    """Whether this perfmod build selects rules with `ALL` (older ones ran every rule by default)."""
+    out = subprocess.run([str(perfmod), "check", "--select", "ALL", "--no-cache", os.devnull], capture_output=True, text=True)
+    return "unknown rule" not in out.stderr
+
+
 def fmt_s(x):
     return f"{x:.3f}"
 
@@ -189,6 +197,7 @@ def main():
         pm_ok = (0, 1, 2)
         cmds = [
             Command("perfmod check", [perfmod, "check", "--no-cache", stdlib], pm_ok),
+            Command("perfmod check --select ALL", [perfmod, "check", "--no-cache", "--select", "ALL", stdlib], pm_ok),
             Command("perfmod fix (dry run)", [perfmod, "fix", "--no-cache", stdlib], pm_ok),
             Command("perfmod check, warm cache", [perfmod, "check", stdlib], pm_ok, warm_env),
             Command("perfmod check -j1", [perfmod, "check", "--no-cache", "-j1", stdlib], pm_ok),
@@ -208,8 +217,10 @@ def main():
         ]
         if args.baseline:
             baseline = args.baseline.resolve()
+            select_all = ["--select", "ALL"] if knows_select_all(baseline) else []
             cmds += [
                 Command("baseline check", [baseline, "check", "--no-cache", stdlib], pm_ok),
+                Command("baseline check --select ALL", [baseline, "check", "--no-cache", *select_all, stdlib], pm_ok),
                 Command("baseline fix (dry run)", [baseline, "fix", "--no-cache", stdlib], pm_ok),
             ]
         by_name = {c.name: c for c in cmds}
@@ -261,9 +272,16 @@ def main():
 
     med = {c.name: statistics.median(c.wall) for c in cmds}
     if args.baseline:
+        if not select_all:
+            print("\nThe baseline knows no `--select ALL`: its row is its plain `check`, which ran every rule.")
         print(f"\n| against the baseline ({version(baseline)}) | wall | CPU |")
         print("|---|---:|---:|")
-        for new, old in [("perfmod check", "baseline check"), ("perfmod fix (dry run)", "baseline fix (dry run)")]:
+        pairs = [
+            ("perfmod check", "baseline check"),
+            ("perfmod check --select ALL", "baseline check --select ALL"),
+            ("perfmod fix (dry run)", "baseline fix (dry run)"),
+        ]
+        for new, old in pairs:
             cpu = {n: statistics.median(by_name[n].cpu) for n in (new, old)}
             print(f"| {new} / {old} | {med[new] / med[old]:.3f}x | {cpu[new] / cpu[old]:.3f}x |")
     cold = med["perfmod check"]
