@@ -323,6 +323,32 @@ fn unsafe_findings_say_why_and_only_safe_rewrites_get_the_fix_marker() {
     );
 }
 
+/// A blocking sleep in `async def`: reported by default, rewritten only with
+/// `--unsafe`, and the finding says why (the `await` is a new suspension point).
+#[test]
+fn blocking_sleep_is_reported_and_rewritten_only_with_unsafe() {
+    let sleepy = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
+    let dir = tree(&[("a.py", sleepy)]);
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&perfmod(dir.path(), &["check", "--format", "json"]).stdout).unwrap();
+    let f = &parsed[0];
+    assert_eq!((&f["rule"], &f["safety"]), (&"blocking-sleep-in-async".into(), &"unsafe".into()));
+    let reason = f["unsafe_reason"].as_str().unwrap();
+    assert!(reason.starts_with("`await` adds a suspension point"), "{reason}");
+    assert!(f["message"].as_str().unwrap().ends_with(&format!("(unsafe: {reason})")));
+    let statistics = stdout(&perfmod(dir.path(), &["check", "--statistics"]));
+    assert_eq!(statistics, "1  blocking-sleep-in-async       0 safe, 1 unsafe\n");
+    let output = perfmod(dir.path(), &["fix", "--apply"]);
+    assert_eq!(code(&output), 0, "no safe rewrite pending");
+    assert!(stderr(&output).contains("1 unsafe rewrite more can be applied with --unsafe"));
+    assert_eq!(read(dir.path(), "a.py"), sleepy.as_bytes());
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply", "--unsafe"])), 0);
+    assert_eq!(
+        String::from_utf8(read(dir.path(), "a.py")).unwrap(),
+        "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n"
+    );
+}
+
 #[test]
 fn output_does_not_depend_on_thread_count() {
     let names: Vec<String> = (0..40).map(|i| format!("d{}/m{i}.py", i % 7)).collect();
