@@ -332,7 +332,10 @@ fn blocking_sleep_is_reported_and_rewritten_only_with_unsafe() {
     let parsed: serde_json::Value =
         serde_json::from_slice(&perfmod(dir.path(), &["check", "--format", "json"]).stdout).unwrap();
     let f = &parsed[0];
-    assert_eq!((&f["rule"], &f["safety"]), (&"blocking-sleep-in-async".into(), &"unsafe".into()));
+    assert_eq!(
+        (&f["rule"], &f["safety"]),
+        (&"blocking-sleep-in-async".into(), &"unsafe".into())
+    );
     let reason = f["unsafe_reason"].as_str().unwrap();
     assert!(reason.starts_with("`await` adds a suspension point"), "{reason}");
     assert!(f["message"].as_str().unwrap().ends_with(&format!("(unsafe: {reason})")));
@@ -460,10 +463,7 @@ fn bad_input_gets_one_line_each_and_the_run_goes_on() {
         ("bom.py", &format!("\u{feff}{SLOW}")),
         ("crlf.py", &SLOW.replace('\n', "\r\n")),
         ("tabs.py", &SLOW.replace("    ", "\t")),
-        (
-            "formfeed.py",
-            &format!("{SLOW}\x0c\ndef after_formfeed():\n    pass\n"),
-        ),
+        ("formfeed.py", &format!("{SLOW}\x0c\ndef after_formfeed():\n    pass\n")),
         ("empty.py", ""),
         ("deep.py", &deep),
         ("x.py/inner.py", SLOW),

@@ -161,10 +161,7 @@ fn standalone_files_and_explicit_config() {
 
 #[test]
 fn unknown_keys_and_selectors_are_one_line_errors_naming_the_file() {
-    let dir = tree(&[
-        ("pyproject.toml", "[tool.perfmod]\nselct = [\"x\"]\n"),
-        ("a.py", SLOW),
-    ]);
+    let dir = tree(&[("pyproject.toml", "[tool.perfmod]\nselct = [\"x\"]\n"), ("a.py", SLOW)]);
     let output = perfmod(dir.path(), &["check"]);
     assert_eq!(code(&output), 2);
     let stderr = err(&output);
@@ -199,10 +196,7 @@ fn file_level_suppression_and_unknown_ids_in_comments() {
         ),
         (
             "typo.py",
-            &SLOW.replace(
-                "flags.keys()",
-                "flags.keys()  # perfmod: ignore[dict-keys-membrship]",
-            ),
+            &SLOW.replace("flags.keys()", "flags.keys()  # perfmod: ignore[dict-keys-membrship]"),
         ),
     ]);
     let d = dir.path();
@@ -214,9 +208,8 @@ fn file_level_suppression_and_unknown_ids_in_comments() {
         out(&output)
     );
     assert!(
-        err(&output).contains(
-            "warning: typo.py: line 3: unknown rule `dict-keys-membrship` in a `# perfmod: ignore` comment"
-        ),
+        err(&output)
+            .contains("warning: typo.py: line 3: unknown rule `dict-keys-membrship` in a `# perfmod: ignore` comment"),
         "{}",
         err(&output)
     );

@@ -405,7 +405,11 @@ fn crlf_and_non_ascii_documents() {
     let fix_all = titled(&actions, "perfmod: fix all safe in file").unwrap();
     let edit = &fix_all["edit"]["changes"][&uri][0];
     // The edit's range in UTF-16 units, applied by hand.
-    assert_eq!(edit["range"]["start"], json!({"line": 2, "character": 35}), "deletes `.keys()`");
+    assert_eq!(
+        edit["range"]["start"],
+        json!({"line": 2, "character": 35}),
+        "deletes `.keys()`"
+    );
     let expected = perfmod_fix(&path, text, false);
     assert!(expected.contains("return name in flags\r\n"), "{expected:?}");
     let start_line: Vec<&str> = text.split_inclusive('\n').collect();
@@ -542,10 +546,7 @@ fn hover_and_commands() {
         json!({"textDocument": {"uri": uri}, "position": {"line": 27, "character": 22}}),
     );
     let docs = hover["result"]["contents"]["value"].as_str().unwrap();
-    assert!(
-        docs.starts_with("# dict-keys-membership (algorithms, safe"),
-        "{docs}"
-    );
+    assert!(docs.starts_with("# dict-keys-membership (algorithms, safe"), "{docs}");
     let nothing = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),

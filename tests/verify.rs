@@ -273,7 +273,15 @@ fn verify_cmd_reverts_just_the_rewrite_that_breaks_a_test() {
     let select = "blocking-sleep-in-async,list-to-tuple";
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--unsafe", "--select", select, "--verify-cmd", UNITTEST],
+        &[
+            "fix",
+            "--apply",
+            "--unsafe",
+            "--select",
+            select,
+            "--verify-cmd",
+            UNITTEST,
+        ],
     );
     let err = stderr(&output);
     // Four rewrites: two sleeps, two list() calls; the one in names() breaks a test.
@@ -338,7 +346,15 @@ fn a_command_that_fails_on_its_own_leaves_the_tree_as_it_started() {
     let select = "blocking-sleep-in-async,list-to-tuple";
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--unsafe", "--select", select, "--verify-cmd", "exit 3"],
+        &[
+            "fix",
+            "--apply",
+            "--unsafe",
+            "--select",
+            select,
+            "--verify-cmd",
+            "exit 3",
+        ],
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("fails even with every rewrite reverted"));
