@@ -239,6 +239,8 @@ def main():
                 cmds[(i + k) % len(cmds)].record()
         load_end = os.getloadavg()
         rss_floor_kb = Command("true", ["true"], (0,)).run()[2]
+        # Before the temporary virtualenv goes.
+        tools = f"Tools: {version(perfmod)}, {version(ruff)}, {version(sg)}"
     finally:
         os.chdir(REPO)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -250,7 +252,7 @@ def main():
         f"load average {load_start[0]:.2f} at start, {load_end[0]:.2f} at end; "
         f"Python {platform.python_version()}"
     )
-    print(f"Tools: {version(perfmod)}, {version(ruff)}, {version(sg)}")
+    print(tools)
     print(
         f"Runs: {args.runs} per command, interleaved round-robin; medians (min). Peak RSS "
         f"includes the harness's own {rss_floor_kb / 1024:.1f} MB (ru_maxrss of `true`)\n"
