@@ -20,7 +20,7 @@ const LOG_MODULE: &str = "import logging\n\ngen_log = logging.getLogger(\"app.ge
 const NOT_A_LOGGER: &str =
     "class Recorder:\n    def warning(self, message):\n        print(message)\n\n\ngen_log = Recorder()\n";
 const WEB: &str =
-    "from .log import gen_log\n\n\ndef handle(x):\n    gen_log.warning(\"bad request %s\" % x)\n    gen_log.info(f\"handled {x}\")\n";
+    "from .log import gen_log\n\n\ndef handle(x):\n    gen_log.warning(\"bad request %s\" % x)\n    gen_log.info(f\"handled {x!r}\")\n";
 
 /// `pkg/log.py` holding `log_module`, `pkg/web.py` using its `gen_log`, and
 /// `pkg/absolute.py` importing it by its absolute name.
@@ -63,7 +63,7 @@ fn a_logger_imported_from_another_module_is_recognised() {
         ],
     );
     assert!(
-        stdout(&fixed).contains("+    gen_log.info(\"handled %s\", x)"),
+        stdout(&fixed).contains("+    gen_log.info(\"handled %r\", x)"),
         "{}",
         stdout(&fixed)
     );

@@ -1,7 +1,7 @@
 //! `logging-eager-format`: the `logger?` guard (what counts as a logger) and
 //! the `lazy-log-args` filter, which turns an eagerly formatted message into
 //! lazy `%`-style arguments exactly as `logging` will format them.
-use crate::engine::analysis::receivers;
+use crate::engine::analysis::{self, receivers};
 use crate::engine::context::{GuardContext, Rendered, Verdict};
 use crate::engine::registry::{Arity, Filter, Guard, OnFragment, Registry};
 use crate::engine::semantic::text;
@@ -22,6 +22,15 @@ static GUARDS: &[Guard] = &[Guard {
     on_fragment: OnFragment::ExactUnlessLeftOut("Logger"),
     may_mark_unsafe: true,
     check: |node, _, ctx| logger_verdict(node, ctx),
+},
+Guard {
+    name: "fields-convert-alike?",
+    doc: "every replacement field of the captured f-string or `.format()` call converts its value as its `%` directive will: it has `!s`/`!r`/`!a`, or the value is evidently a `str`, `int` or `float`; else unsafe (`format(x, \"\")` and `str(x)` differ for a type with its own `__format__`)",
+    arity: Arity::Exactly(0),
+    // Reads the message and the builtins it calls.
+    on_fragment: OnFragment::Exact,
+    may_mark_unsafe: true,
+    check: |node, _, ctx| fields_convert_alike(node, ctx),
 }];
 
 static FILTERS: &[Filter] = &[Filter {
@@ -38,6 +47,102 @@ fn logger_verdict(node: Node, ctx: &GuardContext) -> Verdict {
         receivers::LoggerProof::NotShown(reason) => Verdict::Unsafe(reason),
         receivers::LoggerProof::NotALogger => Verdict::Skip,
     }
+}
+
+/// A `{}` field formats its value with `format(value, spec)`, its `%` directive
+/// with `str(value)` (or `int()`/`float()` for a numeric one): the same text for
+/// `str`, `int` and `float`, not for types with their own `__format__`. A field
+/// with `!s`/`!r`/`!a` converts first, exactly as `%s`/`%r`/`%a` do.
+fn fields_convert_alike(message: Node, ctx: &GuardContext) -> Verdict {
+    let fields: Vec<Field> = match message.kind() {
+        "string" | "concatenated_string" => fstring_fields(message, ctx.source),
+        "call" => match format_call_fields(message, ctx.source) {
+            Some(fields) => fields,
+            None => return Verdict::Pass,
+        },
+        // `"..." % args` formats with `%` already.
+        _ => return Verdict::Pass,
+    };
+    let unproven = fields.iter().find(|(converted, alike, value)| {
+        !converted && !analysis::evident_scalar(*value, ctx.source, ctx.semantic).is_some_and(|kind| alike.contains(&kind))
+    });
+    let Some((_, _, value)) = unproven else {
+        return Verdict::Pass;
+    };
+    let value = Some(text(*value, ctx.source))
+        .filter(|v| v.len() <= 40 && !v.contains('\n'))
+        .map_or("a value".to_string(), |v| format!("`{v}`"));
+    Verdict::unsafe_because(format!(
+        "a field without `!s`/`!r` is formatted by `format(x, spec)`, its `%` directive by `str(x)`: they differ for a type with its own `__format__` (a `(str, Enum)` member before Python 3.11), and {value} is not shown to be a `str`, `int` or `float`"
+    ))
+}
+
+/// A replacement field: whether it has a conversion (`!s`, `!r`, `!a`), the
+/// types whose value `format()` and its `%` directive turn into the same text,
+/// and its value.
+type Field<'t> = (bool, &'static [analysis::Scalar], Node<'t>);
+
+/// The types that a field with this format spec (`""`, `":.2f"`, `"x"`...)
+/// formats as its `%` directive does: any of `str`, `int`, `float` without a
+/// spec; `int` for `d`/`x`/`X`/`o` (`format(1.5, "d")` raises where `%d`
+/// truncates); `int` or `float` for the float types.
+fn spec_values(spec: &str) -> &'static [analysis::Scalar] {
+    use analysis::Scalar::{Float, Int, Str};
+    match spec.trim_start_matches(':').chars().last() {
+        None => &[Str, Int, Float],
+        Some('d' | 'x' | 'X' | 'o') => &[Int],
+        Some(_) => &[Int, Float],
+    }
+}
+
+/// The replacement fields of an f-string (or of its implicitly concatenated
+/// parts): whether each has a conversion, its format spec, its value.
+fn fstring_fields<'t>(message: Node<'t>, source: &str) -> Vec<Field<'t>> {
+    let parts: Vec<Node> = match message.kind() {
+        "concatenated_string" => message.named_children(&mut message.walk()).collect(),
+        _ => vec![message],
+    };
+    let mut fields = Vec::new();
+    for part in parts.into_iter().filter(|p| p.kind() == "string" && is_fstring(*p, source)) {
+        for field in part.named_children(&mut part.walk()).filter(|c| c.kind() == "interpolation") {
+            let Some(value) = field.child_by_field_name("expression") else {
+                continue;
+            };
+            let converted = field.child_by_field_name("type_conversion").is_some();
+            let spec = field.child_by_field_name("format_specifier").map_or("", |s| text(s, source));
+            fields.push((converted, spec_values(spec), value));
+        }
+    }
+    fields
+}
+
+/// The fields of `"...".format(a, b)` paired with its positional arguments,
+/// in order (the only form the rewrite accepts); `None` when they do not pair,
+/// which the rewrite refuses anyway.
+fn format_call_fields<'t>(call: Node<'t>, source: &str) -> Option<Vec<Field<'t>>> {
+    let template = call.child_by_field_name("function")?.child_by_field_name("object")?;
+    let mut body = String::new();
+    analysis::walk(template, |node| {
+        if node.kind() == "string_content" {
+            body.push_str(text(node, source));
+        }
+        true
+    });
+    let arguments = call.child_by_field_name("arguments")?;
+    let values: Vec<Node> = arguments
+        .named_children(&mut arguments.walk())
+        .filter(|a| a.kind() != "comment")
+        .collect();
+    let mut fields = Vec::new();
+    let mut rest = body.replace("{{", "").replace("}}", "");
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        let field = &rest[open + 1..close];
+        let (name, spec) = field.split_once(':').unwrap_or((field, ""));
+        fields.push((name.contains('!'), spec_values(spec), *values.get(fields.len())?));
+        rest = rest[close + 1..].to_string();
+    }
+    (fields.len() == values.len()).then_some(fields)
 }
 
 /// An eagerly formatted log message turned into lazy `%`-style arguments:
