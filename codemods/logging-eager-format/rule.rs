@@ -64,7 +64,8 @@ fn fields_convert_alike(message: Node, ctx: &GuardContext) -> Verdict {
         _ => return Verdict::Pass,
     };
     let unproven = fields.iter().find(|(converted, alike, value)| {
-        !converted && !analysis::evident_scalar(*value, ctx.source, ctx.semantic).is_some_and(|kind| alike.contains(&kind))
+        !converted
+            && !analysis::evident_scalar(*value, ctx.source, ctx.semantic).is_some_and(|kind| alike.contains(&kind))
     });
     let Some((_, _, value)) = unproven else {
         return Verdict::Pass;
@@ -103,13 +104,21 @@ fn fstring_fields<'t>(message: Node<'t>, source: &str) -> Vec<Field<'t>> {
         _ => vec![message],
     };
     let mut fields = Vec::new();
-    for part in parts.into_iter().filter(|p| p.kind() == "string" && is_fstring(*p, source)) {
-        for field in part.named_children(&mut part.walk()).filter(|c| c.kind() == "interpolation") {
+    for part in parts
+        .into_iter()
+        .filter(|p| p.kind() == "string" && is_fstring(*p, source))
+    {
+        for field in part
+            .named_children(&mut part.walk())
+            .filter(|c| c.kind() == "interpolation")
+        {
             let Some(value) = field.child_by_field_name("expression") else {
                 continue;
             };
             let converted = field.child_by_field_name("type_conversion").is_some();
-            let spec = field.child_by_field_name("format_specifier").map_or("", |s| text(s, source));
+            let spec = field
+                .child_by_field_name("format_specifier")
+                .map_or("", |s| text(s, source));
             fields.push((converted, spec_values(spec), value));
         }
     }
