@@ -75,7 +75,8 @@ def ruff_findings(ruff, tree):
 
 def perfmod_findings(perfmod, tree):
     out = subprocess.run(
-        [perfmod, "check", "--no-cache", "--format", "json", "--target-version", "py310", str(tree)],
+        [perfmod, "check", "--no-cache", "--select", "ALL", "--format", "json", "--target-version", "py310",
+         str(tree)],
         capture_output=True, text=True,
     ).stdout
     wanted = set(PAIRS.values())
