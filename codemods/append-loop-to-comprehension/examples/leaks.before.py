@@ -72,6 +72,6 @@ def default_value(items):
     for x in items:
         out.append(x)
 
-    def show(a=x):
-        return a
+    def show(x=x):
+        return x
     return out, show
