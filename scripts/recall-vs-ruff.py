@@ -176,46 +176,53 @@ def fresh_list_filled_by_loop(path, line):
     appends = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == line
                and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
                and isinstance(n.func.value, ast.Name)]
-    why = "the list is not fresh before the loop (ruff suggests `extend`)"
     for call in appends:
         name = call.func.value.id
         statement = parents.get(call)
         if not isinstance(statement, ast.Expr):
             continue
-        node = statement
-        # Up through the loops (and single `if`s) whose whole body is the node below.
-        while True:
-            parent = parents.get(node)
-            sole = isinstance(parent, (ast.For, ast.If)) and parent.body == [node] and not parent.orelse
-            if not sole:
-                if isinstance(parent, (ast.For, ast.If)) and node is not statement:
-                    why = "the list is filled by an inner loop of a loop that does more"
-                break
+        node, nest = statement, True
+        # Up through the loops (and single `if`s) whose whole body is the node
+        # below (the nest perfmod rewrites), then through anything else.
+        while node in parents and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                                          ast.ClassDef)):
+            parent = parents[node]
+            nest = nest and isinstance(parent, (ast.For, ast.If)) and parent.body == [node] and not parent.orelse
             node = parent
-            if not isinstance(node, ast.For):
-                continue
-            block = next((b for b in (getattr(parents[node], f, None) for f in ("body", "orelse", "finalbody"))
-                          if isinstance(b, list) and node in b), None)
-            if block is None:
-                continue
-            function = parents[node]
-            while function in parents and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                function = parents[function]
-            for before in reversed(block[:block.index(node)]):
-                mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(before))
-                if not mentions:
-                    continue
-                fresh = (isinstance(before, ast.Assign) and len(before.targets) == 1
-                         and isinstance(before.targets[0], ast.Name) and before.targets[0].id == name
-                         and (isinstance(before.value, ast.List) and not before.value.elts
-                              or isinstance(before.value, ast.Call) and isinstance(before.value.func, ast.Name)
-                              and before.value.func.id == "list" and not before.value.args))
-                if fresh:
-                    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and sees_frame(function):
-                        return "the function reads its own frame (`locals()`, `vars()`, `eval`...)"
-                    return True
-                break
-    return why
+            if isinstance(node, ast.stmt) and fresh_before(node, name, parents):
+                if not (nest and isinstance(node, ast.For)):
+                    return "the list is filled by a loop nested in a loop or block that does more"
+                function = node
+                while function in parents and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    function = parents[function]
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and sees_frame(function):
+                    return "the function reads its own frame (`locals()`, `vars()`, `eval`...)"
+                return True
+    return "the list is not fresh before the loop (ruff suggests `extend`)"
+
+
+def fresh_before(statement, name, parents):
+    """Whether `name = []` (or `list()`, annotated or not) comes before
+    `statement` in its block, with nothing in between mentioning `name`."""
+    parent = parents.get(statement)
+    block = next((b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
+                  if isinstance(b, list) and statement in b), None)
+    if block is None:
+        return False
+    for before in reversed(block[:block.index(statement)]):
+        if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(before)):
+            continue
+        if isinstance(before, ast.Assign) and len(before.targets) == 1:
+            target, value = before.targets[0], before.value
+        elif isinstance(before, ast.AnnAssign):
+            target, value = before.target, before.value
+        else:
+            return False
+        return (isinstance(target, ast.Name) and target.id == name
+                and (isinstance(value, ast.List) and not value.elts
+                     or isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                     and value.func.id == "list" and not value.args))
+    return False
 
 
 # Rules whose ruff counterpart is wider than perfmod's definition: a ruff
@@ -252,7 +259,7 @@ def main():
     Path(args.out).mkdir(parents=True, exist_ok=True)
     counts = collections.defaultdict(lambda: [0, 0, 0, 0])
     disagreements = []
-    outside = []
+    outside_lines = []
     for tree in args.trees:
         by_ruff = ruff_findings(ruff, tree)
         by_perfmod = perfmod_findings(args.perfmod, tree)
@@ -269,7 +276,7 @@ def main():
                 matched.update(hits)
             elif code in IN_DEFINITION and (why := IN_DEFINITION[code](path, line)) is not True:
                 counts[code][3] += 1
-                outside.append(f"{code:8} {rule:30} {path}:{line}: {why or 'outside the definition'}: "
+                outside_lines.append(f"{code:8} {rule:30} {path}:{line}: {why or 'outside the definition'}: "
                                f"{line_of(path, line)}")
             else:
                 counts[code][1] += 1
@@ -288,7 +295,7 @@ def main():
         print(f"{code:22} {rule:30} {both:5} {only_ruff:9} {outside:12} {only_perfmod:12} {recall:>7}")
     report = Path(args.out) / "disagreements.txt"
     report.write_text("\n".join(disagreements) + "\n")
-    (Path(args.out) / "outside-definition.txt").write_text("\n".join(outside) + "\n")
+    (Path(args.out) / "outside-definition.txt").write_text("\n".join(outside_lines) + "\n")
     print(f"disagreements: {report}; ruff findings outside perfmod's definitions, with why: "
           f"{Path(args.out) / 'outside-definition.txt'}")
 
