@@ -97,10 +97,11 @@ fn loop_nest<'t>(for_statement: Node<'t>, source: &str) -> Option<Nest<'t>> {
 /// what the function does: see `codemods/append-loop-to-comprehension/docs.md`.
 fn comprehension_loop(node: Node, ctx: &GuardContext) -> Verdict {
     let source = ctx.source;
-    let semantic: &Semantic = ctx.semantic;
     let Some(nest) = loop_nest(node, source) else {
         return Verdict::Skip;
     };
+    // Built on first use: most matches fail the shape check above.
+    let semantic: &Semantic = ctx.semantic;
     let list = text(nest.list, source);
     if fresh_list_above(node, semantic, source, list).is_none() {
         return Verdict::Skip;
@@ -166,9 +167,9 @@ fn comprehension_loop(node: Node, ctx: &GuardContext) -> Verdict {
     if sees_frame(function, semantic, source) {
         return Verdict::Skip;
     }
-    match withs.first() {
-        None => Verdict::Pass,
-        Some(innermost) => with_verdict(node, &withs, *innermost, &watched, function, semantic, source, list),
+    match withs.is_empty() {
+        true => Verdict::Pass,
+        false => with_verdict(node, &withs, &watched, function, semantic, source, list),
     }
 }
 
@@ -244,7 +245,8 @@ fn bound_in_nested_scope(reference: Node, function: Node, name: &str, source: &s
             // Its body and parameter names; defaults, annotations and its own
             // name belong to the scope around it.
             "function_definition" | "lambda" => {
-                let parameter = within(scope.child_by_field_name("parameters")) && semantic::is_binding_position(reference);
+                let parameter =
+                    within(scope.child_by_field_name("parameters")) && semantic::is_binding_position(reference);
                 let declared_outside = analysis::descendants(scope).into_iter().any(|n| {
                     matches!(n.kind(), "global_statement" | "nonlocal_statement")
                         && !analysis::identifiers_named(n, source, name).is_empty()
@@ -377,12 +379,12 @@ fn rebound_after(for_statement: Node, name: &str, function: Node, source: &str) 
 /// block, where the comprehension leaves them unbound. Safe when every
 /// manager is shown to let exceptions through (files, `threading` locks), or
 /// when nothing reads them after the innermost `with` and no loop around it
-/// comes back into it; otherwise unsafe, saying why.
-#[allow(clippy::too_many_arguments)]
+/// comes back into it; otherwise unsafe, saying why. `withs` are the `with`
+/// statements around the loop, innermost first; `watched` the references to
+/// the list and the loop variables.
 fn with_verdict(
     node: Node,
     withs: &[Node],
-    innermost: Node,
     watched: &[Node],
     function: Node,
     semantic: &Semantic,
@@ -414,7 +416,8 @@ fn with_verdict(
         in_loop |= matches!(a.kind(), "for_statement" | "while_statement");
         ancestor = a.parent();
     }
-    let read_after = watched.iter().any(|n| n.start_byte() >= innermost.end_byte());
+    let innermost_end = withs[0].end_byte();
+    let read_after = watched.iter().any(|n| n.start_byte() >= innermost_end);
     if !in_loop && !read_after {
         return Verdict::Pass;
     }
