@@ -150,3 +150,66 @@ fn dataclass_slots_says_whether_the_project_uses_what_slots_remove() {
     assert!(!used.contains("no use found"), "{used}");
     assert!(used.contains("attribute `label` set at pkg/tag.py:5"), "{used}");
 }
+
+/// `from module import *` no longer turns a builtin-dependent rule off for
+/// the file: a project module is read (its `__all__`, else its public names,
+/// its submodules and its own star imports); a module perfmod cannot read
+/// leaves the finding, unsafe, naming the star import.
+#[test]
+fn a_star_import_hides_a_builtin_only_where_the_module_binds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir_all(pkg.join("sub")).unwrap();
+    let files = [
+        ("__init__.py", ""),
+        ("sub/__init__.py", ""),
+        ("sub/sum.py", ""),
+        // `sum` is defined but not listed: not star-imported.
+        (
+            "listed.py",
+            "__all__ = [\"scale\"]\n\n\ndef sum(values):\n    return 0\n",
+        ),
+        ("public.py", "def sum(values):\n    return 0\n"),
+        ("outer.py", "from .public import *\n"),
+        ("dynamic.py", "globals()[\"su\" + \"m\"] = len\n"),
+    ];
+    for (path, text) in files {
+        std::fs::write(pkg.join(path), text).unwrap();
+    }
+    let user = |star: &str| format!("from {star} import *\n\n\ndef total(xs):\n    return sum([x * x for x in xs])\n");
+    for (name, star) in [
+        ("uses_listed", ".listed"),
+        ("uses_public", ".public"),
+        ("uses_outer", ".outer"),
+        ("uses_submodule", ".sub"),
+        ("uses_dynamic", ".dynamic"),
+        ("uses_unknown", "numpy"),
+    ] {
+        std::fs::write(pkg.join(format!("{name}.py")), user(star)).unwrap();
+    }
+    let out = stdout(&perfmod(
+        dir.path(),
+        &["check", "--no-cache", "--select", "materialized-reducer-arg", "pkg"],
+    ));
+    // Not in `__all__`: the builtin, proven.
+    assert!(
+        out.contains("uses_listed.py:5:12: materialized-reducer-arg [*]"),
+        "{out}"
+    );
+    // Bound by the module, by a module it star-imports, or a submodule: not the builtin.
+    for hidden in ["uses_public.py", "uses_outer.py", "uses_submodule.py"] {
+        assert!(!out.contains(hidden), "{hidden}: {out}");
+    }
+    // Exports perfmod cannot read: reported, unsafe, naming the import.
+    for (file, module) in [("uses_dynamic.py", ".dynamic"), ("uses_unknown.py", "numpy")] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file}: {out}"));
+        assert!(!line.contains("[*]"), "{line}");
+        assert!(
+            line.contains(&format!("(unsafe: `from {module} import *` could rebind `sum`")),
+            "{line}"
+        );
+    }
+}
