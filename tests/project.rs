@@ -213,3 +213,40 @@ fn a_star_import_hides_a_builtin_only_where_the_module_binds_it() {
         );
     }
 }
+
+/// A module imported by name is what a star import after it leaves: hidden
+/// where the star-imported module binds the name, unsafe where perfmod cannot
+/// read it, untouched by a star import before it.
+#[test]
+fn a_star_import_after_an_import_may_rebind_the_module_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(pkg.join("clock.py"), "import time\n").unwrap();
+    let timed = |imports: &str| {
+        format!("{imports}\n\n\ndef run(job):\n    start = time.time()\n    job()\n    return time.time() - start\n")
+    };
+    for (name, imports) in [
+        ("rebound", "import time\nfrom .clock import *"),
+        ("unread", "import time\nfrom numpy import *"),
+        ("before", "from numpy import *\nimport time"),
+    ] {
+        std::fs::write(pkg.join(format!("{name}.py")), timed(imports)).unwrap();
+    }
+    let out = stdout(&perfmod(
+        dir.path(),
+        &["check", "--no-cache", "--select", "perf-counter-for-durations", "pkg"],
+    ));
+    // `pkg.clock` binds `time` (to the same module, but perfmod does not follow it).
+    assert!(!out.contains("rebound.py"), "{out}");
+    let unread = out
+        .lines()
+        .find(|l| l.contains("unread.py"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        !unread.contains("[*]") && unread.contains("(unsafe: `from numpy import *` could rebind `time`"),
+        "{unread}"
+    );
+    assert!(out.contains("before.py:6:5: perf-counter-for-durations [*]"), "{out}");
+}

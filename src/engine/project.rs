@@ -466,7 +466,7 @@ fn star_exports(root: Node, source: &str, semantic: &Semantic) -> StarExports {
         );
         return StarExports::Public {
             bound,
-            star_imports: semantic.star_imports.clone(),
+            star_imports: semantic.star_imports.iter().map(|(module, _)| module.clone()).collect(),
         };
     }
     let mut listed = HashSet::new();

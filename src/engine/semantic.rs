@@ -62,8 +62,9 @@ pub struct Semantic {
     pub bound_in: HashMap<String, Vec<usize>>,
     /// Identifier references outside import statements, by name.
     pub references: HashMap<String, usize>,
-    /// The modules of the file's `from module import *` statements.
-    pub star_imports: Vec<String>,
+    /// The modules of the file's `from module import *` statements, with
+    /// where each statement starts.
+    pub star_imports: Vec<(String, usize)>,
     /// Names assigned from `....getLogger(...)`.
     pub loggers: HashSet<String>,
     /// Every name [`Semantic::resolve_name`] was asked about, in order, when
@@ -265,7 +266,7 @@ impl Semantic {
                     child.child_by_field_name("alias").map(|a| text(a, source)),
                 ),
                 "wildcard_import" => {
-                    self.star_imports.extend(module.clone());
+                    self.star_imports.extend(module.clone().map(|m| (m, range.start)));
                     continue;
                 }
                 _ => continue,
@@ -371,23 +372,31 @@ impl Semantic {
         while let Some(index) = scope {
             let current = &self.scopes[index];
             if innermost || current.kind != ScopeKind::Class {
-                if let Some(answer) = self.binding_in(index, name) {
-                    return answer;
+                match self.binding_in(index, name) {
+                    // A module-level import, unless a star import after it rebinds the name.
+                    Some(Some(imported)) if index == 0 => {
+                        let at = self.imports.iter().filter(|i| i.scope == 0 && i.local == name);
+                        let last = at.map(|i| i.statement.start).max().unwrap_or(0);
+                        return self.past_star_imports(name, last, imported);
+                    }
+                    Some(answer) => return answer,
+                    None => {}
                 }
             }
             innermost = false;
             scope = current.parent;
         }
-        self.builtin_past_star_imports(name)
+        self.past_star_imports(name, 0, format!("builtins.{name}"))
     }
 
-    /// `builtins.<name>` for a name no scope of the file binds, unless a star
-    /// import may bind it: a module of the project that binds it (its
-    /// `__all__`, else its public top-level names) hides the builtin; a module
-    /// perfmod cannot read is assumed not to, when the model notes assumptions.
-    fn builtin_past_star_imports(&self, name: &str) -> Option<String> {
+    /// `answer` (what `name` holds: a builtin, or a module-level import ending
+    /// at byte `after`), unless a star import after that may rebind it: a module
+    /// of the project that binds `name` (its `__all__`, else its public
+    /// top-level names) hides it; a module perfmod cannot read is assumed not
+    /// to, when the model notes assumptions, else it hides it too.
+    fn past_star_imports(&self, name: &str, after: usize, answer: String) -> Option<String> {
         let mut unread = None;
-        for module in &self.star_imports {
+        for (module, _) in self.star_imports.iter().filter(|(_, at)| *at >= after) {
             match super::project::star_import_binds(module, name) {
                 Some(true) => return None,
                 Some(false) => {}
@@ -400,7 +409,7 @@ impl Semantic {
                 "`from {module} import *` could rebind `{name}`, and perfmod cannot read what it exports"
             ));
         }
-        Some(format!("builtins.{name}"))
+        Some(answer)
     }
 
     /// How many assumptions were noted so far: a mark for [`Semantic::assumptions_since`].
