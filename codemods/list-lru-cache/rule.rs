@@ -470,15 +470,12 @@ fn lengths_of_list<'t>(roles: &Roles, root: Node<'t>) -> Vec<Node<'t>> {
 /// follows the remove in its block and, when that block is the body of an
 /// `if k in self.D:`, the statements after the whole `if` (its `elif`/`else`
 /// run instead of the remove, not after it).
-fn between_remove_and_append(remove: Node, append: Node) -> Vec<std::ops::Range<usize>> {
-    let (Some(block), Some(append_block)) = (remove.parent(), append.parent()) else {
-        return vec![remove.end_byte()..append.start_byte()];
-    };
-    match block == append_block {
-        true => vec![remove.end_byte()..append.start_byte()],
-        false => {
+fn between_remove_and_append(remove: Node, append: Node) -> [std::ops::Range<usize>; 2] {
+    match remove.parent().filter(|block| Some(*block) != append.parent()) {
+        None => [remove.end_byte()..append.start_byte(), 0..0],
+        Some(block) => {
             let after_if = block.parent().map_or(block.end_byte(), |i| i.end_byte());
-            vec![remove.end_byte()..block.end_byte(), after_if..append.start_byte()]
+            [remove.end_byte()..block.end_byte(), after_if..append.start_byte()]
         }
     }
 }
