@@ -13,7 +13,7 @@
 //! runner around each file ([`in_file`]); each module summary consulted is
 //! recorded with the hash of its bytes, so the result cache can tell when a
 //! change to that module makes a file's cached findings stale.
-use super::analysis::{descendants, is_pure_function};
+use super::analysis::{descendants, is_pure_function, walk};
 use super::semantic::{is_binding_position, text, Semantic};
 use crate::cache::stable_hash;
 use std::cell::RefCell;
@@ -44,6 +44,14 @@ struct ModuleSummary {
     /// Hash of the module's bytes as summarised.
     content: u64,
     names: HashMap<String, TopLevel>,
+}
+
+/// What `from <module> import *` binds, with the hash of the module's bytes:
+/// kept apart from [`ModuleSummary`], whose purity analysis a star import
+/// does not need (it is the costly part on a large module such as `tkinter`).
+#[derive(Debug)]
+struct StarSummary {
+    content: u64,
     star: StarExports,
 }
 
@@ -78,6 +86,7 @@ enum TopLevel {
 #[derive(Default)]
 pub struct ProjectIndex {
     modules: Mutex<HashMap<PathBuf, Option<Arc<ModuleSummary>>>>,
+    stars: Mutex<HashMap<PathBuf, Option<Arc<StarSummary>>>>,
     /// Every Python file under an import root, with its text and the hash of
     /// the whole set (read once per root, when a rule first asks).
     trees: Mutex<HashMap<PathBuf, Arc<ProjectSources>>>,
@@ -261,7 +270,7 @@ impl ProjectIndex {
             return None;
         }
         let module_path = module_file(from, module)?;
-        let summary = self.summary(&module_path)?;
+        let summary = self.star_summary(&module_path)?;
         consulted.push((module_path.clone(), summary.content));
         match &summary.star {
             StarExports::Listed(names) => Some(names.contains(name)),
@@ -287,6 +296,21 @@ impl ProjectIndex {
                 answer
             }
         }
+    }
+
+    fn star_summary(&self, path: &Path) -> Option<Arc<StarSummary>> {
+        if let Some(known) = self.stars.lock().expect("no panic holding the lock").get(path) {
+            return known.clone();
+        }
+        let summary = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(|source| Arc::new(summarise_star(&source)));
+        self.stars
+            .lock()
+            .expect("no panic holding the lock")
+            .insert(path.to_path_buf(), summary.clone());
+        summary
     }
 
     fn summary(&self, path: &Path) -> Option<Arc<ModuleSummary>> {
@@ -436,16 +460,28 @@ fn summarise(source: &str) -> ModuleSummary {
     ModuleSummary {
         content: stable_hash(source.as_bytes()),
         names,
-        star: star_exports(root, source, &semantic),
     }
+}
+
+fn summarise_star(source: &str) -> StarSummary {
+    let content = stable_hash(source.as_bytes());
+    let mut parser = super::python_parser();
+    let star = match parser.parse(source, None) {
+        Some(tree) => star_exports(tree.root_node(), source, &Semantic::build(&tree, source)),
+        None => StarExports::Unknown,
+    };
+    StarSummary { content, star }
 }
 
 /// What `from <this module> import *` binds (see [`StarExports`]).
 fn star_exports(root: Node, source: &str, semantic: &Semantic) -> StarExports {
-    let all: Vec<Node> = descendants(root)
-        .into_iter()
-        .filter(|n| n.kind() == "identifier" && text(*n, source) == "__all__")
-        .collect();
+    let mut all: Vec<Node> = Vec::new();
+    walk(root, |n| {
+        if n.kind() == "identifier" && text(n, source) == "__all__" {
+            all.push(n);
+        }
+        true
+    });
     if all.is_empty() {
         const DYNAMIC: &[&str] = &["globals(", "vars(", "exec(", "sys.modules", "_convert_("];
         if DYNAMIC.iter().any(|call| source.contains(call)) {
@@ -554,7 +590,7 @@ mod tests {
     use super::*;
 
     fn listed(source: &str) -> Option<Vec<String>> {
-        match summarise(source).star {
+        match summarise_star(source).star {
             StarExports::Listed(names) => {
                 let mut names: Vec<String> = names.into_iter().collect();
                 names.sort();
@@ -584,13 +620,13 @@ mod tests {
             "__all__ = [f'{x}']\n",
             "__all__ = ['x']\ndel __all__\n",
         ] {
-            assert!(matches!(summarise(source).star, StarExports::Unknown), "{source}");
+            assert!(matches!(summarise_star(source).star, StarExports::Unknown), "{source}");
         }
     }
 
     #[test]
     fn without_all_public_names_are_exported_unless_bound_at_run_time() {
-        let summary = summarise("import os\nfrom .x import *\ntry:\n    from y import sum\nexcept ImportError:\n    pass\ndef f():\n    global max\n    max = 1\n");
+        let summary = summarise_star("import os\nfrom .x import *\ntry:\n    from y import sum\nexcept ImportError:\n    pass\ndef f():\n    global max\n    max = 1\n");
         let StarExports::Public { bound, star_imports } = summary.star else {
             panic!("public exports expected");
         };
@@ -603,7 +639,10 @@ mod tests {
             "import sys\nsetattr(sys.modules[__name__], 'sum', 1)\n",
             "exec('sum = 1')\n",
         ] {
-            assert!(matches!(summarise(dynamic).star, StarExports::Unknown), "{dynamic}");
+            assert!(
+                matches!(summarise_star(dynamic).star, StarExports::Unknown),
+                "{dynamic}"
+            );
         }
     }
 }

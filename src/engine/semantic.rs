@@ -128,6 +128,15 @@ impl<'t> LazySemantic<'t> {
         self.model.get().map_or(0, Semantic::assumptions)
     }
 
+    /// [`Semantic::assumptions_since`], without building the model (a match
+    /// that never asked it assumed nothing).
+    pub fn assumptions_since(&self, mark: usize) -> Vec<String> {
+        self.model
+            .get()
+            .map(|model| model.assumptions_since(mark))
+            .unwrap_or_default()
+    }
+
     /// The model, if anything asked for it.
     pub fn into_built(self) -> Option<Semantic> {
         self.model.into_inner()
@@ -374,7 +383,7 @@ impl Semantic {
             if innermost || current.kind != ScopeKind::Class {
                 match self.binding_in(index, name) {
                     // A module-level import, unless a star import after it rebinds the name.
-                    Some(Some(imported)) if index == 0 => {
+                    Some(Some(imported)) if index == 0 && !self.star_imports.is_empty() => {
                         let at = self.imports.iter().filter(|i| i.scope == 0 && i.local == name);
                         let last = at.map(|i| i.statement.start).max().unwrap_or(0);
                         return self.past_star_imports(name, last, imported);
