@@ -24,7 +24,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 file="$work/app.py"
 cat >"$file" <<'PY'
-import time
+FLAGS = {'debug': True}
 
 
 class LRUCache:
@@ -50,8 +50,8 @@ class LRUCache:
         self.access_order.append(key)
 
 
-async def handler():
-    time.sleep(1)
+def enabled(name):
+    return name in FLAGS.keys()
 PY
 expected="$work/expected.py"
 (cd "$work" && "$PERFMOD" fix --no-cache --stdin-filename "$file" <"$file" >"$expected") || true

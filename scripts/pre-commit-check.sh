@@ -22,19 +22,19 @@ git init -q
 git config user.email t@example.com && git config user.name t && git config commit.gpgsign false
 printf 'print("start")\n' >x.py
 git add x.py && git commit -qm start
-printf 'import time\n\n\nasync def poll():\n    time.sleep(1)\n' >x.py
+printf 'def enabled(name):\n    flags = {"debug": True}\n    return name in flags.keys()\n' >x.py
 git add x.py
 
 expect_failure() { if "$@" >"$work/out.txt" 2>&1; then cat "$work/out.txt"; echo "FAIL: expected a failure: $*"; exit 1; fi; }
 expect_failure "$pre_commit" try-repo "$root" perfmod-check --files x.py
-grep -q 'x.py:5:5: blocking-sleep-in-async' "$work/out.txt" || { cat "$work/out.txt"; echo "FAIL: no finding"; exit 1; }
+grep -q 'x.py:3:20: dict-keys-membership' "$work/out.txt" || { cat "$work/out.txt"; echo "FAIL: no finding"; exit 1; }
 echo "perfmod-check reports the staged file"
 
 expect_failure "$pre_commit" try-repo "$root" perfmod-fix --files x.py
 grep -q 'files were modified by this hook' "$work/out.txt" || { cat "$work/out.txt"; exit 1; }
-grep -q 'await asyncio.sleep(1)' x.py || { cat x.py; echo "FAIL: x.py not rewritten"; exit 1; }
+grep -q 'return name in flags$' x.py || { cat x.py; echo "FAIL: x.py not rewritten"; exit 1; }
 git diff --cached --quiet -- x.py || true
-git show :x.py | grep -q 'time.sleep(1)' || { echo "FAIL: the index changed"; exit 1; }
+git show :x.py | grep -q 'flags.keys()' || { echo "FAIL: the index changed"; exit 1; }
 echo "perfmod-fix rewrote the staged file (the index keeps the staged version)"
 
 git add x.py
@@ -43,7 +43,7 @@ echo "perfmod-check passes after the fix"
 
 # An unstaged edit is protected: pre-commit stashes it, so the hook only
 # ever sees the staged content, and the edit comes back untouched.
-printf 'import time\n\n\nasync def again():\n    time.sleep(2)\n' >y.py
+printf 'def again(key):\n    limits = {"cpu": 2}\n    return key in limits.keys()\n' >y.py
 git add y.py
 printf '\n# unstaged note\n' >>y.py
 expect_failure "$pre_commit" try-repo "$root" perfmod-fix --files y.py

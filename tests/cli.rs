@@ -3,7 +3,8 @@
 //! configuration, suppression, output formats, byte-exact preservation, bad
 //! input (one `error: path: reason` line each, the rest of the run unaffected,
 //! exit 2), the git dirty-tree guard, and SIGKILL during a large `--apply`.
-//! Fixture rewrites use the built-in `blocking-sleep-in-async`.
+//! Fixture rewrites use the built-in `dict-keys-membership` on a dict
+//! literal, a rewrite perfmod proves safe (so `fix --apply` makes it).
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
@@ -13,10 +14,11 @@ use std::time::{Duration, Instant};
 mod binary;
 use binary::{code, perfmod, stderr, stdout, tree};
 
-const SLEEPY: &str = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
-const FIXED: &str = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n";
+/// A safe rewrite: `flags` is bound only to a dict literal.
+const SLOW: &str = "def enabled(name):\n    flags = {'debug': True}\n    return name in flags.keys()\n";
+const FIXED: &str = "def enabled(name):\n    flags = {'debug': True}\n    return name in flags\n";
 const CLEAN: &str = "def add(a, b):\n    return a + b\n";
-const RULE: &str = "blocking-sleep-in-async";
+const RULE: &str = "dict-keys-membership";
 
 fn read(dir: &Path, name: &str) -> Vec<u8> {
     fs::read(dir.join(name)).unwrap()
@@ -42,17 +44,17 @@ fn exit_codes() {
     assert_eq!(code(&perfmod(clean.path(), &["check"])), 0);
     assert_eq!(code(&perfmod(clean.path(), &["fix"])), 0);
 
-    let sleepy = tree(&[("a.py", SLEEPY)]);
-    assert_eq!(code(&perfmod(sleepy.path(), &["check"])), 1);
-    assert_eq!(code(&perfmod(sleepy.path(), &["fix"])), 1, "a pending diff exits 1");
-    assert_eq!(code(&perfmod(sleepy.path(), &["fix", "--apply"])), 0);
+    let slow = tree(&[("a.py", SLOW)]);
+    assert_eq!(code(&perfmod(slow.path(), &["check"])), 1);
+    assert_eq!(code(&perfmod(slow.path(), &["fix"])), 1, "a pending diff exits 1");
+    assert_eq!(code(&perfmod(slow.path(), &["fix", "--apply"])), 0);
 
-    // (The broken file calls `sleep` in an `async def`: files where no codemod's
-    // literals occur as they must are never parsed, so their syntax is never checked.)
-    let bad = tree(&[("a.py", SLEEPY), ("b.py", "async def f():\n    x = (sleep\n")]);
+    // (The broken file calls `.keys()`: files where no codemod's literals occur
+    // as they must are never parsed, so their syntax is never checked.)
+    let bad = tree(&[("a.py", SLOW), ("b.py", "def f(d):\n    x = (d.keys()\n")]);
     let output = perfmod(bad.path(), &["check"]);
     assert_eq!(code(&output), 2, "a bad file wins over findings");
-    assert!(stdout(&output).contains("a.py:5:5: blocking-sleep-in-async"));
+    assert!(stdout(&output).contains("a.py:3:20: dict-keys-membership"));
 
     let output = perfmod(clean.path(), &["check", "--select", "no-such-rule"]);
     assert_eq!(code(&output), 2);
@@ -70,11 +72,11 @@ fn exit_codes() {
 
 #[test]
 fn dry_run_prints_a_unified_diff_and_touches_nothing() {
-    let dir = tree(&[("a.py", SLEEPY), ("clean.py", CLEAN)]);
+    let dir = tree(&[("a.py", SLOW), ("clean.py", CLEAN)]);
     let before = fs::metadata(dir.path().join("a.py")).unwrap().modified().unwrap();
     let output = perfmod(dir.path(), &["fix"]);
     assert_eq!(code(&output), 1);
-    assert_eq!(read(dir.path(), "a.py"), SLEEPY.as_bytes());
+    assert_eq!(read(dir.path(), "a.py"), SLOW.as_bytes());
     assert_eq!(
         fs::metadata(dir.path().join("a.py")).unwrap().modified().unwrap(),
         before
@@ -83,10 +85,8 @@ fn dry_run_prints_a_unified_diff_and_touches_nothing() {
     for line in [
         "--- a/a.py",
         "+++ b/a.py",
-        "-import time",
-        "+import asyncio",
-        "-    time.sleep(1)",
-        "+    await asyncio.sleep(1)",
+        "-    return name in flags.keys()",
+        "+    return name in flags",
     ] {
         assert!(diff.lines().any(|l| l == line), "missing {line:?} in\n{diff}");
     }
@@ -97,10 +97,10 @@ fn dry_run_prints_a_unified_diff_and_touches_nothing() {
 
 #[test]
 fn apply_writes_and_a_second_run_finds_nothing() {
-    let dir = tree(&[("pkg/a.py", SLEEPY), ("clean.py", CLEAN)]);
+    let dir = tree(&[("pkg/a.py", SLOW), ("clean.py", CLEAN)]);
     let output = perfmod(dir.path(), &["fix", "--apply"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert!(stdout(&output).contains("fixed pkg/a.py: blocking-sleep-in-async ×1"));
+    assert!(stdout(&output).contains("fixed pkg/a.py: dict-keys-membership ×1"));
     assert_eq!(read(dir.path(), "pkg/a.py"), FIXED.as_bytes());
     assert_eq!(read(dir.path(), "clean.py"), CLEAN.as_bytes());
     assert_eq!(code(&perfmod(dir.path(), &["check"])), 0);
@@ -112,16 +112,16 @@ fn apply_writes_and_a_second_run_finds_nothing() {
 
 #[test]
 fn select_and_ignore() {
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     assert_eq!(code(&perfmod(dir.path(), &["check", "--select", RULE])), 1);
     assert_eq!(code(&perfmod(dir.path(), &["check", "--ignore", RULE])), 0);
     assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply", "--ignore", RULE])), 0);
-    assert_eq!(read(dir.path(), "a.py"), SLEEPY.as_bytes());
+    assert_eq!(read(dir.path(), "a.py"), SLOW.as_bytes());
 }
 
 #[test]
 fn exclude_skips_walked_paths_but_not_named_files() {
-    let dir = tree(&[("gen/a.py", SLEEPY), ("src/b.py", SLEEPY)]);
+    let dir = tree(&[("gen/a.py", SLOW), ("src/b.py", SLOW)]);
     let output = perfmod(dir.path(), &["check", "--exclude", "gen/**"]);
     assert!(!stdout(&output).contains("gen/a.py"));
     assert!(stdout(&output).contains("src/b.py"));
@@ -133,9 +133,9 @@ fn exclude_skips_walked_paths_but_not_named_files() {
 fn gitignore_is_respected_when_walking_only() {
     let dir = tree(&[
         (".gitignore", "ignored.py\nbuild/\n"),
-        ("ignored.py", SLEEPY),
-        ("build/x.py", SLEEPY),
-        ("kept.py", SLEEPY),
+        ("ignored.py", SLOW),
+        ("build/x.py", SLOW),
+        ("kept.py", SLOW),
     ]);
     let output = perfmod(dir.path(), &["check"]);
     let text = stdout(&output);
@@ -181,9 +181,9 @@ fn pyproject_config_and_requires_python() {
     let dir = tree(&[
         (
             "pyproject.toml",
-            "[tool.perfmod]\nignore = [\"blocking-sleep-in-async\"]\n",
+            "[tool.perfmod]\nignore = [\"dict-keys-membership\"]\n",
         ),
-        ("a.py", SLEEPY),
+        ("a.py", SLOW),
     ]);
     assert_eq!(code(&perfmod(dir.path(), &["check"])), 0, "config ignore is read");
 
@@ -227,11 +227,11 @@ fn pyproject_config_and_requires_python() {
 
 #[test]
 fn suppression_comments() {
-    let with = |comment: &str| format!("import time\n\n\nasync def poll():\n    time.sleep(1)  {comment}\n");
+    let with = |comment: &str| SLOW.replace("flags.keys()", &format!("flags.keys()  {comment}"));
     for (comment, expected) in [
         ("# perfmod: ignore", 0),
-        ("# perfmod: ignore[blocking-sleep-in-async]", 0),
-        ("# perfmod: ignore[other-rule, blocking-sleep-in-async]", 0),
+        ("# perfmod: ignore[dict-keys-membership]", 0),
+        ("# perfmod: ignore[other-rule, dict-keys-membership]", 0),
         ("# perfmod: ignore[other-rule]", 1),
         ("# unrelated", 1),
     ] {
@@ -248,7 +248,7 @@ fn suppression_comments() {
 
 #[test]
 fn json_output_has_every_field() {
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     let output = perfmod(dir.path(), &["check", "--format", "json"]);
     assert_eq!(code(&output), 1);
     let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -257,9 +257,9 @@ fn json_output_has_every_field() {
     let f = &findings[0];
     assert_eq!(f["rule"], RULE);
     assert_eq!(f["path"], "a.py");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(5), Some(5)));
-    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(5), Some(18)));
-    assert!(f["message"].as_str().unwrap().contains("time.sleep()"));
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(3), Some(20)));
+    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(3), Some(32)));
+    assert!(f["message"].as_str().unwrap().starts_with("`.keys()` is redundant"));
     assert_eq!(f["fixable"], true);
     assert_eq!(f["safety"], "safe");
     assert_eq!(f["unsafe_reason"], serde_json::Value::Null);
@@ -323,13 +323,42 @@ fn unsafe_findings_say_why_and_only_safe_rewrites_get_the_fix_marker() {
     );
 }
 
+/// A blocking sleep in `async def`: reported by default, rewritten only with
+/// `--unsafe`, and the finding says why (the `await` is a new suspension point).
+#[test]
+fn blocking_sleep_is_reported_and_rewritten_only_with_unsafe() {
+    let sleepy = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
+    let dir = tree(&[("a.py", sleepy)]);
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&perfmod(dir.path(), &["check", "--format", "json"]).stdout).unwrap();
+    let f = &parsed[0];
+    assert_eq!(
+        (&f["rule"], &f["safety"]),
+        (&"blocking-sleep-in-async".into(), &"unsafe".into())
+    );
+    let reason = f["unsafe_reason"].as_str().unwrap();
+    assert!(reason.starts_with("`await` adds a suspension point"), "{reason}");
+    assert!(f["message"].as_str().unwrap().ends_with(&format!("(unsafe: {reason})")));
+    let statistics = stdout(&perfmod(dir.path(), &["check", "--statistics"]));
+    assert_eq!(statistics, "1  blocking-sleep-in-async       0 safe, 1 unsafe\n");
+    let output = perfmod(dir.path(), &["fix", "--apply"]);
+    assert_eq!(code(&output), 0, "no safe rewrite pending");
+    assert!(stderr(&output).contains("1 unsafe rewrite more can be applied with --unsafe"));
+    assert_eq!(read(dir.path(), "a.py"), sleepy.as_bytes());
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply", "--unsafe"])), 0);
+    assert_eq!(
+        String::from_utf8(read(dir.path(), "a.py")).unwrap(),
+        "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n"
+    );
+}
+
 #[test]
 fn output_does_not_depend_on_thread_count() {
     let names: Vec<String> = (0..40).map(|i| format!("d{}/m{i}.py", i % 7)).collect();
     let files: Vec<(&str, &str)> = names
         .iter()
         .enumerate()
-        .map(|(i, n)| (n.as_str(), if i % 3 == 0 { CLEAN } else { SLEEPY }))
+        .map(|(i, n)| (n.as_str(), if i % 3 == 0 { CLEAN } else { SLOW }))
         .chain([("broken.py", "def (:\n")])
         .collect();
     let dir = tree(&files);
@@ -341,18 +370,20 @@ fn output_does_not_depend_on_thread_count() {
     }
 }
 
+/// The fixture is a rewrite that replaces an import (`import time` ->
+/// `import asyncio`): the unsafe `blocking-sleep-in-async`, hence `--unsafe`.
 #[test]
 fn crlf_bom_and_tabs_survive_apply() {
     let before =
         "\u{feff}import time\r\n\r\n\r\nasync def poll():\r\n\tx = 1  # keep\r\n\ttime.sleep(1)\r\n\treturn x\r\n";
     let after = "\u{feff}import asyncio\r\n\r\n\r\nasync def poll():\r\n\tx = 1  # keep\r\n\tawait asyncio.sleep(1)\r\n\treturn x\r\n";
     let dir = tree(&[("a.py", before)]);
-    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply"])), 0);
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply", "--unsafe"])), 0);
     assert_eq!(String::from_utf8(read(dir.path(), "a.py")).unwrap(), after);
     // Mixed CRLF and LF endings: each line keeps its own.
     let mixed = "import time\r\n\n\nasync def poll():\n    time.sleep(1)\r\n    return 1\n";
     let dir = tree(&[("a.py", mixed)]);
-    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply"])), 0);
+    assert_eq!(code(&perfmod(dir.path(), &["fix", "--apply", "--unsafe"])), 0);
     assert_eq!(
         String::from_utf8(read(dir.path(), "a.py")).unwrap(),
         "import asyncio\r\n\n\nasync def poll():\n    await asyncio.sleep(1)\r\n    return 1\n"
@@ -361,7 +392,7 @@ fn crlf_bom_and_tabs_survive_apply() {
 
 #[test]
 fn apply_keeps_permissions_and_ownership() {
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     let path = dir.path().join("a.py");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o754)).unwrap();
     let owner = if is_root() {
@@ -387,10 +418,10 @@ fn rules_and_explain() {
     assert_eq!(code(&output), 0);
     let line = stdout(&output)
         .lines()
-        .find(|l| l.starts_with(RULE))
+        .find(|l| l.starts_with("blocking-sleep-in-async "))
         .map(str::to_string);
     let line = line.expect("the built-in codemod is listed");
-    assert!(line.contains("safe") && line.contains("py>=3.7"), "{line}");
+    assert!(line.contains(" unsafe ") && line.contains("py>=3.7"), "{line}");
     // Safe where a guard proves it, unsafe elsewhere.
     let keys = stdout(&output)
         .lines()
@@ -401,7 +432,7 @@ fn rules_and_explain() {
     let json: serde_json::Value =
         serde_json::from_slice(&perfmod(dir.path(), &["rules", "--format", "json"]).stdout).unwrap();
     assert!(json.as_array().unwrap().iter().any(|r| r["id"] == RULE));
-    let output = perfmod(dir.path(), &["explain", RULE]);
+    let output = perfmod(dir.path(), &["explain", "blocking-sleep-in-async"]);
     assert_eq!(code(&output), 0);
     let text = stdout(&output);
     for part in [
@@ -420,37 +451,34 @@ fn rules_and_explain() {
 /// are never written, and the run exits 2.
 #[test]
 fn bad_input_gets_one_line_each_and_the_run_goes_on() {
-    let deep = format!("{SLEEPY}x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+    let deep = format!("{SLOW}x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
     let big = {
         // Generated code of the kind that reaches such sizes: 20 MiB of it.
         let chunk = "def f(a, b):\n    return {'k': [a + b * 2 for _ in range(3)]}\n\n";
-        format!("{SLEEPY}{}", chunk.repeat(20 * 1024 * 1024 / chunk.len() + 1))
+        format!("{SLOW}{}", chunk.repeat(20 * 1024 * 1024 / chunk.len() + 1))
     };
     let dir = tree(&[
-        ("good.py", SLEEPY),
-        ("latin1_ascii.py", &format!("# -*- coding: latin-1 -*-\n{SLEEPY}")),
-        ("bom.py", &format!("\u{feff}{SLEEPY}")),
-        ("crlf.py", &SLEEPY.replace('\n', "\r\n")),
-        ("tabs.py", &SLEEPY.replace("    ", "\t")),
-        (
-            "formfeed.py",
-            &format!("{SLEEPY}\x0c\ndef after_formfeed():\n    pass\n"),
-        ),
+        ("good.py", SLOW),
+        ("latin1_ascii.py", &format!("# -*- coding: latin-1 -*-\n{SLOW}")),
+        ("bom.py", &format!("\u{feff}{SLOW}")),
+        ("crlf.py", &SLOW.replace('\n', "\r\n")),
+        ("tabs.py", &SLOW.replace("    ", "\t")),
+        ("formfeed.py", &format!("{SLOW}\x0c\ndef after_formfeed():\n    pass\n")),
         ("empty.py", ""),
         ("deep.py", &deep),
-        ("x.py/inner.py", SLEEPY),
-        ("syntax.py", &format!("{SLEEPY}def broken(:\n    pass\n")),
-        ("cr_only.py", &SLEEPY.replace('\n', "\r")),
+        ("x.py/inner.py", SLOW),
+        ("syntax.py", &format!("{SLOW}def broken(:\n    pass\n")),
+        ("cr_only.py", &SLOW.replace('\n', "\r")),
         ("nul.py", "import time\x00\n"),
         ("big.py", &big),
     ]);
     let d = dir.path();
-    fs::write(d.join("bad_utf8.py"), [SLEEPY.as_bytes(), b"x = '\xff\xfe'\n"].concat()).unwrap();
+    fs::write(d.join("bad_utf8.py"), [SLOW.as_bytes(), b"x = '\xff\xfe'\n"].concat()).unwrap();
     fs::write(
         d.join("latin1.py"),
         [
             b"# -*- coding: latin-1 -*-\n".as_slice(),
-            SLEEPY.as_bytes(),
+            SLOW.as_bytes(),
             b"s = '\xe9t\xe9'\n",
         ]
         .concat(),
@@ -471,7 +499,7 @@ fn bad_input_gets_one_line_each_and_the_run_goes_on() {
         ("latin1.py", "not valid UTF-8"),
         ("binary.py", "NUL bytes"),
         ("nul.py", "NUL bytes"),
-        ("syntax.py", "syntax error at 6:12"),
+        ("syntax.py", "syntax error at 4:12"),
         ("cr_only.py", "CR-only"),
         ("big.py", "over the 10 MiB limit"),
         ("dangling.py", "No such file"),
@@ -534,7 +562,7 @@ fn bad_input_gets_one_line_each_and_the_run_goes_on() {
         let now = snapshot(name);
         if fine.contains(&name.as_str()) && name != "deep.py" {
             assert_ne!(&now, original, "{name} was fixed");
-            assert!(!String::from_utf8(now).unwrap().contains("time.sleep"), "{name}");
+            assert!(!String::from_utf8(now).unwrap().contains("flags.keys()"), "{name}");
         } else {
             assert_eq!(&now, original, "{name} must not be touched");
         }
@@ -554,7 +582,7 @@ fn bad_input_gets_one_line_each_and_the_run_goes_on() {
 
 #[test]
 fn unreadable_and_read_only_files() {
-    let dir = tree(&[("locked.py", SLEEPY), ("readonly.py", SLEEPY), ("good.py", SLEEPY)]);
+    let dir = tree(&[("locked.py", SLOW), ("readonly.py", SLOW), ("good.py", SLOW)]);
     let d = dir.path();
     fs::set_permissions(d.join("locked.py"), fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(d.join("readonly.py"), fs::Permissions::from_mode(0o444)).unwrap();
@@ -567,7 +595,7 @@ fn unreadable_and_read_only_files() {
             .any(|l| l == "error: readonly.py: file is read-only; left alone"),
         "{errors:#?}"
     );
-    assert_eq!(read(d, "readonly.py"), SLEEPY.as_bytes());
+    assert_eq!(read(d, "readonly.py"), SLOW.as_bytes());
     assert_eq!(read(d, "good.py"), FIXED.as_bytes());
     if is_root() {
         // Root reads and writes through permission bits, so a mode-000 file is
@@ -589,7 +617,7 @@ fn unreadable_and_read_only_files() {
         );
     }
     fs::set_permissions(d.join("locked.py"), fs::Permissions::from_mode(0o644)).unwrap();
-    assert_eq!(read(d, "locked.py"), SLEEPY.as_bytes());
+    assert_eq!(read(d, "locked.py"), SLOW.as_bytes());
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -619,12 +647,12 @@ fn git(dir: &Path, args: &[&str]) {
 #[test]
 fn apply_refuses_unstaged_files_unless_allow_dirty() {
     let dir = tree(&[
-        ("committed.py", SLEEPY),
-        ("modified.py", SLEEPY),
-        ("staged.py", SLEEPY),
-        ("staged_then_edited.py", SLEEPY),
-        ("sub dir/committed.py", SLEEPY),
-        ("ignored_by_git.py", SLEEPY),
+        ("committed.py", SLOW),
+        ("modified.py", SLOW),
+        ("staged.py", SLOW),
+        ("staged_then_edited.py", SLOW),
+        ("sub dir/committed.py", SLOW),
+        ("ignored_by_git.py", SLOW),
     ]);
     let d = dir.path();
     git(d, &["init", "-q"]);
@@ -633,17 +661,17 @@ fn apply_refuses_unstaged_files_unless_allow_dirty() {
     fs::write(d.join(".git/info/exclude"), "ignored_by_git.py\n").unwrap();
     git(d, &["rm", "-q", "--cached", "ignored_by_git.py"]);
     git(d, &["commit", "-qm", "untrack"]);
-    fs::write(d.join("modified.py"), format!("{SLEEPY}# edited\n")).unwrap();
-    fs::write(d.join("staged.py"), format!("{SLEEPY}# staged\n")).unwrap();
-    fs::write(d.join("new_staged.py"), SLEEPY).unwrap();
-    fs::write(d.join("staged_then_edited.py"), format!("{SLEEPY}# staged\n")).unwrap();
+    fs::write(d.join("modified.py"), format!("{SLOW}# edited\n")).unwrap();
+    fs::write(d.join("staged.py"), format!("{SLOW}# staged\n")).unwrap();
+    fs::write(d.join("new_staged.py"), SLOW).unwrap();
+    fs::write(d.join("staged_then_edited.py"), format!("{SLOW}# staged\n")).unwrap();
     git(d, &["add", "staged.py", "new_staged.py", "staged_then_edited.py"]);
     fs::write(
         d.join("staged_then_edited.py"),
-        format!("{SLEEPY}# staged\n# then edited\n"),
+        format!("{SLOW}# staged\n# then edited\n"),
     )
     .unwrap();
-    fs::write(d.join("untracked.py"), SLEEPY).unwrap();
+    fs::write(d.join("untracked.py"), SLOW).unwrap();
 
     let output = perfmod(d, &["fix", "--apply", ".", "ignored_by_git.py"]);
     assert_eq!(code(&output), 2);
@@ -666,10 +694,10 @@ fn apply_refuses_unstaged_files_unless_allow_dirty() {
     assert_eq!(read(d, "sub dir/committed.py"), FIXED.as_bytes());
     assert_eq!(read(d, "new_staged.py"), FIXED.as_bytes());
     assert_eq!(read(d, "staged.py"), format!("{FIXED}# staged\n").as_bytes());
-    assert_eq!(read(d, "untracked.py"), SLEEPY.as_bytes());
+    assert_eq!(read(d, "untracked.py"), SLOW.as_bytes());
     for name in ["modified.py", "staged_then_edited.py"] {
         assert!(
-            String::from_utf8(read(d, name)).unwrap().contains("time.sleep"),
+            String::from_utf8(read(d, name)).unwrap().contains("flags.keys()"),
             "{name}"
         );
     }
@@ -680,7 +708,7 @@ fn apply_refuses_unstaged_files_unless_allow_dirty() {
     assert_eq!(read(d, "ignored_by_git.py"), FIXED.as_bytes());
 
     // Outside any git work tree there is nothing to check.
-    let plain = tree(&[("a.py", SLEEPY)]);
+    let plain = tree(&[("a.py", SLOW)]);
     assert_eq!(code(&perfmod(plain.path(), &["fix", "--apply"])), 0);
 }
 
@@ -688,12 +716,12 @@ fn apply_refuses_unstaged_files_unless_allow_dirty() {
 /// `git add -u`: the staged edits are rewritten on their changed lines only.
 #[test]
 fn changed_lines_fix_applies_to_staged_edits() {
-    let dir = tree(&[("app.py", SLEEPY)]);
+    let dir = tree(&[("app.py", SLOW)]);
     let d = dir.path();
     git(d, &["init", "-q"]);
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "start"]);
-    let edited = format!("{SLEEPY}\n\nasync def later():\n    time.sleep(2)\n");
+    let edited = format!("{SLOW}\n\ndef later(key):\n    limits = {{'cpu': 2}}\n    return key in limits.keys()\n");
     fs::write(d.join("app.py"), &edited).unwrap();
     let args = ["fix", "--apply", "--changed-since", "HEAD", "--changed-lines-only"];
     let refused = perfmod(d, &args);
@@ -703,8 +731,8 @@ fn changed_lines_fix_applies_to_staged_edits() {
     let output = perfmod(d, &args);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let text = String::from_utf8(read(d, "app.py")).unwrap();
-    assert!(text.contains("    time.sleep(1)"), "{text}");
-    assert!(text.contains("    await asyncio.sleep(2)"), "{text}");
+    assert!(text.contains("    return name in flags.keys()"), "{text}");
+    assert!(text.contains("    return key in limits\n"), "{text}");
 }
 
 fn no_temp_files_left(dir: &Path) -> bool {
@@ -736,9 +764,8 @@ fn temp_files(dir: &Path) -> Vec<String> {
 #[test]
 fn sigkill_during_apply_never_leaves_a_partial_file() {
     const FILES: usize = 2000;
-    let old = |i: usize| format!("import time\n\n\nasync def f{i}():\n    time.sleep({i})\n    return {i}\n");
-    let new =
-        |i: usize| format!("import asyncio\n\n\nasync def f{i}():\n    await asyncio.sleep({i})\n    return {i}\n");
+    let old = |i: usize| format!("def f{i}(name):\n    flags = {{'k': {i}}}\n    return name in flags.keys()\n");
+    let new = |i: usize| format!("def f{i}(name):\n    flags = {{'k': {i}}}\n    return name in flags\n");
     let name = |i: usize| format!("p{}/m{i}.py", i % 20);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

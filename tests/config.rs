@@ -1,8 +1,8 @@
 //! Configuration at ruff's level, run against the built binary: each file gets
 //! its nearest configuration (pyproject.toml `[tool.perfmod]`, `perfmod.toml`,
 //! `.perfmod.toml`, or `--config`), and every key does what it says.
-//! Fixtures use `blocking-sleep-in-async` (effect speed, selected by default,
-//! safe, py>=3.7) and `lru-cache-unbounded` (effect modernize, selected only
+//! Fixtures use `dict-keys-membership` on a dict literal (effect speed,
+//! selected by default, proven safe, py>=3.0) and `lru-cache-unbounded` (effect modernize, selected only
 //! when asked for, safe, py>=3.9).
 use std::fs;
 use std::path::Path;
@@ -11,9 +11,9 @@ use std::process::Output;
 mod binary;
 use binary::{code, perfmod, tree};
 
-const SLEEPY: &str = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
+const SLOW: &str = "def enabled(name):\n    flags = {'debug': True}\n    return name in flags.keys()\n";
 const CACHED: &str = "from functools import lru_cache\n\n\n@lru_cache(maxsize=None)\ndef f(x):\n    return x\n";
-const SLEEP: &str = "blocking-sleep-in-async";
+const KEYS: &str = "dict-keys-membership";
 const CACHE: &str = "lru-cache-unbounded";
 
 fn out(output: &Output) -> String {
@@ -53,10 +53,10 @@ fn each_file_gets_its_nearest_configuration() {
             "[project]\nrequires-python = \">=3.8\"\n[tool.perfmod]\nselect = [\"lru-cache-unbounded\"]\n",
         ),
         ("old/b.py", CACHED),
-        ("old/sleepy.py", SLEEPY),
+        ("old/slow.py", SLOW),
         ("old/sub/pyproject.toml", "[project]\nrequires-python = \">=3.9\"\n"),
         ("old/sub/c.py", CACHED),
-        ("old/sub/sleepy.py", SLEEPY),
+        ("old/sub/slow.py", SLOW),
     ]);
     let d = dir.path();
     let output = perfmod(d, &["fix", "--apply", "--no-cache", "new/a.py", "old"]);
@@ -68,14 +68,14 @@ fn each_file_gets_its_nearest_configuration() {
         "py38: no functools.cache"
     );
     assert_eq!(
-        fs::read_to_string(d.join("old/sleepy.py")).unwrap(),
-        SLEEPY,
+        fs::read_to_string(d.join("old/slow.py")).unwrap(),
+        SLOW,
         "old selects one rule"
     );
     // A nested pyproject.toml without [tool.perfmod] keeps the settings above
     // it (select) with its own requires-python.
     assert!(fs::read_to_string(d.join("old/sub/c.py")).unwrap().contains("@cache\n"));
-    assert_eq!(fs::read_to_string(d.join("old/sub/sleepy.py")).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(d.join("old/sub/slow.py")).unwrap(), SLOW);
 }
 
 #[test]
@@ -83,20 +83,20 @@ fn per_file_ignores_extend_select_and_extend_exclude() {
     let dir = tree(&[
         (
             "perfmod.toml",
-            "select = [\"lru-cache-unbounded\"]\nextend-select = [\"blocking-sleep-in-async\"]\n\
+            "select = [\"lru-cache-unbounded\"]\nextend-select = [\"dict-keys-membership\"]\n\
              extend-exclude = [\"generated/**\"]\n\
-             [per-file-ignores]\n\"tests/*.py\" = [\"blocking-sleep-in-async\"]\n\"conftest.py\" = [\"modernize\"]\n",
+             [per-file-ignores]\n\"tests/*.py\" = [\"dict-keys-membership\"]\n\"conftest.py\" = [\"modernize\"]\n",
         ),
-        ("app.py", SLEEPY),
+        ("app.py", SLOW),
         ("cached.py", CACHED),
-        ("tests/test_app.py", SLEEPY),
+        ("tests/test_app.py", SLOW),
         ("tests/deep/conftest.py", CACHED),
-        ("generated/gen.py", SLEEPY),
+        ("generated/gen.py", SLOW),
     ]);
     let output = perfmod(dir.path(), &["check", "--no-cache"]);
     assert_eq!(
         findings(&output),
-        [format!("app.py: {SLEEP}"), format!("cached.py: {CACHE}")],
+        [format!("app.py: {KEYS}"), format!("cached.py: {CACHE}")],
         "{}{}",
         out(&output),
         err(&output)
@@ -109,18 +109,16 @@ fn per_file_ignores_extend_select_and_extend_exclude() {
 
 #[test]
 fn fixable_and_unfixable_report_but_do_not_rewrite() {
-    let both =
-        format!("{SLEEPY}\n\n{CACHED}").replace("import time\n", "import time\nfrom functools import lru_cache\n");
-    let both = both.replacen("from functools import lru_cache\n\n\n@", "\n\n@", 1);
+    let both = format!("{CACHED}\n\n{SLOW}");
     for config in [
         "select = [\"ALL\"]\nunfixable = [\"modernize\"]\n",
-        "select = [\"ALL\"]\nfixable = [\"blocking-sleep-in-async\"]\n",
+        "select = [\"ALL\"]\nfixable = [\"dict-keys-membership\"]\n",
     ] {
         let dir = tree(&[(".perfmod.toml", config), ("a.py", &both)]);
         let output = perfmod(dir.path(), &["check", "--no-cache"]);
         assert_eq!(
             findings(&output),
-            [format!("a.py: {SLEEP}"), format!("a.py: {CACHE}")],
+            [format!("a.py: {KEYS}"), format!("a.py: {CACHE}")],
             "{config}"
         );
         assert!(
@@ -131,7 +129,7 @@ fn fixable_and_unfixable_report_but_do_not_rewrite() {
         let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
         assert_eq!(code(&output), 0, "{}", err(&output));
         let text = fs::read_to_string(dir.path().join("a.py")).unwrap();
-        assert!(text.contains("await asyncio.sleep(1)"), "{config}: {text}");
+        assert!(text.contains("return name in flags\n"), "{config}: {text}");
         assert!(text.contains("@lru_cache(maxsize=None)"), "{config}: {text}");
     }
 }
@@ -141,9 +139,9 @@ fn standalone_files_and_explicit_config() {
     // `.perfmod.toml` wins over `perfmod.toml`, which wins over pyproject.toml.
     let dir = tree(&[
         ("pyproject.toml", "[tool.perfmod]\nselect = [\"lru-cache-unbounded\"]\n"),
-        ("perfmod.toml", "ignore = [\"blocking-sleep-in-async\"]\n"),
-        ("a.py", SLEEPY),
-        ("other.toml", "select = [\"blocking-sleep-in-async\"]\n"),
+        ("perfmod.toml", "ignore = [\"dict-keys-membership\"]\n"),
+        ("a.py", SLOW),
+        ("other.toml", "select = [\"dict-keys-membership\"]\n"),
     ]);
     let d = dir.path();
     assert_eq!(code(&perfmod(d, &["check", "--no-cache"])), 0);
@@ -151,7 +149,7 @@ fn standalone_files_and_explicit_config() {
     assert_eq!(code(&perfmod(d, &["check", "--no-cache"])), 1);
     fs::remove_file(d.join(".perfmod.toml")).unwrap();
     let output = perfmod(d, &["check", "--no-cache", "--config", "other.toml"]);
-    assert_eq!(findings(&output), [format!("a.py: {SLEEP}")]);
+    assert_eq!(findings(&output), [format!("a.py: {KEYS}")]);
     let output = perfmod(d, &["check", "--config", "missing.toml"]);
     assert_eq!(code(&output), 2);
     assert!(
@@ -163,10 +161,7 @@ fn standalone_files_and_explicit_config() {
 
 #[test]
 fn unknown_keys_and_selectors_are_one_line_errors_naming_the_file() {
-    let dir = tree(&[
-        ("pyproject.toml", "[tool.perfmod]\nselct = [\"x\"]\n"),
-        ("a.py", SLEEPY),
-    ]);
+    let dir = tree(&[("pyproject.toml", "[tool.perfmod]\nselct = [\"x\"]\n"), ("a.py", SLOW)]);
     let output = perfmod(dir.path(), &["check"]);
     assert_eq!(code(&output), 2);
     let stderr = err(&output);
@@ -178,7 +173,7 @@ fn unknown_keys_and_selectors_are_one_line_errors_naming_the_file() {
 
     let dir = tree(&[
         ("perfmod.toml", "per-file-ignores = { \"*.py\" = [\"no-such\"] }\n"),
-        ("a.py", SLEEPY),
+        ("a.py", SLOW),
     ]);
     let output = perfmod(dir.path(), &["check"]);
     assert_eq!(code(&output), 2);
@@ -194,31 +189,27 @@ fn unknown_keys_and_selectors_are_one_line_errors_naming_the_file() {
 fn file_level_suppression_and_unknown_ids_in_comments() {
     let dir = tree(&[
         ("perfmod.toml", "select = [\"ALL\"]\n"),
-        ("all.py", &format!("# perfmod: ignore-file\n{SLEEPY}")),
+        ("all.py", &format!("# perfmod: ignore-file\n{SLOW}")),
         (
             "some.py",
-            &format!("# perfmod: ignore-file[{SLEEP}]\n{SLEEPY}\n\n{CACHED}"),
+            &format!("# perfmod: ignore-file[{KEYS}]\n{SLOW}\n\n{CACHED}"),
         ),
         (
             "typo.py",
-            &SLEEPY.replace(
-                "time.sleep(1)",
-                "time.sleep(1)  # perfmod: ignore[blocking-sleep-in-asnyc]",
-            ),
+            &SLOW.replace("flags.keys()", "flags.keys()  # perfmod: ignore[dict-keys-membrship]"),
         ),
     ]);
     let d = dir.path();
     let output = perfmod(d, &["check", "--no-cache"]);
     assert_eq!(
         findings(&output),
-        [format!("some.py: {CACHE}"), format!("typo.py: {SLEEP}")],
+        [format!("some.py: {CACHE}"), format!("typo.py: {KEYS}")],
         "{}",
         out(&output)
     );
     assert!(
-        err(&output).contains(
-            "warning: typo.py: line 5: unknown rule `blocking-sleep-in-asnyc` in a `# perfmod: ignore` comment"
-        ),
+        err(&output)
+            .contains("warning: typo.py: line 3: unknown rule `dict-keys-membrship` in a `# perfmod: ignore` comment"),
         "{}",
         err(&output)
     );
@@ -226,15 +217,15 @@ fn file_level_suppression_and_unknown_ids_in_comments() {
     perfmod(d, &["check"]);
     let output = perfmod(d, &["check"]);
     assert!(
-        err(&output).contains("unknown rule `blocking-sleep-in-asnyc`"),
+        err(&output).contains("unknown rule `dict-keys-membrship`"),
         "{}",
         err(&output)
     );
     let output = perfmod(d, &["fix", "--apply", "--no-cache"]);
     assert_eq!(code(&output), 0, "{}", err(&output));
-    assert!(fs::read_to_string(d.join("all.py")).unwrap().contains("time.sleep(1)"));
+    assert!(fs::read_to_string(d.join("all.py")).unwrap().contains("flags.keys()"));
     let some = fs::read_to_string(d.join("some.py")).unwrap();
-    assert!(some.contains("time.sleep(1)") && some.contains("@cache\n"), "{some}");
+    assert!(some.contains("flags.keys()") && some.contains("@cache\n"), "{some}");
 }
 
 #[test]
@@ -299,7 +290,7 @@ fn missing_paths_do_not_also_pass() {
 #[test]
 fn shards_agree_across_spellings_and_checkouts() {
     let files: Vec<(String, String)> = (0..40)
-        .map(|i| (format!("pkg/sub{}/m{i}.py", i % 3), SLEEPY.to_string()))
+        .map(|i| (format!("pkg/sub{}/m{i}.py", i % 3), SLOW.to_string()))
         .collect();
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     let first = tree(&borrowed);

@@ -18,8 +18,10 @@ use std::time::{Duration, Instant, SystemTime};
 mod binary;
 use binary::{code, perfmod, perfmod_command, stderr, stdout, tree};
 
-const SLEEPY: &str = "import time\n\n\nasync def poll():\n    time.sleep(1)\n";
-const FIXED: &str = "import asyncio\n\n\nasync def poll():\n    await asyncio.sleep(1)\n";
+/// A rewrite perfmod proves safe (`flags` is bound only to a dict literal), so
+/// `fix --apply` makes it.
+const SLOW: &str = "def enabled(name):\n    flags = {'debug': True}\n    return name in flags.keys()\n";
+const FIXED: &str = "def enabled(name):\n    flags = {'debug': True}\n    return name in flags\n";
 
 /// The uid and gid of `nobody`, which the non-root tests run as.
 const NOBODY: u32 = 65534;
@@ -103,7 +105,7 @@ fn a_user_cannot_rewrite_a_file_it_may_not_write() {
     if !is_root() {
         return skip("needs root to run perfmod as another user (nobody)");
     }
-    let dir = tree(&[("theirs.py", SLEEPY), ("mine.py", SLEEPY)]);
+    let dir = tree(&[("theirs.py", SLOW), ("mine.py", SLOW)]);
     // The directory is writable by everyone, so a rename would succeed.
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
     let theirs = dir.path().join("theirs.py");
@@ -121,7 +123,7 @@ fn a_user_cannot_rewrite_a_file_it_may_not_write() {
         "{}",
         stderr(&output)
     );
-    assert_eq!(fs::read_to_string(&theirs).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(&theirs).unwrap(), SLOW);
     let meta = fs::metadata(&theirs).unwrap();
     assert_eq!((meta.uid(), meta.mode() & 0o7777), (0, 0o644), "owner and mode kept");
     assert_eq!(fs::read_to_string(&mine).unwrap(), FIXED, "its own file is rewritten");
@@ -133,7 +135,7 @@ fn setuid_setgid_and_owner_survive_apply() {
     if !is_root() {
         return skip("needs root to give a file another owner");
     }
-    let dir = tree(&[("a.py", SLEEPY), ("b.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW), ("b.py", SLOW)]);
     let a = dir.path().join("a.py");
     let b = dir.path().join("b.py");
     std::os::unix::fs::chown(&a, Some(4321), Some(4322)).unwrap();
@@ -149,7 +151,7 @@ fn setuid_setgid_and_owner_survive_apply() {
 
 #[test]
 fn extended_attributes_survive_apply() {
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     let path = dir.path().join("a.py");
     if let Err(e) = set_xattr(&path, "user.origin", b"reviewed\0by ops") {
         return skip(&format!("the temp file system has no user xattrs ({e})"));
@@ -168,7 +170,7 @@ fn acls_survive_apply_and_the_mask_is_not_widened() {
     if !has_command("setfacl") || !has_command("getfacl") {
         return skip("setfacl/getfacl not installed (apt-get install acl)");
     }
-    let dir = tree(&[("a.py", SLEEPY), ("plain.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW), ("plain.py", SLOW)]);
     let path = dir.path().join("a.py");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
     let setfacl = Command::new("setfacl")
@@ -204,7 +206,7 @@ fn acls_survive_apply_and_the_mask_is_not_widened() {
 
 #[test]
 fn a_hard_linked_file_is_refused_and_keeps_its_links() {
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     let a = dir.path().join("a.py");
     let other = dir.path().join("elsewhere.txt");
     fs::hard_link(&a, &other).unwrap();
@@ -215,13 +217,13 @@ fn a_hard_linked_file_is_refused_and_keeps_its_links() {
         Some("error: a.py: has 2 hard links, which replacing it would detach from each other; left alone")
     );
     assert_eq!(fs::metadata(&a).unwrap().ino(), fs::metadata(&other).unwrap().ino());
-    assert_eq!(fs::read_to_string(&a).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(&a).unwrap(), SLOW);
 }
 
 #[test]
 fn stale_temp_files_of_a_killed_run_are_removed_and_nothing_else() {
     let dir = tree(&[
-        ("a.py", SLEEPY),
+        ("a.py", SLOW),
         (".perfmod-Ab12Cd.tmp", "half"),
         (".perfmod-notes.tmp", "mine"),
         ("x.perfmod-Ab12Cd.tmp", "mine"),
@@ -243,21 +245,21 @@ fn stale_temp_files_of_a_killed_run_are_removed_and_nothing_else() {
 
 #[test]
 fn walking_never_follows_a_directory_symlink_out_of_the_tree() {
-    let outside = tree(&[("victim.py", SLEEPY), ("lib/deep.py", SLEEPY)]);
-    let repo = committed_repo(&[("app.py", SLEEPY)]);
+    let outside = tree(&[("victim.py", SLOW), ("lib/deep.py", SLOW)]);
+    let repo = committed_repo(&[("app.py", SLOW)]);
     std::os::unix::fs::symlink(outside.path(), repo.path().join("vendor")).unwrap();
     std::os::unix::fs::symlink(outside.path().join("lib"), repo.path().join("lib")).unwrap();
     let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(fs::read_to_string(repo.path().join("app.py")).unwrap(), FIXED);
-    assert_eq!(fs::read_to_string(outside.path().join("victim.py")).unwrap(), SLEEPY);
-    assert_eq!(fs::read_to_string(outside.path().join("lib/deep.py")).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(outside.path().join("victim.py")).unwrap(), SLOW);
+    assert_eq!(fs::read_to_string(outside.path().join("lib/deep.py")).unwrap(), SLOW);
 }
 
 #[test]
 fn a_file_symlink_out_of_the_checked_paths_is_skipped_unless_named() {
-    let outside = tree(&[("target.py", SLEEPY)]);
-    let dir = tree(&[("real.py", SLEEPY), ("pkg/x.py", "x = 1\n")]);
+    let outside = tree(&[("target.py", SLOW)]);
+    let dir = tree(&[("real.py", SLOW), ("pkg/x.py", "x = 1\n")]);
     let d = dir.path();
     std::os::unix::fs::symlink(outside.path().join("target.py"), d.join("pkg/out.py")).unwrap();
     std::os::unix::fs::symlink(d.join("real.py"), d.join("pkg/inside.py")).unwrap();
@@ -281,7 +283,7 @@ fn a_file_symlink_out_of_the_checked_paths_is_skipped_unless_named() {
     assert!(!stdout(&output).contains("pkg/inside.py:"), "{}", stdout(&output));
     assert!(!stdout(&output).contains("pkg/out.py:"), "{}", stdout(&output));
     let output = perfmod(d, &["fix", "--apply", "--no-cache", "."]);
-    assert_eq!(fs::read_to_string(outside.path().join("target.py")).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(outside.path().join("target.py")).unwrap(), SLOW);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     // Named explicitly, the link is the user's choice.
     let output = perfmod(d, &["fix", "--apply", "--no-cache", "pkg/out.py"]);
@@ -334,7 +336,7 @@ fn fifos_and_devices_are_refused_without_blocking() {
 fn nothing_inside_dot_git_is_ever_taken() {
     let repo = committed_repo(&[("app.py", "x = 1\n")]);
     let hook = repo.path().join(".git/hooks/helper.py");
-    fs::write(&hook, SLEEPY).unwrap();
+    fs::write(&hook, SLOW).unwrap();
     for named in [".git/hooks/helper.py", ".git"] {
         let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", named]);
         assert_eq!(code(&output), 2, "{}", stderr(&output));
@@ -346,7 +348,7 @@ fn nothing_inside_dot_git_is_ever_taken() {
     }
     let output = perfmod(&repo.path().join(".git"), &["fix", "--apply", "--no-cache", "."]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
-    assert_eq!(fs::read_to_string(&hook).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(&hook).unwrap(), SLOW);
 }
 
 // ---- The git guard ----
@@ -356,16 +358,16 @@ fn untracked_files_with_hostile_names_are_refused() {
     let repo = committed_repo(&[("app.py", "x = 1\n")]);
     let names = [":!x.py", ":(exclude)y.py", ":^z.py", ":(glob)w.py", "*.py", "[a].py"];
     for name in names {
-        fs::write(repo.path().join(name), SLEEPY).unwrap();
+        fs::write(repo.path().join(name), SLOW).unwrap();
     }
     let raw = repo.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.py"));
-    fs::write(&raw, SLEEPY).unwrap();
+    fs::write(&raw, SLOW).unwrap();
     let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     for name in names {
         assert_eq!(
             fs::read_to_string(repo.path().join(name)).unwrap(),
-            SLEEPY,
+            SLOW,
             "{name} was written"
         );
         assert!(
@@ -376,21 +378,21 @@ fn untracked_files_with_hostile_names_are_refused() {
     }
     assert_eq!(
         fs::read_to_string(&raw).unwrap(),
-        SLEEPY,
+        SLOW,
         "the non-UTF-8 name was written"
     );
     // Named one by one, too.
     let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", ":!x.py"]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
-    assert_eq!(fs::read_to_string(repo.path().join(":!x.py")).unwrap(), SLEEPY);
+    assert_eq!(fs::read_to_string(repo.path().join(":!x.py")).unwrap(), SLOW);
 }
 
 #[test]
 fn assume_unchanged_and_skip_worktree_files_are_not_clean() {
-    let repo = committed_repo(&[("a.py", SLEEPY), ("b.py", SLEEPY), ("clean.py", SLEEPY)]);
+    let repo = committed_repo(&[("a.py", SLOW), ("b.py", SLOW), ("clean.py", SLOW)]);
     git(repo.path(), &["update-index", "--assume-unchanged", "a.py"]);
     git(repo.path(), &["update-index", "--skip-worktree", "b.py"]);
-    let work = format!("{SLEEPY}# local work\n");
+    let work = format!("{SLOW}# local work\n");
     fs::write(repo.path().join("a.py"), &work).unwrap();
     fs::write(repo.path().join("b.py"), &work).unwrap();
     let output = perfmod(repo.path(), &["fix", "--apply", "--no-cache", "."]);
@@ -413,9 +415,9 @@ fn assume_unchanged_and_skip_worktree_files_are_not_clean() {
 #[test]
 fn a_git_dir_naming_another_repository_is_not_asked() {
     // The other repository has this file exactly as it is modified here.
-    let work = format!("{SLEEPY}# uncommitted work\n");
+    let work = format!("{SLOW}# uncommitted work\n");
     let other = committed_repo(&[("a.py", &work)]);
-    let repo = committed_repo(&[("a.py", SLEEPY)]);
+    let repo = committed_repo(&[("a.py", SLOW)]);
     fs::write(repo.path().join("a.py"), &work).unwrap();
     let output = perfmod_command(repo.path(), &["fix", "--apply", "--no-cache", "a.py"])
         .env("GIT_DIR", other.path().join(".git"))
@@ -536,7 +538,7 @@ fn pushed_repo() -> (tempfile::TempDir, std::path::PathBuf) {
     git_ok(dir.path(), &["clone", "-q", "remote.git", "work"]);
     let work = dir.path().join("work");
     git_ok(&work, &["checkout", "-q", "-b", "main"]);
-    fs::write(work.join("old.py"), SLEEPY).unwrap();
+    fs::write(work.join("old.py"), SLOW).unwrap();
     git_ok(&work, &["add", "-A"]);
     git_ok(&work, &["commit", "-qm", "old finding"]);
     git_ok(&work, &["push", "-q", "--no-verify", "origin", "main"]);
@@ -548,19 +550,19 @@ fn pushed_repo() -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn pre_push_reads_the_configuration_of_the_pushed_commit() {
     let (_dir, work) = pushed_repo();
-    fs::write(work.join("new.py"), SLEEPY).unwrap();
+    fs::write(work.join("new.py"), SLOW).unwrap();
     git_ok(&work, &["add", "new.py"]);
     git_ok(&work, &["commit", "-qm", "new finding"]);
     // An uncommitted configuration silencing the rule does not let it through.
     fs::write(
         work.join("pyproject.toml"),
-        "[tool.perfmod]\nignore = [\"blocking-sleep-in-async\"]\n",
+        "[tool.perfmod]\nignore = [\"dict-keys-membership\"]\n",
     )
     .unwrap();
     let output = git_env(&work, &["push", "-q", "origin", "main"]);
     assert!(!output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("new.py:5:5: blocking-sleep-in-async"),
+        stderr(&output).contains("new.py:3:20: dict-keys-membership"),
         "{}",
         stderr(&output)
     );
@@ -599,7 +601,7 @@ fn symlinks_at_or_in_the_cache_are_never_followed() {
     let outside = tempfile::tempdir().unwrap();
     let planted = outside.path().join("planted");
     // A dangling `.gitignore` link inside the cache directory.
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     fs::create_dir(dir.path().join(".perfmod_cache")).unwrap();
     std::os::unix::fs::symlink(&planted, dir.path().join(".perfmod_cache/.gitignore")).unwrap();
     let output = perfmod(dir.path(), &["check", "a.py"]);
@@ -614,7 +616,7 @@ fn symlinks_at_or_in_the_cache_are_never_followed() {
     assert!(!planted.exists(), "the link's target was created");
     assert_eq!(fs::read_dir(dir.path().join(".perfmod_cache")).unwrap().count(), 1);
     // The cache directory itself a link.
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     std::os::unix::fs::symlink(outside.path(), dir.path().join(".perfmod_cache")).unwrap();
     let output = perfmod(dir.path(), &["check", "a.py"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
@@ -629,10 +631,10 @@ fn symlinks_at_or_in_the_cache_are_never_followed() {
 // ---- --verify-cmd keeps its promise on every exit path ----
 
 /// A tree of `n` files with a rewrite each.
-fn sleepy_tree(n: usize) -> tempfile::TempDir {
+fn slow_tree(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..n {
-        fs::write(dir.path().join(format!("m{i:04}.py")), SLEEPY).unwrap();
+        fs::write(dir.path().join(format!("m{i:04}.py")), SLOW).unwrap();
     }
     dir
 }
@@ -642,7 +644,7 @@ fn all_original(dir: &Path) -> bool {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .all(|p| fs::read_to_string(p).unwrap() == SLEEPY)
+        .all(|p| fs::read_to_string(p).unwrap() == SLOW)
 }
 
 fn wait_with_deadline(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
@@ -666,7 +668,7 @@ fn interrupt(child: &std::process::Child) {
 
 #[test]
 fn ctrl_c_during_the_writes_of_a_verified_apply_restores_every_file() {
-    let dir = sleepy_tree(2000);
+    let dir = slow_tree(2000);
     let mut child = perfmod_command(dir.path(), &["fix", "--apply", "--no-cache", "--verify-cmd", "true"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -675,7 +677,7 @@ fn ctrl_c_during_the_writes_of_a_verified_apply_restores_every_file() {
     // Interrupt as soon as the first file is written.
     let first = dir.path().join("m0000.py");
     let started = Instant::now();
-    while fs::read_to_string(&first).unwrap_or_default() == SLEEPY {
+    while fs::read_to_string(&first).unwrap_or_default() == SLOW {
         assert!(started.elapsed() < Duration::from_secs(300), "no write started");
         if child.try_wait().unwrap().is_some() {
             break;
@@ -700,7 +702,7 @@ fn ctrl_c_during_the_writes_of_a_verified_apply_restores_every_file() {
 
 #[test]
 fn a_closed_stdout_does_not_stop_a_verified_apply() {
-    let dir = sleepy_tree(20);
+    let dir = slow_tree(20);
     let script = format!(
         "'{}' fix --apply --no-cache --verify-cmd 'touch verified' | head -1; exit ${{PIPESTATUS[0]}}",
         env!("CARGO_BIN_EXE_perfmod")
@@ -726,7 +728,7 @@ fn a_closed_stdout_does_not_stop_a_verified_apply() {
 
 #[test]
 fn a_background_child_of_the_command_does_not_hold_the_run() {
-    let dir = sleepy_tree(2);
+    let dir = slow_tree(2);
     let mut child = perfmod_command(
         dir.path(),
         &["fix", "--apply", "--no-cache", "--verify-cmd", "sleep 120 & true"],
@@ -741,7 +743,7 @@ fn a_background_child_of_the_command_does_not_hold_the_run() {
 
 #[test]
 fn a_command_ignoring_signals_is_killed_with_its_group_on_ctrl_c() {
-    let dir = sleepy_tree(2);
+    let dir = slow_tree(2);
     let cmd = "trap '' INT TERM; touch started; sleep 120; echo done > finished";
     let mut child = perfmod_command(dir.path(), &["fix", "--apply", "--no-cache", "--verify-cmd", cmd])
         .stdout(Stdio::null())
@@ -766,7 +768,7 @@ fn a_command_ignoring_signals_is_killed_with_its_group_on_ctrl_c() {
 
 #[test]
 fn verify_timeout_kills_the_command_and_counts_as_failing() {
-    let dir = sleepy_tree(2);
+    let dir = slow_tree(2);
     let mut child = perfmod_command(
         dir.path(),
         &[
@@ -796,9 +798,10 @@ fn verify_timeout_kills_the_command_and_counts_as_failing() {
 #[test]
 fn a_replaced_import_line_keeps_its_carriage_return_in_a_mixed_file() {
     // The first line (which sets the file's default) ends in LF, the import in CRLF.
+    // The rewrite that replaces an import is the unsafe `blocking-sleep-in-async`.
     let source = "# tools\nimport time\r\n\r\n\r\nasync def poll():\r\n    time.sleep(1)\r\n";
     let dir = tree(&[("a.py", source)]);
-    let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache"]);
+    let output = perfmod(dir.path(), &["fix", "--apply", "--unsafe", "--no-cache"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(
         fs::read_to_string(dir.path().join("a.py")).unwrap(),
@@ -819,7 +822,7 @@ fn deep_nesting_costs_one_file_not_the_run() {
         ("calls.py", &nested_calls),
         ("conditionals.py", &format!("x = {conditionals}None\n")),
         ("operators.py", &operators),
-        ("good.py", SLEEPY),
+        ("good.py", SLOW),
     ]);
     let output = perfmod(dir.path(), &["check", "--no-cache"]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
@@ -833,7 +836,7 @@ fn deep_nesting_costs_one_file_not_the_run() {
         assert!(lines[0].contains("nests deeper than 1000 levels"), "{}", lines[0]);
     }
     assert!(
-        stdout(&output).contains("good.py:5:5: blocking-sleep-in-async"),
+        stdout(&output).contains("good.py:3:20: dict-keys-membership"),
         "{}",
         stdout(&output)
     );
@@ -843,7 +846,7 @@ fn deep_nesting_costs_one_file_not_the_run() {
 fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
     // 250 nested `sorted(...)[0]`: under the depth bound, and many seconds of guard work.
     let slow = format!("x = {}y{}\n", "sorted(".repeat(250), ")[0]".repeat(250));
-    let dir = tree(&[("slow.py", &slow), ("good.py", SLEEPY)]);
+    let dir = tree(&[("slow.py", &slow), ("good.py", SLOW)]);
     let output = perfmod_command(dir.path(), &["check", "--no-cache"])
         .env("PERFMOD_FILE_BUDGET_MS", "2000")
         .output()
@@ -856,7 +859,7 @@ fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
             .collect::<Vec<_>>(),
         ["error: slow.py: took over 2 s, perfmod's time budget for one file; skipped"]
     );
-    assert!(stdout(&output).contains("good.py:5:5"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("good.py:3:20"), "{}", stdout(&output));
 }
 
 // ---- One line per error, honest summaries ----
@@ -876,7 +879,7 @@ fn a_broken_pyproject_is_one_error_line() {
 
 #[test]
 fn no_rewrites_to_make_is_not_said_after_failed_writes() {
-    let dir = tree(&[("a.py", SLEEPY)]);
+    let dir = tree(&[("a.py", SLOW)]);
     let a = dir.path().join("a.py");
     fs::hard_link(&a, dir.path().join("b.txt")).unwrap();
     let output = perfmod(dir.path(), &["fix", "--apply", "--no-cache", "a.py"]);

@@ -13,9 +13,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_perfmod");
 const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A dict + access-order list (one multi-statement rewrite that needs an
-/// import) and a blocking sleep in `async def` (a one-line rewrite): both safe.
+/// import) and `.keys()` of a module-level dict literal (a one-line rewrite):
+/// both proven safe.
 const LRU: &str = "\
-import time
+FLAGS = {'debug': True}
 
 
 class LRUCache:
@@ -41,8 +42,8 @@ class LRUCache:
         self.access_order.append(key)
 
 
-async def handler():
-    time.sleep(1)
+def enabled(name):
+    return name in FLAGS.keys()
 ";
 
 /// Only an unsafe rewrite: `requests.get` in `async def`.
@@ -291,19 +292,19 @@ fn diagnostics_and_fixes_match_check_and_fix() {
     client.open(&uri, LRU);
     let diagnostics = client.diagnostics(&uri, 1);
     let codes: Vec<&str> = diagnostics.iter().map(|d| d["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["list-lru-cache", "blocking-sleep-in-async"]);
-    let sleep = &diagnostics[1];
-    assert_eq!(sleep["range"]["start"], json!({"line": 27, "character": 4}));
-    assert_eq!(sleep["source"], "perfmod");
-    assert_eq!(sleep["severity"], 2, "concurrency findings are warnings");
-    assert!(sleep["message"]
+    assert_eq!(codes, ["list-lru-cache", "dict-keys-membership"]);
+    let keys = &diagnostics[1];
+    assert_eq!(keys["range"]["start"], json!({"line": 27, "character": 19}));
+    assert_eq!(keys["source"], "perfmod");
+    assert_eq!(keys["severity"], 3, "algorithms findings are information");
+    assert!(keys["message"]
         .as_str()
         .unwrap()
-        .starts_with("`time.sleep()` blocks the event loop"));
-    assert!(sleep["codeDescription"]["href"]
+        .starts_with("`.keys()` is redundant here"));
+    assert!(keys["codeDescription"]["href"]
         .as_str()
         .unwrap()
-        .ends_with("codemods/blocking-sleep-in-async/docs.md"));
+        .ends_with("codemods/dict-keys-membership/docs.md"));
 
     // "fix all" is exactly `perfmod fix`, in one minimal edit.
     let expected = perfmod_fix(&path, LRU, false);
@@ -323,8 +324,8 @@ fn diagnostics_and_fixes_match_check_and_fix() {
     let after = apply(LRU, &lru["edit"]);
     assert!(after.contains("from collections import OrderedDict\n"));
     assert!(after.contains("self.cache.popitem(last=False)"));
-    assert!(after.contains("time.sleep(1)"), "only this finding is fixed");
-    assert!(titled(&actions, "perfmod: fix blocking-sleep-in-async").is_none());
+    assert!(after.contains("FLAGS.keys()"), "only this finding is fixed");
+    assert!(titled(&actions, "perfmod: fix dict-keys-membership").is_none());
     assert!(titled(&actions, "perfmod: ignore list-lru-cache on this line").is_some());
 
     // The document as fixed: no findings left; then broken: none either.
@@ -335,7 +336,7 @@ fn diagnostics_and_fixes_match_check_and_fix() {
     assert_eq!(client.diagnostics(&uri, 2), Vec::<Value>::new());
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "async def f(:\n    time.sleep(1)\n"}]}),
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "def f(:\n    return name in {}.keys()\n"}]}),
     );
     assert_eq!(client.diagnostics(&uri, 3), Vec::<Value>::new());
     // The file on disk was never written.
@@ -348,26 +349,26 @@ fn incremental_changes_and_close() {
     let (_dir, root) = project(&[]);
     let uri = uri_of(&root.join("new.py"));
     let mut client = Client::start(&root, json!({}));
-    client.open(&uri, "import time\n\n\nasync def f():\n    pass\n");
+    client.open(&uri, "def f(name):\n    flags = {'debug': True}\n    pass\n");
     assert!(client.diagnostics(&uri, 1).is_empty());
-    // Replace `pass` with a blocking sleep: an incremental change.
+    // Replace `pass` with a `.keys()` membership test: an incremental change.
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-            {"range": {"start": {"line": 4, "character": 4}, "end": {"line": 4, "character": 8}}, "text": "time.sleep(1)"}
+            {"range": {"start": {"line": 2, "character": 4}, "end": {"line": 2, "character": 8}}, "text": "return name in flags.keys()"}
         ]}),
     );
     let diagnostics = client.diagnostics(&uri, 2);
     assert_eq!(diagnostics.len(), 1);
-    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 4, "character": 4}));
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 2, "character": 19}));
     // The ignore comment silences it.
     let actions = client.code_actions(&uri, diagnostics[0]["range"].clone());
-    let ignore = titled(&actions, "perfmod: ignore blocking-sleep-in-async on this line").unwrap();
-    let text = "import time\n\n\nasync def f():\n    time.sleep(1)\n";
+    let ignore = titled(&actions, "perfmod: ignore dict-keys-membership on this line").unwrap();
+    let text = "def f(name):\n    flags = {'debug': True}\n    return name in flags.keys()\n";
     let ignored = apply(text, &ignore["edit"]);
     assert_eq!(
         ignored,
-        "import time\n\n\nasync def f():\n    time.sleep(1)  # perfmod: ignore[blocking-sleep-in-async]\n"
+        "def f(name):\n    flags = {'debug': True}\n    return name in flags.keys()  # perfmod: ignore[dict-keys-membership]\n"
     );
     client.notify(
         "textDocument/didChange",
@@ -391,7 +392,7 @@ fn incremental_changes_and_close() {
 
 #[test]
 fn crlf_and_non_ascii_documents() {
-    let text = "import time\r\n\r\n\r\nasync def f():\r\n    s = 'é𝄞'; time.sleep(1)\r\n";
+    let text = "def f(name):\r\n    flags = {'debug': True}\r\n    s = 'é𝄞'; return name in flags.keys()\r\n";
     let (_dir, root) = project(&[]);
     let path = root.join("crlf.py");
     let uri = uri_of(&path);
@@ -399,14 +400,18 @@ fn crlf_and_non_ascii_documents() {
     client.open(&uri, text);
     let diagnostics = client.diagnostics(&uri, 1);
     // Columns count UTF-16 units: `é` is one, `𝄞` two.
-    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 4, "character": 15}));
+    assert_eq!(diagnostics[0]["range"]["start"], json!({"line": 2, "character": 30}));
     let actions = client.code_actions(&uri, WHOLE());
     let fix_all = titled(&actions, "perfmod: fix all safe in file").unwrap();
     let edit = &fix_all["edit"]["changes"][&uri][0];
     // The edit's range in UTF-16 units, applied by hand.
-    assert_eq!(edit["range"]["start"]["line"], 0);
+    assert_eq!(
+        edit["range"]["start"],
+        json!({"line": 2, "character": 35}),
+        "deletes `.keys()`"
+    );
     let expected = perfmod_fix(&path, text, false);
-    assert!(expected.contains("await asyncio.sleep(1)\r\n"), "{expected:?}");
+    assert!(expected.contains("return name in flags\r\n"), "{expected:?}");
     let start_line: Vec<&str> = text.split_inclusive('\n').collect();
     let utf16_to_byte = |line: usize, character: usize| {
         let line_text = start_line[line];
@@ -473,6 +478,7 @@ fn unsafe_fixes_only_when_the_client_allows_them() {
     client.open(&uri, UNSAFE);
     let diagnostics = client.diagnostics(&uri, 1);
     assert_eq!(diagnostics[0]["code"], "blocking-io-in-async");
+    assert_eq!(diagnostics[0]["severity"], 2, "concurrency findings are warnings");
     assert!(diagnostics[0]["message"]
         .as_str()
         .unwrap()
@@ -498,7 +504,7 @@ fn configuration_is_read_and_reloaded() {
     let (_dir, root) = project(&[
         (
             "pyproject.toml",
-            "[tool.perfmod]\nignore = [\"blocking-sleep-in-async\"]\n",
+            "[tool.perfmod]\nignore = [\"dict-keys-membership\"]\n",
         ),
         ("app.py", LRU),
     ]);
@@ -517,14 +523,14 @@ fn configuration_is_read_and_reloaded() {
     client.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
     assert_eq!(
         codes(client.diagnostics(&uri, 1)),
-        ["list-lru-cache", "blocking-sleep-in-async"]
+        ["list-lru-cache", "dict-keys-membership"]
     );
     // The client's `select` narrows the rules.
     client.notify(
         "workspace/didChangeConfiguration",
-        json!({"settings": {"perfmod": {"select": ["blocking-sleep-in-async"]}}}),
+        json!({"settings": {"perfmod": {"select": ["dict-keys-membership"]}}}),
     );
-    assert_eq!(codes(client.diagnostics(&uri, 1)), ["blocking-sleep-in-async"]);
+    assert_eq!(codes(client.diagnostics(&uri, 1)), ["dict-keys-membership"]);
     assert_eq!(client.exit(true), 0);
 }
 
@@ -537,13 +543,10 @@ fn hover_and_commands() {
     client.diagnostics(&uri, 1);
     let hover = client.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": uri}, "position": {"line": 27, "character": 6}}),
+        json!({"textDocument": {"uri": uri}, "position": {"line": 27, "character": 22}}),
     );
     let docs = hover["result"]["contents"]["value"].as_str().unwrap();
-    assert!(
-        docs.starts_with("# blocking-sleep-in-async (concurrency, safe"),
-        "{docs}"
-    );
+    assert!(docs.starts_with("# dict-keys-membership (algorithms, safe"), "{docs}");
     let nothing = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),

@@ -259,6 +259,10 @@ fn app() -> tempfile::TempDir {
 
 const UNITTEST: &str = "python3 -m unittest -q";
 
+// The `--verify-cmd` runs below take the sleeps' rewrites as the ones the tests
+// keep: `blocking-sleep-in-async` is unsafe (it adds a suspension point), which
+// is what a test suite is there to judge, hence `--unsafe`.
+
 #[test]
 fn verify_cmd_reverts_just_the_rewrite_that_breaks_a_test() {
     if !has_python() {
@@ -269,7 +273,15 @@ fn verify_cmd_reverts_just_the_rewrite_that_breaks_a_test() {
     let select = "blocking-sleep-in-async,list-to-tuple";
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--select", select, "--verify-cmd", UNITTEST],
+        &[
+            "fix",
+            "--apply",
+            "--unsafe",
+            "--select",
+            select,
+            "--verify-cmd",
+            UNITTEST,
+        ],
     );
     let err = stderr(&output);
     // Four rewrites: two sleeps, two list() calls; the one in names() breaks a test.
@@ -312,6 +324,7 @@ fn verify_cmd_that_passes_keeps_everything_in_one_run() {
         &[
             "fix",
             "--apply",
+            "--unsafe",
             "--select",
             "blocking-sleep-in-async",
             "--verify-cmd",
@@ -333,7 +346,15 @@ fn a_command_that_fails_on_its_own_leaves_the_tree_as_it_started() {
     let select = "blocking-sleep-in-async,list-to-tuple";
     let output = perfmod(
         dir.path(),
-        &["fix", "--apply", "--select", select, "--verify-cmd", "exit 3"],
+        &[
+            "fix",
+            "--apply",
+            "--unsafe",
+            "--select",
+            select,
+            "--verify-cmd",
+            "exit 3",
+        ],
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("fails even with every rewrite reverted"));
@@ -355,6 +376,7 @@ fn the_run_budget_is_kept() {
         &[
             "fix",
             "--apply",
+            "--unsafe",
             "--select",
             select,
             "--verify-cmd",
@@ -374,6 +396,7 @@ fn the_run_budget_is_kept() {
         &[
             "fix",
             "--apply",
+            "--unsafe",
             "--select",
             select,
             "--verify-cmd",
