@@ -220,30 +220,31 @@ fn a_star_import_after_an_import_may_rebind_the_module_name() {
     let pkg = dir.path().join("pkg");
     std::fs::create_dir_all(&pkg).unwrap();
     std::fs::write(pkg.join("__init__.py"), "").unwrap();
-    std::fs::write(pkg.join("clock.py"), "import time\n").unwrap();
-    let timed = |imports: &str| {
-        format!("{imports}\n\n\ndef run(job):\n    start = time.time()\n    job()\n    return time.time() - start\n")
-    };
+    std::fs::write(pkg.join("cache.py"), "import functools\n").unwrap();
+    // A rule that is safe where proven (perf-counter-for-durations, used
+    // before, is unsafe in every form since issue 14).
+    let cached =
+        |imports: &str| format!("{imports}\n\n\n@functools.lru_cache(maxsize=None)\ndef run(n):\n    return n\n");
     for (name, imports) in [
-        ("rebound", "import time\nfrom .clock import *"),
-        ("unread", "import time\nfrom numpy import *"),
-        ("before", "from numpy import *\nimport time"),
+        ("rebound", "import functools\nfrom .cache import *"),
+        ("unread", "import functools\nfrom numpy import *"),
+        ("before", "from numpy import *\nimport functools"),
     ] {
-        std::fs::write(pkg.join(format!("{name}.py")), timed(imports)).unwrap();
+        std::fs::write(pkg.join(format!("{name}.py")), cached(imports)).unwrap();
     }
     let out = stdout(&perfmod(
         dir.path(),
-        &["check", "--no-cache", "--select", "perf-counter-for-durations", "pkg"],
+        &["check", "--no-cache", "--select", "lru-cache-unbounded", "pkg"],
     ));
-    // `pkg.clock` binds `time` (to the same module, but perfmod does not follow it).
+    // `pkg.cache` binds `functools` (to the same module, but perfmod does not follow it).
     assert!(!out.contains("rebound.py"), "{out}");
     let unread = out
         .lines()
         .find(|l| l.contains("unread.py"))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(
-        !unread.contains("[*]") && unread.contains("(unsafe: `from numpy import *` could rebind `time`"),
+        !unread.contains("[*]") && unread.contains("(unsafe: `from numpy import *` could rebind `functools`"),
         "{unread}"
     );
-    assert!(out.contains("before.py:6:5: perf-counter-for-durations [*]"), "{out}");
+    assert!(out.contains("before.py:5:2: lru-cache-unbounded [*]"), "{out}");
 }
