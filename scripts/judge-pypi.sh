@@ -12,7 +12,8 @@
 #   scripts/judge-pypi.sh toolz tabulate        # some of them
 #   KEEP=1 scripts/judge-pypi.sh toolz          # keep the work directory to inspect
 #
-# PERFMOD (default target/release/perfmod) picks the binary. Output: one table
+# PERFMOD (default target/release/perfmod) picks the binary; SELECT (default ALL:
+# every rule's safe rewrites, not only the default speed/correctness ones) the rules. Output: one table
 # row per package: .py files, rewrites applied (per rule), tests passed/failed
 # before and after, and the new failures.
 set -uo pipefail
@@ -29,7 +30,9 @@ declare -A needs=(
     [boltons]=""
     [tabulate]=""
     [jinja2]="trio"
-    [python-dateutil]="freezegun hypothesis pytest-cov"
+    [click]=""
+    [cachetools]=""
+    [sortedcontainers]=""
     [pyparsing]="railroad-diagrams jinja2"
     [attrs]="hypothesis"
     [markupsafe]=""
@@ -37,11 +40,13 @@ declare -A needs=(
 # Test directories per package where pytest's default discovery would wander.
 declare -A test_args=(
     [toolz]="toolz/tests"
-    [python-dateutil]="tests"
+    [click]="tests"
+    [cachetools]="tests"
+    [sortedcontainers]="tests"
     [pyparsing]="tests"
 )
 packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate jinja2 python-dateutil pyparsing attrs markupsafe)
+[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate jinja2 pyparsing attrs markupsafe click cachetools sortedcontainers)
 work=$(mktemp -d /tmp/perfmod-judge.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "work directory: $work" || trap 'rm -rf "$work"' EXIT
 
@@ -102,7 +107,7 @@ for package in "${packages[@]}"; do
     run_tests "$dest/before.xml"
     files=$(find "$src" -name '*.py' | wc -l)
     cp -r "$src" "$dest/orig"
-    "$perfmod" fix --apply --no-cache "$src" >"$dest/fix.log" 2>&1
+    "$perfmod" fix --apply --no-cache --select "${SELECT:-ALL}" "$src" >"$dest/fix.log" 2>&1
     rewrites=$(grep -o '[a-z-]* ×[0-9]*' "$dest/fix.log" | awk '{split($2, n, "×"); c[$1] += n[2]; t += n[2]} END {s = ""; for (r in c) s = s " " r "=" c[r]; print t + 0 s}')
     run_tests "$dest/after.xml"
     read -r pass_before fail_before < <(counts "$dest/before.xml")

@@ -8,7 +8,9 @@ line (ruff's line inside the lines of perfmod's finding), and prints per rule
 pair: found by both / only ruff / only ruff but outside perfmod's definition of
 the rule (IN_DEFINITION) / only perfmod, and recall within the definition
 (both / (both + only ruff)). Every disagreement is written to
-OUT/disagreements.txt (path:line, which tool, the line's text) for reading.
+OUT/disagreements.txt (path:line, which tool, the line's text) for reading,
+and every ruff finding counted outside a definition to
+OUT/outside-definition.txt, with why.
 
     scripts/recall-vs-ruff.py [--perfmod BIN] [--out DIR] [TREE ...]
 
@@ -75,7 +77,8 @@ def ruff_findings(ruff, tree):
 
 def perfmod_findings(perfmod, tree):
     out = subprocess.run(
-        [perfmod, "check", "--no-cache", "--format", "json", "--target-version", "py310", str(tree)],
+        [perfmod, "check", "--no-cache", "--select", "ALL", "--format", "json", "--target-version", "py310",
+         str(tree)],
         capture_output=True, text=True,
     ).stdout
     wanted = set(PAIRS.values())
@@ -137,11 +140,31 @@ def annotation_alias(path, line):
     return False
 
 
+# Builtins that see the frame they are called in: before Python 3.12 a
+# comprehension has its own frame, and after the loop `locals()` would miss the
+# loop variable. perfmod leaves loops in a function calling one of them alone.
+FRAME_BUILTINS = {"eval", "exec", "locals", "vars", "dir", "super"}
+
+
+def sees_frame(function):
+    """Whether `function` calls a builtin that sees its frame (`eval`, `exec`,
+    or, without arguments, `locals()`, `vars()`, `dir()`, `super()`)."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in FRAME_BUILTINS
+               and (n.func.id in ("eval", "exec") or not (n.args or n.keywords))
+               for n in ast.walk(function))
+
+
 def fresh_list_filled_by_loop(path, line):
-    """Whether the `.append` on `line` fills a list that an enclosing `for` loop
-    of the same block finds fresh: `name = []` (or `list()`) before it, nothing
-    in between mentioning the name (perfmod's definition; ruff also flags lists
-    that already hold items, where it suggests `extend`)."""
+    """Whether the `.append` on `line` fills a fresh list the way perfmod's rule
+    defines it: the append is the whole body of a loop (under one optional
+    `if` without `else`), or of loops nested that way, and the outermost of
+    them finds the list fresh: `name = []` (or `list()`) before it in the same
+    block, nothing in between mentioning the name; in a function that does not
+    look at its own frame (`locals()`, `vars()`, `eval`...). Outside it: ruff
+    also flags lists that already hold items (it suggests `extend`), a list
+    filled by an inner loop of a loop that does other things too, and loops in
+    a function reading its frame. Returns True inside the definition, else
+    why not."""
     try:
         tree = ast.parse(Path(path).read_bytes())
     except (SyntaxError, ValueError):
@@ -155,34 +178,56 @@ def fresh_list_filled_by_loop(path, line):
                and isinstance(n.func.value, ast.Name)]
     for call in appends:
         name = call.func.value.id
-        node = call
-        while node in parents:
-            node = parents[node]
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                break
-            if not isinstance(node, ast.For):
-                continue
-            block = next((b for b in (getattr(parents[node], f, None) for f in ("body", "orelse", "finalbody"))
-                          if isinstance(b, list) and node in b), None)
-            if block is None:
-                continue
-            for before in reversed(block[:block.index(node)]):
-                mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(before))
-                if not mentions:
-                    continue
-                fresh = (isinstance(before, ast.Assign) and len(before.targets) == 1
-                         and isinstance(before.targets[0], ast.Name) and before.targets[0].id == name
-                         and (isinstance(before.value, ast.List) and not before.value.elts
-                              or isinstance(before.value, ast.Call) and isinstance(before.value.func, ast.Name)
-                              and before.value.func.id == "list" and not before.value.args))
-                if fresh:
-                    return True
-                break
+        statement = parents.get(call)
+        if not isinstance(statement, ast.Expr):
+            continue
+        node, nest = statement, True
+        # Up through the loops (and single `if`s) whose whole body is the node
+        # below (the nest perfmod rewrites), then through anything else.
+        while node in parents and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                                          ast.ClassDef)):
+            parent = parents[node]
+            nest = nest and isinstance(parent, (ast.For, ast.If)) and parent.body == [node] and not parent.orelse
+            node = parent
+            if isinstance(node, ast.stmt) and fresh_before(node, name, parents):
+                if not (nest and isinstance(node, ast.For)):
+                    return "the list is filled by a loop nested in a loop or block that does more"
+                function = node
+                while function in parents and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    function = parents[function]
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and sees_frame(function):
+                    return "the function reads its own frame (`locals()`, `vars()`, `eval`...)"
+                return True
+    return "the list is not fresh before the loop (ruff suggests `extend`)"
+
+
+def fresh_before(statement, name, parents):
+    """Whether `name = []` (or `list()`, annotated or not) comes before
+    `statement` in its block, with nothing in between mentioning `name`."""
+    parent = parents.get(statement)
+    block = next((b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
+                  if isinstance(b, list) and statement in b), None)
+    if block is None:
+        return False
+    for before in reversed(block[:block.index(statement)]):
+        if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(before)):
+            continue
+        if isinstance(before, ast.Assign) and len(before.targets) == 1:
+            target, value = before.targets[0], before.value
+        elif isinstance(before, ast.AnnAssign):
+            target, value = before.target, before.value
+        else:
+            return False
+        return (isinstance(target, ast.Name) and target.id == name
+                and (isinstance(value, ast.List) and not value.elts
+                     or isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                     and value.func.id == "list" and not value.args))
     return False
 
 
 # Rules whose ruff counterpart is wider than perfmod's definition: a ruff
 # finding outside it counts apart (tuples, names in the list: no set constant).
+# Each answers True inside the definition, else False or why not.
 IN_DEFINITION = {
     "PLR6201": literal_list_membership,
     "PERF401": fresh_list_filled_by_loop,
@@ -214,6 +259,7 @@ def main():
     Path(args.out).mkdir(parents=True, exist_ok=True)
     counts = collections.defaultdict(lambda: [0, 0, 0, 0])
     disagreements = []
+    outside_lines = []
     for tree in args.trees:
         by_ruff = ruff_findings(ruff, tree)
         by_perfmod = perfmod_findings(args.perfmod, tree)
@@ -228,8 +274,10 @@ def main():
             if hits:
                 counts[code][0] += 1
                 matched.update(hits)
-            elif code in IN_DEFINITION and not IN_DEFINITION[code](path, line):
+            elif code in IN_DEFINITION and (why := IN_DEFINITION[code](path, line)) is not True:
                 counts[code][3] += 1
+                outside_lines.append(f"{code:8} {rule:30} {path}:{line}: {why or 'outside the definition'}: "
+                               f"{line_of(path, line)}")
             else:
                 counts[code][1] += 1
                 disagreements.append(f"only ruff    {code:8} {rule:30} {path}:{line}: {line_of(path, line)}")
@@ -247,7 +295,9 @@ def main():
         print(f"{code:22} {rule:30} {both:5} {only_ruff:9} {outside:12} {only_perfmod:12} {recall:>7}")
     report = Path(args.out) / "disagreements.txt"
     report.write_text("\n".join(disagreements) + "\n")
-    print(f"disagreements: {report}")
+    (Path(args.out) / "outside-definition.txt").write_text("\n".join(outside_lines) + "\n")
+    print(f"disagreements: {report}; ruff findings outside perfmod's definitions, with why: "
+          f"{Path(args.out) / 'outside-definition.txt'}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@
 //! - `self.<list>.remove(k)` next to `del self.<dict>[k]`: dropped;
 //! - an eviction of the first key, `x = self.<list>.pop(0); del self.<dict>[x]`,
 //!   `del self.<dict>[self.<list>.pop(0)]`, `x = self.<list>[0]; del self.<list>[0];
-//!   del self.<dict>[x]` and the like: `self.<dict>.popitem(last=False)`.
+//!   del self.<dict>[x]` and the like: `self.<dict>.popitem(last=False)`;
+//! - `len(self.<list>)`: `len(self.<dict>)`, equal wherever the two are in step
+//!   (not between a `remove(k)` and its `append(k)`).
 //!
 //! [`plan`] is shared by the guard (does the class qualify, and is the rewrite
 //! safe) and the fixer (the edits), so a finding always has its fix.
@@ -64,6 +66,8 @@ pub struct Plan<'t> {
     moves: Vec<(Node<'t>, String)>,
     /// `append`s and key-dropping `remove`s: deleted.
     deletions: Vec<Node<'t>>,
+    /// `self.<list>` of `len(self.<list>)`: becomes `self.<dict>`.
+    lengths: Vec<Node<'t>>,
     evictions: Vec<Eviction<'t>>,
     /// False when the dict is also used where its order, type or repr shows
     /// (iterated, returned, used outside the class) or a `remove(k)` is not
@@ -337,6 +341,7 @@ fn plan_for<'t>(
         dict_value,
         moves: Vec::new(),
         deletions: Vec::new(),
+        lengths: Vec::new(),
         evictions: Vec::new(),
         safe: true,
     };
@@ -384,8 +389,12 @@ fn plan_for<'t>(
     if plan.evictions.is_empty() || appends.is_empty() {
         return None;
     }
+    // Where a moved key is out of the list for a moment: the list is one
+    // shorter than the dict there.
+    let mut out_of_step = Vec::new();
     for (append, key) in &appends {
         let remove = placement_of_append(roles, *append, key, &removes)?;
+        out_of_step.extend(between_remove_and_append(remove, *append));
         if !plan.moves.iter().any(|(m, _)| *m == remove) {
             plan.moves.push((remove, key.clone()));
         }
@@ -422,7 +431,15 @@ fn plan_for<'t>(
             return None;
         }
     }
-    claimed += removes.len() + appends.len();
+    plan.lengths = lengths_of_list(roles, root);
+    if plan
+        .lengths
+        .iter()
+        .any(|l| out_of_step.iter().any(|range| range.contains(&l.start_byte())))
+    {
+        return None;
+    }
+    claimed += removes.len() + appends.len() + plan.lengths.len();
     let list_uses = analysis::attributes_named(root, source, roles.list);
     if list_uses.len() != claimed || plan.deletions.iter().any(|s| deletion_of(*s, source).is_none()) {
         return None;
@@ -430,6 +447,37 @@ fn plan_for<'t>(
     deletion_of(list_init, source)?;
     plan.safe &= dict_uses_keep_order_private(roles, class, root, dict_value, claimed_dict_stores)?;
     Some(plan)
+}
+
+/// Every `self.L` in `len(self.L)` (the builtin `len`).
+fn lengths_of_list<'t>(roles: &Roles, root: Node<'t>) -> Vec<Node<'t>> {
+    analysis::attributes_named(root, roles.source, roles.list)
+        .into_iter()
+        .filter(|use_| {
+            let call = use_
+                .parent()
+                .filter(|a| a.kind() == "argument_list" && a.named_child_count() == 1)
+                .and_then(|a| a.parent());
+            roles.is_member(*use_, roles.list)
+                && call
+                    .and_then(|c| c.child_by_field_name("function"))
+                    .is_some_and(|f| roles.semantic.resolve(f, roles.source).as_deref() == Some("builtins.len"))
+        })
+        .collect()
+}
+
+/// The code that runs after `remove(k)` and before its `append(k)`: what
+/// follows the remove in its block and, when that block is the body of an
+/// `if k in self.D:`, the statements after the whole `if` (its `elif`/`else`
+/// run instead of the remove, not after it).
+fn between_remove_and_append(remove: Node, append: Node) -> [std::ops::Range<usize>; 2] {
+    match remove.parent().filter(|block| Some(*block) != append.parent()) {
+        None => [remove.end_byte()..append.start_byte(), 0..0],
+        Some(block) => {
+            let after_if = block.parent().map_or(block.end_byte(), |i| i.end_byte());
+            [remove.end_byte()..block.end_byte(), after_if..append.start_byte()]
+        }
+    }
 }
 
 /// Whether an eviction drops `self.D[x]` by a plain name (`x = self.L.pop(0)`
@@ -598,6 +646,9 @@ fn fix(ctx: &FixContext) -> Option<FixOutput> {
     }
     for statement in &plan.deletions {
         edits.push(deletion_of(*statement, source)?);
+    }
+    for list in &plan.lengths {
+        edits.push(Edit::replace(list.byte_range(), member.clone()));
     }
     for eviction in &plan.evictions {
         let (first, last) = (eviction.statements.first()?, eviction.statements.last()?);

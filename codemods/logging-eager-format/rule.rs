@@ -1,7 +1,7 @@
 //! `logging-eager-format`: the `logger?` guard (what counts as a logger) and
 //! the `lazy-log-args` filter, which turns an eagerly formatted message into
 //! lazy `%`-style arguments exactly as `logging` will format them.
-use crate::engine::analysis::receivers;
+use crate::engine::analysis::{self, receivers};
 use crate::engine::context::{GuardContext, Rendered, Verdict};
 use crate::engine::registry::{Arity, Filter, Guard, OnFragment, Registry};
 use crate::engine::semantic::text;
@@ -22,6 +22,15 @@ static GUARDS: &[Guard] = &[Guard {
     on_fragment: OnFragment::ExactUnlessLeftOut("Logger"),
     may_mark_unsafe: true,
     check: |node, _, ctx| logger_verdict(node, ctx),
+},
+Guard {
+    name: "fields-convert-alike?",
+    doc: "every replacement field of the captured f-string or `.format()` call converts its value as its `%` directive will: it has `!s`/`!r`/`!a`, or the value is evidently a `str`, `int` or `float`; else unsafe (`format(x, \"\")` and `str(x)` differ for a type with its own `__format__`)",
+    arity: Arity::Exactly(0),
+    // Reads the message and the builtins it calls.
+    on_fragment: OnFragment::Exact,
+    may_mark_unsafe: true,
+    check: |node, _, ctx| fields_convert_alike(node, ctx),
 }];
 
 static FILTERS: &[Filter] = &[Filter {
@@ -38,6 +47,111 @@ fn logger_verdict(node: Node, ctx: &GuardContext) -> Verdict {
         receivers::LoggerProof::NotShown(reason) => Verdict::Unsafe(reason),
         receivers::LoggerProof::NotALogger => Verdict::Skip,
     }
+}
+
+/// A `{}` field formats its value with `format(value, spec)`, its `%` directive
+/// with `str(value)` (or `int()`/`float()` for a numeric one): the same text for
+/// `str`, `int` and `float`, not for types with their own `__format__`. A field
+/// with `!s`/`!r`/`!a` converts first, exactly as `%s`/`%r`/`%a` do.
+fn fields_convert_alike(message: Node, ctx: &GuardContext) -> Verdict {
+    let fields: Vec<Field> = match message.kind() {
+        "string" | "concatenated_string" => fstring_fields(message, ctx.source),
+        "call" => match format_call_fields(message, ctx.source) {
+            Some(fields) => fields,
+            None => return Verdict::Pass,
+        },
+        // `"..." % args` formats with `%` already.
+        _ => return Verdict::Pass,
+    };
+    let unproven = fields.iter().find(|(converted, alike, value)| {
+        !converted
+            && !analysis::evident_scalar(*value, ctx.source, ctx.semantic).is_some_and(|kind| alike.contains(&kind))
+    });
+    let Some((_, _, value)) = unproven else {
+        return Verdict::Pass;
+    };
+    let value = Some(text(*value, ctx.source))
+        .filter(|v| v.len() <= 40 && !v.contains('\n'))
+        .map_or("a value".to_string(), |v| format!("`{v}`"));
+    Verdict::unsafe_because(format!(
+        "a field without `!s`/`!r` is formatted by `format(x, spec)`, its `%` directive by `str(x)`: they differ for a type with its own `__format__` (a `(str, Enum)` member before Python 3.11), and {value} is not shown to be a `str`, `int` or `float`"
+    ))
+}
+
+/// A replacement field: whether it has a conversion (`!s`, `!r`, `!a`), the
+/// types whose value `format()` and its `%` directive turn into the same text,
+/// and its value.
+type Field<'t> = (bool, &'static [analysis::Scalar], Node<'t>);
+
+/// The types that a field with this format spec (`""`, `":.2f"`, `"x"`...)
+/// formats as its `%` directive does: any of `str`, `int`, `float` without a
+/// spec; `int` for `d`/`x`/`X`/`o` (`format(1.5, "d")` raises where `%d`
+/// truncates); `int` or `float` for the float types.
+fn spec_values(spec: &str) -> &'static [analysis::Scalar] {
+    use analysis::Scalar::{Float, Int, Str};
+    match spec.trim_start_matches(':').chars().last() {
+        None => &[Str, Int, Float],
+        Some('d' | 'x' | 'X' | 'o') => &[Int],
+        Some(_) => &[Int, Float],
+    }
+}
+
+/// The replacement fields of an f-string (or of its implicitly concatenated
+/// parts): whether each has a conversion, its format spec, its value.
+fn fstring_fields<'t>(message: Node<'t>, source: &str) -> Vec<Field<'t>> {
+    let parts: Vec<Node> = match message.kind() {
+        "concatenated_string" => message.named_children(&mut message.walk()).collect(),
+        _ => vec![message],
+    };
+    let mut fields = Vec::new();
+    for part in parts
+        .into_iter()
+        .filter(|p| p.kind() == "string" && is_fstring(*p, source))
+    {
+        for field in part
+            .named_children(&mut part.walk())
+            .filter(|c| c.kind() == "interpolation")
+        {
+            let Some(value) = field.child_by_field_name("expression") else {
+                continue;
+            };
+            let converted = field.child_by_field_name("type_conversion").is_some();
+            let spec = field
+                .child_by_field_name("format_specifier")
+                .map_or("", |s| text(s, source));
+            fields.push((converted, spec_values(spec), value));
+        }
+    }
+    fields
+}
+
+/// The fields of `"...".format(a, b)` paired with its positional arguments,
+/// in order (the only form the rewrite accepts); `None` when they do not pair,
+/// which the rewrite refuses anyway.
+fn format_call_fields<'t>(call: Node<'t>, source: &str) -> Option<Vec<Field<'t>>> {
+    let template = call.child_by_field_name("function")?.child_by_field_name("object")?;
+    let mut body = String::new();
+    analysis::walk(template, |node| {
+        if node.kind() == "string_content" {
+            body.push_str(text(node, source));
+        }
+        true
+    });
+    let arguments = call.child_by_field_name("arguments")?;
+    let values: Vec<Node> = arguments
+        .named_children(&mut arguments.walk())
+        .filter(|a| a.kind() != "comment")
+        .collect();
+    let mut fields = Vec::new();
+    let mut rest = body.replace("{{", "").replace("}}", "");
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        let field = &rest[open + 1..close];
+        let (name, spec) = field.split_once(':').unwrap_or((field, ""));
+        fields.push((name.contains('!'), spec_values(spec), *values.get(fields.len())?));
+        rest = rest[close + 1..].to_string();
+    }
+    (fields.len() == values.len()).then_some(fields)
 }
 
 /// An eagerly formatted log message turned into lazy `%`-style arguments:
@@ -219,12 +333,9 @@ fn printf_directive(conversion: Option<&str>, spec: Option<&str>) -> Option<Stri
 /// tuple display could be a tuple at run time, which `%` would unpack and logging
 /// would not, so only tuple displays and plain literals are converted.
 fn percent_to_lazy(operation: Node, source: &str) -> Option<Rendered> {
-    let left = operation.child_by_field_name("left")?;
+    let left = MessageLiteral::of(operation.child_by_field_name("left")?, source)?;
     let right = operation.child_by_field_name("right")?;
-    if text(operation.child_by_field_name("operator")?, source) != "%" || left.kind() != "string" {
-        return None;
-    }
-    if text(left.child(0)?, source).to_ascii_lowercase().contains('f') {
+    if text(operation.child_by_field_name("operator")?, source) != "%" {
         return None;
     }
     let args: Vec<&str> = match right.kind() {
@@ -251,7 +362,8 @@ fn percent_to_lazy(operation: Node, source: &str) -> Option<Rendered> {
         }
         _ => return None,
     };
-    let mut out = text(left, source).to_string();
+    // The template is copied as written: `%` reads the parts as one string.
+    let mut out = left.render(source, |part| Some(text(part, source).to_string()))?;
     for arg in args {
         out.push_str(", ");
         out.push_str(arg);
@@ -262,25 +374,101 @@ fn percent_to_lazy(operation: Node, source: &str) -> Option<Rendered> {
     })
 }
 
+/// The string literal a message is formatted from: one string, implicitly
+/// concatenated parts (`"a {} " "b {}"`), either in parentheses; never an
+/// f-string, which is formatted before `%` or `.format()` sees it.
+struct MessageLiteral<'t> {
+    /// What the rewrite replaces: the parentheses too, when there are some.
+    outer: Node<'t>,
+    parts: Vec<Node<'t>>,
+}
+
+impl<'t> MessageLiteral<'t> {
+    fn of(node: Node<'t>, source: &str) -> Option<Self> {
+        let literal = match node.kind() {
+            "parenthesized_expression" => node.named_child(0).filter(|_| node.named_child_count() == 1)?,
+            _ => node,
+        };
+        let parts: Vec<Node> = match literal.kind() {
+            "string" => vec![literal],
+            "concatenated_string" => {
+                let mut cursor = literal.walk();
+                // A comment between the parts stays where it is.
+                let parts = literal
+                    .named_children(&mut cursor)
+                    .filter(|p| p.kind() != "comment")
+                    .collect::<Vec<_>>();
+                if parts.iter().any(|p| p.kind() != "string") {
+                    return None;
+                }
+                parts
+            }
+            _ => return None,
+        };
+        if parts.iter().any(|p| is_fstring(*p, source)) {
+            return None;
+        }
+        // Parentheses around a message on one line are dropped: it becomes
+        // the first argument; over several lines they keep its layout.
+        let outer = match text(node, source).contains('\n') {
+            true => node,
+            false => literal,
+        };
+        Some(MessageLiteral { outer, parts })
+    }
+
+    /// The message with each part converted by `convert`, the text between
+    /// the parts (and the parentheses, when kept) as written.
+    fn render(&self, source: &str, mut convert: impl FnMut(Node<'t>) -> Option<String>) -> Option<String> {
+        let mut out = String::new();
+        let mut at = self.outer.start_byte();
+        for part in &self.parts {
+            out.push_str(&source[at..part.start_byte()]);
+            out.push_str(&convert(*part)?);
+            at = part.end_byte();
+        }
+        out.push_str(&source[at..self.outer.end_byte()]);
+        Some(out)
+    }
+}
+
 /// `"{} took {:.2f}s".format(a, b)` -> `"%s took %.2fs", a, b`: only automatic or
 /// in-order numbered fields, each argument used once, no keywords or unpacking.
 fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
     let function = call.child_by_field_name("function")?;
-    let string = function.child_by_field_name("object")?;
-    if function.kind() != "attribute" || string.kind() != "string" {
+    if function.kind() != "attribute" || text(function.child_by_field_name("attribute")?, source) != "format" {
         return None;
     }
-    if text(function.child_by_field_name("attribute")?, source) != "format" {
-        return None;
-    }
-    let prefix = text(string.child(0)?, source);
-    if prefix.to_ascii_lowercase().contains('f') || string.named_child_count() != 3 && string.named_child_count() != 2 {
-        return None;
-    }
+    let message = MessageLiteral::of(function.child_by_field_name("object")?, source)?;
     let arguments = call.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
     let args: Vec<Node> = arguments.named_children(&mut cursor).collect();
     if args.iter().any(|a| !is_plain_argument(*a)) {
+        return None;
+    }
+    // Each part converted on its own: a field split across two parts
+    // (`"{" "}"`) has an unmatched brace in each, which is refused.
+    let mut fields = Fields::default();
+    let mut out = message.render(source, |part| {
+        format_part_to_lazy(part, source, !args.is_empty(), &mut fields)
+    })?;
+    if fields.count != args.len() {
+        return None;
+    }
+    for arg in args {
+        out.push_str(", ");
+        out.push_str(text(arg, source));
+    }
+    Some(Rendered {
+        text: out,
+        ..Rendered::default()
+    })
+}
+
+/// One (non-f) string part of a `.format()` template as a `%` template, its
+/// fields numbered on from the parts before it.
+fn format_part_to_lazy(string: Node, source: &str, escape_percent: bool, fields: &mut Fields) -> Option<String> {
+    if string.named_child_count() != 3 && string.named_child_count() != 2 {
         return None;
     }
     let content = string
@@ -290,23 +478,13 @@ fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
     if content.is_some_and(|c| c.named_child_count() > 0 && !only_escapes_without_braces(c, source)) {
         return None;
     }
-    if content.is_some_and(|c| !args.is_empty() && has_percent_escape(c, source)) {
+    if content.is_some_and(|c| escape_percent && has_percent_escape(c, source)) {
         return None;
     }
-    let (format, fields) = convert_format_fields(body, !args.is_empty())?;
-    if fields != args.len() {
-        return None;
-    }
+    let format = convert_format_fields(body, escape_percent, fields)?;
+    let prefix = text(string.child(0)?, source);
     let end = text(string.child(string.child_count() - 1)?, source);
-    let mut out = format!("{prefix}{format}{end}");
-    for arg in args {
-        out.push_str(", ");
-        out.push_str(text(arg, source));
-    }
-    Some(Rendered {
-        text: out,
-        ..Rendered::default()
-    })
+    Some(format!("{prefix}{format}{end}"))
 }
 
 fn is_plain_argument(arg: Node) -> bool {
@@ -326,11 +504,20 @@ fn only_escapes_without_braces(content: Node, source: &str) -> bool {
     ok
 }
 
-/// Converts `str.format` fields to `%` directives; returns the new text and the
-/// number of fields. Fields must be `{}` or `{0}`, `{1}`... in order.
-fn convert_format_fields(body: &str, escape_percent: bool) -> Option<(String, usize)> {
+/// The replacement fields of a `.format()` template seen so far (over all its
+/// implicitly concatenated parts).
+#[derive(Default)]
+struct Fields {
+    count: usize,
+    /// Whether they are numbered (`{0}`) rather than automatic (`{}`):
+    /// `str.format` refuses a template mixing both.
+    numbered: Option<bool>,
+}
+
+/// Converts `str.format` fields to `%` directives, counting them on from
+/// `fields`. Fields must be all `{}`, or all `{0}`, `{1}`... in order.
+fn convert_format_fields(body: &str, escape_percent: bool, fields: &mut Fields) -> Option<String> {
     let mut out = String::new();
-    let mut fields = 0;
     let mut chars = body.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         match c {
@@ -353,11 +540,14 @@ fn convert_format_fields(body: &str, escape_percent: bool) -> Option<(String, us
                     Some((n, conv)) => (n, Some(&name_and_conversion[n.len()..n.len() + 1 + conv.len()])),
                     None => (name_and_conversion, None),
                 };
-                if !(name.is_empty() || name.parse::<usize>().ok() == Some(fields)) {
+                let numbered = !name.is_empty();
+                if *fields.numbered.get_or_insert(numbered) != numbered
+                    || numbered && name.parse::<usize>().ok() != Some(fields.count)
+                {
                     return None;
                 }
                 out.push_str(&printf_directive(conversion, spec)?);
-                fields += 1;
+                fields.count += 1;
                 while chars.peek().is_some_and(|p| p.0 <= close) {
                     chars.next();
                 }
@@ -367,7 +557,7 @@ fn convert_format_fields(body: &str, escape_percent: bool) -> Option<(String, us
             other => out.push(other),
         }
     }
-    Some((out, fields))
+    Some(out)
 }
 
 #[cfg(test)]
@@ -431,16 +621,42 @@ mod tests {
 
     #[test]
     fn format_fields_convert_in_order_only() {
+        let convert = |body: &str| {
+            let mut fields = Fields::default();
+            convert_format_fields(body, true, &mut fields).map(|out| (out, fields.count))
+        };
+        assert_eq!(convert("{} and {!r} 5%"), Some(("%s and %r 5%%".into(), 2)));
+        assert_eq!(convert("{0} {1:.1f}"), Some(("%s %.1f".into(), 2)));
+        assert_eq!(convert("{1} {0}"), None);
+        assert_eq!(convert("{name}"), None);
+        // str.format raises on a mix of automatic and numbered fields.
+        assert_eq!(convert("{} {1}"), None);
+        let mut fields = Fields::default();
         assert_eq!(
-            convert_format_fields("{} and {!r} 5%", true),
-            Some(("%s and %r 5%%".into(), 2))
+            convert_format_fields("{{literal}}", false, &mut fields),
+            Some("{literal}".into())
         );
-        assert_eq!(convert_format_fields("{0} {1:.1f}", true), Some(("%s %.1f".into(), 2)));
-        assert_eq!(convert_format_fields("{1} {0}", true), None);
-        assert_eq!(convert_format_fields("{name}", true), None);
+    }
+
+    #[test]
+    fn parenthesised_and_concatenated_templates_number_fields_across_parts() {
         assert_eq!(
-            convert_format_fields("{{literal}}", false),
-            Some(("{literal}".into(), 0))
+            lazy(r#"("{} " "{!r}").format(a, b)"#).as_deref(),
+            Some(r#""%s " "%r", a, b"#)
         );
+        assert_eq!(
+            lazy(r#"("a %s " 'b %d') % (x, 1)"#).as_deref(),
+            Some(r#""a %s " 'b %d', x, 1"#)
+        );
+        assert_eq!(
+            lazy("(\"{0} \"\n \"{1}\").format(a, b)").as_deref(),
+            Some("(\"%s \"\n \"%s\"), a, b")
+        );
+        // `{0}` in the second part is the first argument again.
+        assert_eq!(lazy(r#"("{0} {1} " "{0}").format(a, b, c)"#), None);
+        // A field split across parts, and an f-string part, are refused.
+        assert_eq!(lazy(r#"("{" "}").format(a)"#), None);
+        assert_eq!(lazy(r#"("{} " f"{b}").format(a)"#), None);
+        assert_eq!(lazy(r#"("%s " f"{b}") % (a,)"#), None);
     }
 }

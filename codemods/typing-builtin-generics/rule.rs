@@ -21,6 +21,20 @@ static GUARDS: &[Guard] = &[
         check: |node, _, ctx| Verdict::pass_if(builtin_for_typing_alias(node, ctx.source, ctx.semantic).is_some()),
     },
     Guard {
+        name: "unevaluated-annotation?",
+        doc: "passes an annotation Python never evaluates (a variable's, in a function body); any other annotation is unsafe: it is kept in `__annotations__`",
+        arity: Arity::Exactly(0),
+        // Reads the match's ancestors only.
+        on_fragment: OnFragment::Exact,
+        may_mark_unsafe: true,
+        check: |node, _, _| match analysis::in_unevaluated_annotation(node) {
+            true => Verdict::Pass,
+            false => Verdict::unsafe_because(
+                "annotations kept in `__annotations__` compare and print differently (`List[int] != list[int]`)",
+            ),
+        },
+    },
+    Guard {
         name: "union-convertible?",
         doc: "every member of the captured `Union[...]`/`Optional[...]` can be an operand of `|`",
         arity: Arity::Exactly(0),

@@ -39,6 +39,8 @@ pub(super) struct Match<'m, 't> {
     decided: bool,
     /// The semantic model's [`Semantic::lookups`] before the guards ran.
     lookups_from: usize,
+    /// Its [`Semantic::assumptions`] then.
+    assumptions_from: usize,
     /// Words the text a fragment leaves out must not hold for the match to be
     /// decided (see [`OnFragment::ExactUnlessLeftOut`]).
     words_to_keep: Vec<&'static str>,
@@ -93,6 +95,7 @@ pub(super) fn for_each_match<'t>(
                 options: &rules.options,
             };
             let lookups_from = semantic.lookups();
+            let assumptions_from = semantic.assumptions();
             let mut words_to_keep = Vec::new();
             let mut verdict = Verdict::Pass;
             let mut decided = true;
@@ -126,6 +129,7 @@ pub(super) fn for_each_match<'t>(
                 verdict,
                 decided,
                 lookups_from,
+                assumptions_from,
                 words_to_keep,
             };
             if visit(found).is_break() {
@@ -180,6 +184,7 @@ pub(super) fn find(
             verdict,
             decided: match_decided,
             lookups_from,
+            assumptions_from,
             words_to_keep: match_words,
         } = m;
         decided &= match_decided;
@@ -217,10 +222,13 @@ pub(super) fn find(
             };
             // The pattern's own reason first (its form is unsafe whatever the
             // guards prove), then the first guard's.
+            // What the guards and the fix assumed about names perfmod could
+            // not read (a star import's) makes a safe rewrite unsafe.
+            let assumed = semantic.assumptions_since(assumptions_from).into_iter().next();
             let unsafe_reason = match (fixer_safety.unwrap_or(pattern.safety).max(pattern.safety), &verdict) {
                 (Safety::Unsafe, _) => Some(pattern.unsafe_reason.clone().unwrap_or_default()),
                 (Safety::Safe, Verdict::Unsafe(reason)) => Some(reason.clone()),
-                (Safety::Safe, _) => None,
+                (Safety::Safe, _) => assumed,
             };
             let safety = match unsafe_reason {
                 Some(_) => Safety::Unsafe,

@@ -5,18 +5,19 @@
 //! under the import root, the first directory up without an `__init__.py`),
 //! parses it once and records the evident kind of each top-level name
 //! (`logging.getLogger(...)`, a class and whether it is a dataclass, a function
-//! and whether it is pure), following re-exports. Nothing is read until a rule
-//! asks, so a run whose rules never meet an imported name pays nothing.
+//! and whether it is pure), following re-exports, and what `from module import *`
+//! binds. Nothing is read until a rule asks, so a run whose rules never meet an
+//! imported name pays nothing.
 //!
 //! The file being processed and the index are a per-thread context set by the
 //! runner around each file ([`in_file`]); each module summary consulted is
 //! recorded with the hash of its bytes, so the result cache can tell when a
 //! change to that module makes a file's cached findings stale.
-use super::analysis::{descendants, is_pure_function};
+use super::analysis::{descendants, is_pure_function, walk};
 use super::semantic::{is_binding_position, text, Semantic};
 use crate::cache::stable_hash;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tree_sitter::Node;
@@ -45,6 +46,34 @@ struct ModuleSummary {
     names: HashMap<String, TopLevel>,
 }
 
+/// What `from <module> import *` binds, with the hash of the module's bytes:
+/// kept apart from [`ModuleSummary`], whose purity analysis a star import
+/// does not need (it is the costly part on a large module such as `tkinter`).
+#[derive(Debug)]
+struct StarSummary {
+    content: u64,
+    star: StarExports,
+}
+
+/// What `from module import *` binds.
+#[derive(Debug, Default)]
+enum StarExports {
+    /// The names of a literal `__all__` (with every literal `+=`, `.extend`,
+    /// `.append` of it): exactly those, whatever else the module binds.
+    Listed(HashSet<String>),
+    /// No `__all__`: every module-level name not starting with `_` (bound
+    /// anywhere at module level, imported, or by `global`), a submodule of
+    /// that name, and what the module's own star imports bind.
+    Public {
+        bound: HashSet<String>,
+        star_imports: Vec<String>,
+    },
+    /// `__all__` computed, or names put in the module's namespace at run time
+    /// (`globals()`, `sys.modules`, `exec`, `vars()`, an enum's `_convert_`).
+    #[default]
+    Unknown,
+}
+
 #[derive(Debug)]
 enum TopLevel {
     Value(ValueKind),
@@ -57,6 +86,7 @@ enum TopLevel {
 #[derive(Default)]
 pub struct ProjectIndex {
     modules: Mutex<HashMap<PathBuf, Option<Arc<ModuleSummary>>>>,
+    stars: Mutex<HashMap<PathBuf, Option<Arc<StarSummary>>>>,
     /// Every Python file under an import root, with its text and the hash of
     /// the whole set (read once per root, when a rule first asks).
     trees: Mutex<HashMap<PathBuf, Arc<ProjectSources>>>,
@@ -112,6 +142,20 @@ pub fn imported_value(qualified: &str) -> Option<ValueKind> {
         let index = Arc::clone(&context.index);
         let from = context.path.clone();
         index.value_of(&from, qualified, &mut context.consulted, 0)
+    })
+}
+
+/// Whether `from module import *` in the file being processed binds `name`:
+/// `None` when the module is not in the project or its exports cannot be read
+/// (outside a run, too).
+pub fn star_import_binds(module: &str, name: &str) -> Option<bool> {
+    CURRENT.with(|current| {
+        // Busy while the index answers another question (summarising a module).
+        let mut current = current.try_borrow_mut().ok()?;
+        let context = current.as_mut()?;
+        let index = Arc::clone(&context.index);
+        let from = context.path.clone();
+        index.star_binds(&from, module, name, &mut context.consulted, 0)
     })
 }
 
@@ -212,6 +256,61 @@ impl ProjectIndex {
             TopLevel::Value(kind) => Some(*kind),
             TopLevel::Imported(next) => self.value_of(&module_path, next, consulted, depth + 1),
         }
+    }
+
+    fn star_binds(
+        &self,
+        from: &Path,
+        module: &str,
+        name: &str,
+        consulted: &mut Vec<Dependency>,
+        depth: usize,
+    ) -> Option<bool> {
+        if depth > MAX_REEXPORTS {
+            return None;
+        }
+        let module_path = module_file(from, module)?;
+        let summary = self.star_summary(&module_path)?;
+        consulted.push((module_path.clone(), summary.content));
+        match &summary.star {
+            StarExports::Listed(names) => Some(names.contains(name)),
+            StarExports::Unknown => None,
+            StarExports::Public { .. } if name.starts_with('_') => Some(false),
+            StarExports::Public { bound, star_imports } => {
+                // A package also exports its submodules that were imported.
+                let package = module_path.parent().filter(|_| module_path.ends_with("__init__.py"));
+                let submodule = package.is_some_and(|dir| {
+                    dir.join(format!("{name}.py")).exists() || dir.join(name).join("__init__.py").exists()
+                });
+                if bound.contains(name) || submodule {
+                    return Some(true);
+                }
+                let mut answer = Some(false);
+                for next in star_imports {
+                    match self.star_binds(&module_path, next, name, consulted, depth + 1) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => answer = None,
+                    }
+                }
+                answer
+            }
+        }
+    }
+
+    fn star_summary(&self, path: &Path) -> Option<Arc<StarSummary>> {
+        if let Some(known) = self.stars.lock().expect("no panic holding the lock").get(path) {
+            return known.clone();
+        }
+        let summary = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(|source| Arc::new(summarise_star(&source)));
+        self.stars
+            .lock()
+            .expect("no panic holding the lock")
+            .insert(path.to_path_buf(), summary.clone());
+        summary
     }
 
     fn summary(&self, path: &Path) -> Option<Arc<ModuleSummary>> {
@@ -364,6 +463,107 @@ fn summarise(source: &str) -> ModuleSummary {
     }
 }
 
+fn summarise_star(source: &str) -> StarSummary {
+    let content = stable_hash(source.as_bytes());
+    let mut parser = super::python_parser();
+    let star = match parser.parse(source, None) {
+        Some(tree) => star_exports(tree.root_node(), source, &Semantic::build(&tree, source)),
+        None => StarExports::Unknown,
+    };
+    StarSummary { content, star }
+}
+
+/// What `from <this module> import *` binds (see [`StarExports`]).
+fn star_exports(root: Node, source: &str, semantic: &Semantic) -> StarExports {
+    let mut all: Vec<Node> = Vec::new();
+    walk(root, |n| {
+        if n.kind() == "identifier" && text(n, source) == "__all__" {
+            all.push(n);
+        }
+        true
+    });
+    if all.is_empty() {
+        const DYNAMIC: &[&str] = &["globals(", "vars(", "exec(", "sys.modules", "_convert_("];
+        if DYNAMIC.iter().any(|call| source.contains(call)) {
+            return StarExports::Unknown;
+        }
+        let mut bound: HashSet<String> = semantic
+            .bound_in
+            .keys()
+            .filter(|name| semantic.binds(0, name))
+            .cloned()
+            .collect();
+        bound.extend(
+            semantic
+                .imports
+                .iter()
+                .filter(|i| i.scope == 0)
+                .map(|i| i.local.clone()),
+        );
+        return StarExports::Public {
+            bound,
+            star_imports: semantic.star_imports.iter().map(|(module, _)| module.clone()).collect(),
+        };
+    }
+    let mut listed = HashSet::new();
+    for occurrence in all {
+        match listed_names(occurrence, source) {
+            Some(names) => listed.extend(names),
+            None => return StarExports::Unknown,
+        }
+    }
+    StarExports::Listed(listed)
+}
+
+/// The names one occurrence of `__all__` adds to it: `__all__ = [...]`,
+/// `__all__ += (...)`, `__all__.extend([...])`, `__all__.append("...")` of
+/// plain string literals; `None` for any other use.
+fn listed_names(all: Node, source: &str) -> Option<Vec<String>> {
+    let parent = all.parent()?;
+    let value = match parent.kind() {
+        "assignment" | "augmented_assignment" if parent.child_by_field_name("left") == Some(all) => {
+            let operator = parent.child_by_field_name("operator").map(|o| o.kind());
+            if !matches!(operator, None | Some("+=")) {
+                return None;
+            }
+            parent.child_by_field_name("right")?
+        }
+        "attribute" => {
+            let method = text(parent.child_by_field_name("attribute")?, source);
+            let call = parent.parent().filter(|c| c.kind() == "call")?;
+            let arguments = call.child_by_field_name("arguments")?;
+            match (method, arguments.named_child_count()) {
+                ("extend", 1) => arguments.named_child(0)?,
+                ("append", 1) => return Some(vec![plain_string(arguments.named_child(0)?, source)?]),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    if !matches!(value.kind(), "list" | "tuple") {
+        return None;
+    }
+    let mut cursor = value.walk();
+    let items: Vec<Node> = value
+        .named_children(&mut cursor)
+        .filter(|i| i.kind() != "comment")
+        .collect();
+    items.into_iter().map(|item| plain_string(item, source)).collect()
+}
+
+/// The value of a string literal with no prefix but `u`, interpolation or escape.
+fn plain_string(node: Node, source: &str) -> Option<String> {
+    let start = text(node.child(0)?, source);
+    if node.kind() != "string" || !matches!(start, "\"" | "'" | "u\"" | "u'") || node.named_child_count() > 3 {
+        return None;
+    }
+    match node.named_child(1).filter(|c| c.kind() == "string_content") {
+        Some(content) if content.named_child_count() == 0 => Some(text(content, source).to_string()),
+        Some(_) => None,
+        None => Some(String::new()),
+    }
+}
+
 fn decorators_of(definition: Node) -> Vec<Node> {
     let mut cursor = definition.walk();
     let found = definition
@@ -383,4 +583,66 @@ pub fn dependencies_unchanged(dependencies: &[Dependency]) -> bool {
             true => tree_hash(path) == *content,
             false => std::fs::read(path).is_ok_and(|bytes| stable_hash(bytes.as_slice()) == *content),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(source: &str) -> Option<Vec<String>> {
+        match summarise_star(source).star {
+            StarExports::Listed(names) => {
+                let mut names: Vec<String> = names.into_iter().collect();
+                names.sort();
+                Some(names)
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_literal_all_lists_exactly_what_a_star_import_binds() {
+        let source =
+            "__all__ = ['a']\n__all__ += ('b',)\n__all__.extend(['c'])\n__all__.append(\"d\")\ndef sum(): pass\n";
+        assert_eq!(
+            listed(source),
+            Some(vec!["a".into(), "b".into(), "c".into(), "d".into()])
+        );
+    }
+
+    #[test]
+    fn an_all_perfmod_cannot_read_leaves_the_exports_unknown() {
+        for source in [
+            "from .a import *\nfrom . import a\n__all__ = a.__all__ + ['x']\n",
+            "__all__ = ['x']\n__all__.extend(names)\n",
+            "__all__ = ['a' 'b']\n",
+            "__all__ = ['\\x73um']\n",
+            "__all__ = [f'{x}']\n",
+            "__all__ = ['x']\ndel __all__\n",
+        ] {
+            assert!(matches!(summarise_star(source).star, StarExports::Unknown), "{source}");
+        }
+    }
+
+    #[test]
+    fn without_all_public_names_are_exported_unless_bound_at_run_time() {
+        let summary = summarise_star("import os\nfrom .x import *\ntry:\n    from y import sum\nexcept ImportError:\n    pass\ndef f():\n    global max\n    max = 1\n");
+        let StarExports::Public { bound, star_imports } = summary.star else {
+            panic!("public exports expected");
+        };
+        for name in ["os", "sum", "max", "f"] {
+            assert!(bound.contains(name), "{name}");
+        }
+        assert_eq!(star_imports, vec![".x".to_string()]);
+        for dynamic in [
+            "globals()['sum'] = 1\n",
+            "import sys\nsetattr(sys.modules[__name__], 'sum', 1)\n",
+            "exec('sum = 1')\n",
+        ] {
+            assert!(
+                matches!(summarise_star(dynamic).star, StarExports::Unknown),
+                "{dynamic}"
+            );
+        }
+    }
 }

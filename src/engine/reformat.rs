@@ -8,7 +8,9 @@
 //! statement's header only) is laid out again: on one line when it fits, else
 //! split at its last bracket pair with the contents indented one level, on one
 //! line or one element per line with a magic trailing comma, recursively, as
-//! black's right-hand split and delimiter split do, brackets with a magic
+//! black's right-hand split and delimiter split do (an element too long for its
+//! line split between the parts of an implicitly concatenated string, as black
+//! splits it), brackets with a magic
 //! trailing comma kept one element a line. A statement holding a comment, a
 //! backslash continuation or a multi-line string keeps its line breaks; only
 //! whitespace-only lines and trailing blanks inside its brackets go. Edits that leave a statement's layout alone are
@@ -679,6 +681,8 @@ const COMPREHENSION: u8 = 20;
 const COMMA: u8 = 18;
 const TERNARY: u8 = 16;
 const LOGIC: u8 = 14;
+/// Between the parts of an implicitly concatenated string.
+const STRING: u8 = 12;
 const COMPARATOR: u8 = 10;
 
 /// (index, priority) of the delimiters at the top level of `tokens`: where
@@ -716,6 +720,7 @@ fn delimiters(tokens: &[Token]) -> Vec<(usize, u8)> {
             matches!(p.kind, Kind::Name | Kind::Number | Kind::String | Kind::Close) && !is_keyword(p.text)
         });
         let priority = match token.text {
+            _ if token.kind == Kind::String && previous.is_some_and(|p| p.kind == Kind::String) => Some(STRING),
             "lambda" => {
                 in_lambda_parameters = true;
                 None
@@ -762,8 +767,12 @@ fn is_keyword(word: &str) -> bool {
 /// comma (adding a trailing one), else before each `for`/`if` of a
 /// comprehension or each operator; every piece is laid out again.
 fn delimiter_split(tokens: &[Token], indent: &str, style: Style) -> Option<Vec<String>> {
-    // A delimiter opening the piece (`and x`, `if c`) is where it was cut from its neighbours.
-    let found: Vec<(usize, u8)> = delimiters(tokens).into_iter().filter(|(i, _)| *i > 0).collect();
+    // A delimiter opening the piece (`and x`, `if c`) is where it was cut from
+    // its neighbours; a trailing comma splits nothing (black excludes it too).
+    let found: Vec<(usize, u8)> = delimiters(tokens)
+        .into_iter()
+        .filter(|&(i, p)| i > 0 && !(p == COMMA && i + 1 == tokens.len()))
+        .collect();
     let strongest = found.iter().map(|(_, p)| *p).max()?;
     let cuts: Vec<usize> = found
         .iter()
@@ -854,6 +863,18 @@ mod tests {
         assert_eq!(
             rewrite(source, old, new, 40),
             "if not all(\n    callable(a) and callable(b)\n    for f in fs\n):\n    pass\n"
+        );
+    }
+
+    #[test]
+    fn a_long_implicit_concatenation_splits_between_its_parts() {
+        // As black does (26.10, checked with -l 30); ruff format would join the parts.
+        let source = "def f(active, queue):\n    log.debug(\n        \"limit reached. \"\n        \"%d active\" % (active,)\n    )\n";
+        let old = "\"limit reached. \"\n        \"%d active\" % (active,)";
+        let new = "\"limit reached. \" \"%d active\", active, len(queue)";
+        assert_eq!(
+            rewrite(source, old, new, 30),
+            "def f(active, queue):\n    log.debug(\n        \"limit reached. \"\n        \"%d active\",\n        active,\n        len(queue),\n    )\n"
         );
     }
 

@@ -62,7 +62,9 @@ pub struct Semantic {
     pub bound_in: HashMap<String, Vec<usize>>,
     /// Identifier references outside import statements, by name.
     pub references: HashMap<String, usize>,
-    pub has_star_import: bool,
+    /// The modules of the file's `from module import *` statements, with
+    /// where each statement starts.
+    pub star_imports: Vec<(String, usize)>,
     /// Names assigned from `....getLogger(...)`.
     pub loggers: HashSet<String>,
     /// What receiver proofs read from a scope's whole code, by the scope's
@@ -72,6 +74,11 @@ pub struct Semantic {
     /// recording (a model of a prefilter fragment, which answers like the whole
     /// file's as long as the statements left out bind none of these).
     looked_up: Option<RefCell<Vec<Lookup>>>,
+    /// When set, a builtin that a star import of a module outside the project
+    /// may rebind resolves to the builtin all the same, and the assumption is
+    /// noted here (see [`Semantic::assumptions_since`]); else it resolves to
+    /// nothing.
+    assumed: Option<RefCell<Vec<String>>>,
     /// What guards compute once per file, by name ([`Semantic::file_memo`]).
     memos: FileMemos,
 }
@@ -132,6 +139,20 @@ impl<'t> LazySemantic<'t> {
             .unwrap_or_default()
     }
 
+    /// [`Semantic::assumptions`], without building the model.
+    pub fn assumptions(&self) -> usize {
+        self.model.get().map_or(0, Semantic::assumptions)
+    }
+
+    /// [`Semantic::assumptions_since`], without building the model (a match
+    /// that never asked it assumed nothing).
+    pub fn assumptions_since(&self, mark: usize) -> Vec<String> {
+        self.model
+            .get()
+            .map(|model| model.assumptions_since(mark))
+            .unwrap_or_default()
+    }
+
     /// The model, if anything asked for it.
     pub fn into_built(self) -> Option<Semantic> {
         self.model.into_inner()
@@ -145,6 +166,8 @@ impl std::ops::Deref for LazySemantic<'_> {
         self.model.get_or_init(|| {
             let mut model = Semantic::build(self.tree, self.source);
             model.looked_up = self.record_lookups.then(RefCell::default);
+            // The matches of a file read what they assumed (see `matching::find`).
+            model.assumed = Some(RefCell::default());
             model
         })
     }
@@ -268,7 +291,7 @@ impl Semantic {
                     child.child_by_field_name("alias").map(|a| text(a, source)),
                 ),
                 "wildcard_import" => {
-                    self.has_star_import = true;
+                    self.star_imports.extend(module.clone().map(|m| (m, range.start)));
                     continue;
                 }
                 _ => continue,
@@ -357,7 +380,7 @@ impl Semantic {
     /// `compute` the first time it is asked and remembered, so a guard pays
     /// for a walk of the file once, not at every match. A model recording its
     /// lookups (a fragment's) computes it every time: each match must record
-    /// what it resolved.
+    /// what it resolved; so is a value whose computing assumed something.
     pub fn file_memo<T: Clone + 'static>(&self, name: &'static str, compute: impl FnOnce() -> T) -> T {
         if self.looked_up.is_some() {
             return compute();
@@ -365,8 +388,12 @@ impl Semantic {
         if let Some(known) = self.memos.0.borrow().get(name).and_then(|v| v.downcast_ref::<T>()) {
             return known.clone();
         }
+        let assumptions = || self.assumed.as_ref().map_or(0, |a| a.borrow().len());
+        let before = assumptions();
         let value = compute();
-        self.memos.0.borrow_mut().insert(name, Box::new(value.clone()));
+        if assumptions() == before {
+            self.memos.0.borrow_mut().insert(name, Box::new(value.clone()));
+        }
         value
     }
 
@@ -382,7 +409,8 @@ impl Semantic {
     /// the innermost scope, then the enclosing functions and comprehensions
     /// (never an enclosing class body), then the module, then the builtins
     /// (`builtins.len`). `None` when a binding perfmod cannot follow (an
-    /// assignment, a parameter, conflicting imports, a star import) decides it.
+    /// assignment, a parameter, conflicting imports, a star import that binds
+    /// it or may) decides it.
     pub fn resolve_name_at(&self, name: &str, at: usize) -> Option<String> {
         self.record(|| Lookup::Resolved(name.to_string()));
         let mut scope = Some(self.scope_at(at));
@@ -390,14 +418,58 @@ impl Semantic {
         while let Some(index) = scope {
             let current = &self.scopes[index];
             if innermost || current.kind != ScopeKind::Class {
-                if let Some(answer) = self.binding_in(index, name) {
-                    return answer;
+                match self.binding_in(index, name) {
+                    // A module-level import, unless a star import after it rebinds the name.
+                    Some(Some(imported)) if index == 0 && !self.star_imports.is_empty() => {
+                        let at = self.imports.iter().filter(|i| i.scope == 0 && i.local == name);
+                        let last = at.map(|i| i.statement.start).max().unwrap_or(0);
+                        return self.past_star_imports(name, last, imported);
+                    }
+                    Some(answer) => return answer,
+                    None => {}
                 }
             }
             innermost = false;
             scope = current.parent;
         }
-        (!self.has_star_import).then(|| format!("builtins.{name}"))
+        self.past_star_imports(name, 0, format!("builtins.{name}"))
+    }
+
+    /// `answer` (what `name` holds: a builtin, or a module-level import ending
+    /// at byte `after`), unless a star import after that may rebind it: a module
+    /// of the project that binds `name` (its `__all__`, else its public
+    /// top-level names) hides it; a module perfmod cannot read is assumed not
+    /// to, when the model notes assumptions, else it hides it too.
+    fn past_star_imports(&self, name: &str, after: usize, answer: String) -> Option<String> {
+        let mut unread = None;
+        for (module, _) in self.star_imports.iter().filter(|(_, at)| *at >= after) {
+            match super::project::star_import_binds(module, name) {
+                Some(true) => return None,
+                Some(false) => {}
+                None => unread = unread.or(Some(module)),
+            }
+        }
+        if let Some(module) = unread {
+            let assumed = self.assumed.as_ref()?;
+            assumed.borrow_mut().push(format!(
+                "`from {module} import *` could rebind `{name}`, and perfmod cannot read what it exports"
+            ));
+        }
+        Some(answer)
+    }
+
+    /// How many assumptions were noted so far: a mark for [`Semantic::assumptions_since`].
+    pub fn assumptions(&self) -> usize {
+        self.assumed.as_ref().map_or(0, |assumed| assumed.borrow().len())
+    }
+
+    /// The assumptions noted since `mark`: what a finding relies on that
+    /// perfmod could not check (its rewrite is unsafe, with this reason).
+    pub fn assumptions_since(&self, mark: usize) -> Vec<String> {
+        self.assumed
+            .as_ref()
+            .map(|assumed| assumed.borrow()[mark..].to_vec())
+            .unwrap_or_default()
     }
 
     /// What `name` holds in one scope: `None` when the scope does not bind it,

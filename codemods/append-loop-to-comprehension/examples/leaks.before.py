@@ -54,3 +54,24 @@ def class_inside(items):
         for i in items:
             values.append(i * scale)
     return Holder
+
+
+def nonlocal_reader(items):
+    out = []
+    for x in items:
+        out.append(x)
+
+    def show():
+        nonlocal x
+        return x
+    return out, show
+
+
+def default_value(items):
+    out = []
+    for x in items:
+        out.append(x)
+
+    def show(x=x):
+        return x
+    return out, show

@@ -63,3 +63,48 @@ class Child(list):
         for x in items:
             out.append(super().count(x))
         return out
+
+
+def inner_variable_read_first(rows):
+    out = []
+    for row in rows:
+        if cell:
+            for cell in row:
+                out.append(cell)
+    return out
+
+
+def inner_iterable_reads_inner_variable(rows, cell):
+    out = []
+    for row in rows:
+        for cell in cell[row]:
+            out.append(cell)
+    return out
+
+
+def inner_else(rows):
+    out = []
+    for row in rows:
+        for cell in row:
+            out.append(cell)
+        else:
+            print(row)
+    return out
+
+
+def outer_does_more(rows):
+    out = []
+    for row in rows:
+        print(row)
+        for cell in row:
+            out.append(cell)
+    return out
+
+
+def three_deep(cubes):
+    out = []
+    for plane in cubes:
+        for row in plane:
+            for cell in row:
+                out.append(cell)
+    return out

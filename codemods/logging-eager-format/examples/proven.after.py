@@ -1,5 +1,6 @@
 # test: runnable
-# Receivers perfmod can show are standard-library loggers: safe rewrites.
+# Receivers perfmod can show are standard-library loggers, fields with `!s`/`!r`
+# or values shown to be `str`/`int`/`float`: safe rewrites.
 import logging
 import sys
 from logging import getLogger
@@ -25,7 +26,7 @@ def adapted(extra):
     adapter.info("with %s", extra)
 
 
-_log.info("starting %s", len(sys.argv) > 0)
+_log.info("starting %s", len(sys.argv))
 Worker("worker").run("job")
 step(logging.getLogger("steps"), 2)
 adapted({"k": 1})

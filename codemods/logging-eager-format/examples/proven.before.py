@@ -1,5 +1,6 @@
 # test: runnable
-# Receivers perfmod can show are standard-library loggers: safe rewrites.
+# Receivers perfmod can show are standard-library loggers, fields with `!s`/`!r`
+# or values shown to be `str`/`int`/`float`: safe rewrites.
 import logging
 import sys
 from logging import getLogger
@@ -22,11 +23,11 @@ def step(log: logging.Logger, n):
 
 def adapted(extra):
     adapter = logging.LoggerAdapter(logging.getLogger("adapter"), extra)
-    adapter.info("with {}".format(extra))
+    adapter.info("with {!s}".format(extra))
 
 
-_log.info(f"starting {len(sys.argv) > 0}")
+_log.info(f"starting {len(sys.argv)}")
 Worker("worker").run("job")
 step(logging.getLogger("steps"), 2)
 adapted({"k": 1})
-logging.getLogger("direct").info(f"{1 + 1} direct")
+logging.getLogger("direct").info(f"{1 + 1!s} direct")

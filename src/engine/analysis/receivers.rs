@@ -315,6 +315,48 @@ pub fn file_proof(receiver: Node, source: &str, semantic: &Semantic) -> Proof {
 }
 
 // ---------------------------------------------------------------------------
+// context managers
+
+/// Calls that return a `threading` lock, whose `__exit__` releases it and
+/// returns `None`.
+const LOCK_FACTORIES: &[&str] = &[
+    "threading.Lock",
+    "threading.RLock",
+    "threading.Condition",
+    "threading.Semaphore",
+    "threading.BoundedSemaphore",
+];
+
+/// Whether `manager` (the value of a `with` item) certainly lets every
+/// exception through: its `__exit__` returns `None`. A standard-library file
+/// object ([`file_proof`]) or a `threading` lock, created right there or a name
+/// or `self` attribute bound only to one.
+pub fn non_suppressing_manager_proof(manager: Node, source: &str, semantic: &Semantic) -> Proof {
+    let is_lock_value = |value: Node| {
+        value.kind() == "call"
+            && value
+                .child_by_field_name("function")
+                .and_then(|f| semantic.resolve(f, source))
+                .is_some_and(|callee| LOCK_FACTORIES.contains(&callee.as_str()))
+    };
+    let gives_lock = |binding: Binding| matches!(binding, Binding::Value(value) if is_lock_value(value));
+    let is_lock = is_lock_value(manager)
+        || match manager.kind() {
+            "identifier" => name_proof(manager, source, semantic, &gives_lock).is_ok(),
+            "attribute" => self_attribute_values(manager, source, semantic)
+                .is_some_and(|bindings| !bindings.is_empty() && bindings.iter().all(|b| gives_lock(*b))),
+            _ => false,
+        };
+    if is_lock || file_proof(manager, source, semantic) == Proof::Shown {
+        return Proof::Shown;
+    }
+    Proof::NotShown(format!(
+        "`{}` is not shown to be a file or a `threading` lock, so its `__exit__` may swallow an exception",
+        text(manager, source)
+    ))
+}
+
+// ---------------------------------------------------------------------------
 // logging
 
 /// How `receiver.info(...)` relates to the standard library's logging.
@@ -988,6 +1030,44 @@ mod tests {
         assert!(!file("with lock as f:\n    for l in f.readlines():\n        pass\n"));
         assert!(!file(
             "with p.open() as f:\n    for l in f.readlines():\n        pass\n"
+        ));
+    }
+
+    fn manager(source: &str) -> bool {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let semantic = Semantic::build(&tree, source);
+        let mut item = None;
+        walk(tree.root_node(), |n| {
+            if n.kind() == "with_item" && item.is_none() {
+                item = n.child_by_field_name("value");
+            }
+            true
+        });
+        let mut value = item.unwrap();
+        if value.kind() == "as_pattern" {
+            value = value.named_child(0).unwrap();
+        }
+        non_suppressing_manager_proof(value, source, &semantic) == Proof::Shown
+    }
+
+    #[test]
+    fn only_files_and_threading_locks_never_suppress() {
+        assert!(manager("with open(p) as f:\n    pass\n"));
+        assert!(manager("import threading\nwith threading.Lock():\n    pass\n"));
+        assert!(manager(
+            "import threading\nclass S:\n    def __init__(self):\n        self.mutex = threading.RLock()\n    def f(self):\n        with self.mutex:\n            pass\n"
+        ));
+        assert!(manager(
+            "from threading import Lock\nlock = Lock()\ndef f():\n    with lock:\n        pass\n"
+        ));
+        assert!(!manager(
+            "import contextlib\nwith contextlib.suppress(ValueError):\n    pass\n"
+        ));
+        assert!(!manager("def f(lock):\n    with lock:\n        pass\n"));
+        assert!(!manager(
+            "import threading\nclass S:\n    def __init__(self, m):\n        self.mutex = threading.Lock()\n        self.mutex = m\n    def f(self):\n        with self.mutex:\n            pass\n"
         ));
     }
 

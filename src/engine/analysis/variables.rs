@@ -284,7 +284,8 @@ pub fn assigned_just_before<'t>(statement: Node<'t>, source: &str, name: &str) -
 }
 
 /// An accumulator: a variable made fresh just before a `for` loop and used in
-/// that loop by exactly one statement (`s += x`, `out.append(x)`).
+/// that loop by exactly one statement (`s += x`, `out.append(x)`), or only as
+/// the target of `s += x` statements (`s += key; s += value`).
 #[derive(Clone, Copy, Debug)]
 pub struct Accumulator<'t> {
     /// The `name = value` statement just before the loop.
@@ -297,7 +298,8 @@ pub struct Accumulator<'t> {
 /// The accumulator that `use_site` (an identifier inside a loop) belongs to: the
 /// innermost enclosing `for` loop of the same function that is preceded by a
 /// fresh `name = ...` and in which `use_site` is the only occurrence of `name`
-/// (iterable and `else` clause included).
+/// (iterable and `else` clause included), or the first of several that are all
+/// `name += ...` statements of that function (see [`increments_of`]).
 pub fn fresh_accumulator<'t>(use_site: Node<'t>, source: &str) -> Option<Accumulator<'t>> {
     let name = text(use_site, source);
     let mut current = use_site.parent();
@@ -307,10 +309,13 @@ pub fn fresh_accumulator<'t>(use_site: Node<'t>, source: &str) -> Option<Accumul
             "for_statement" => {
                 if let Some(value) = assigned_just_before(node, source, name) {
                     let uses = identifiers_named(node, source, name);
-                    return (uses.len() == 1 && uses[0] == use_site).then(|| Accumulator {
-                        init: previous_statement(node).expect("an assignment precedes the loop"),
-                        value,
-                        for_loop: node,
+                    let only_increments = || uses.iter().all(|u| increment_of(*u, node).is_some());
+                    return (uses.first() == Some(&use_site) && (uses.len() == 1 || only_increments())).then(|| {
+                        Accumulator {
+                            init: previous_statement(node).expect("an assignment precedes the loop"),
+                            value,
+                            for_loop: node,
+                        }
                     });
                 }
             }
@@ -319,6 +324,37 @@ pub fn fresh_accumulator<'t>(use_site: Node<'t>, source: &str) -> Option<Accumul
         current = node.parent();
     }
     None
+}
+
+/// Every `name += piece` statement of an accumulator's loop, in order, when
+/// `first` (the target of the first) is one and every other use of `name` in
+/// the loop is another, in the loop's own scope.
+pub fn increments_of<'t>(accumulator: &Accumulator<'t>, first: Node<'t>, source: &str) -> Option<Vec<Node<'t>>> {
+    identifiers_named(accumulator.for_loop, source, text(first, source))
+        .into_iter()
+        .map(|target| increment_of(target, accumulator.for_loop))
+        .collect()
+}
+
+/// The `name += piece` whose target is `target`, if it is a statement of its
+/// own in the body of `for_loop` (not its `else:`) and in the loop's own scope:
+/// in a class body nested in the loop, `name` is another variable.
+fn increment_of<'t>(target: Node<'t>, for_loop: Node<'t>) -> Option<Node<'t>> {
+    let body = for_loop.child_by_field_name("body")?;
+    let increment = target.parent().filter(|a| {
+        a.kind() == "augmented_assignment"
+            && a.child_by_field_name("left") == Some(target)
+            && a.child_by_field_name("operator").is_some_and(|o| o.kind() == "+=")
+            && a.parent().is_some_and(|s| s.kind() == "expression_statement")
+    })?;
+    let mut scope = increment.parent();
+    while let Some(node) = scope.filter(|n| *n != body) {
+        if matches!(node.kind(), "function_definition" | "class_definition" | "lambda") {
+            return None;
+        }
+        scope = node.parent();
+    }
+    scope.map(|_| increment)
 }
 
 /// The innermost `for` loop (of the same function) whose target variables

@@ -21,7 +21,7 @@ use tree_sitter::Node;
 mod exceptions;
 mod values;
 pub use exceptions::handlers_agree;
-pub use values::{decorated_with, dict_receiver_verdict, is_empty_literal, is_hashable_literal};
+pub use values::{accumulator_literal_kind, decorated_with, dict_receiver_verdict, is_hashable_literal};
 
 /// The shared guards.
 pub static SHARED: &[Guard] = &[
@@ -200,14 +200,14 @@ pub static SHARED: &[Guard] = &[
     },
     Guard {
         name: "fresh-accumulator?",
-        doc: "the capture (a `for` loop) follows `name = <empty literal>` of the kind given (`str`: `\"\"`, `list`: `[]`) for the name it accumulates into",
+        doc: "the capture (the target of `name += ...` in a `for` loop) accumulates into a `name = <string literal>` just before the loop, of the kind given (`text`: `\"\"`, `\"head\"`; `bytes`: `b\"\"`), used in the loop only there or only by `name += ...` statements",
         arity: Arity::Exactly(1),
         on_fragment: OnFragment::Exact,
         may_mark_unsafe: false,
         check: |node, kind, ctx| {
             Verdict::pass_if(
                 analysis::fresh_accumulator(node, ctx.source)
-                    .is_some_and(|acc| is_empty_literal(acc.value, ctx.source, kind[0])),
+                    .is_some_and(|acc| accumulator_literal_kind(acc.value, ctx.source) == Some(kind[0])),
             )
         },
     },

@@ -1,31 +1,47 @@
-//! Checks of single values and definitions that guards share: empty and
-//! hashable literals, decorators.
+//! Checks of single values and definitions that guards share: accumulator
+//! and hashable literals, decorators.
 use super::all_named_children;
 use crate::engine::analysis::receivers;
 use crate::engine::context::{GuardContext, Verdict};
 use crate::engine::semantic::text;
 use tree_sitter::Node;
 
-/// `""` (any quotes and `b`/`r` prefixes, no f-string) for `"str"`; `[]` for `"list"`.
-pub fn is_empty_literal(value: Node, source: &str, kind: &str) -> bool {
-    match kind {
-        // "str": `""` or `b""`; "text" and "bytes" tell them apart (`+=` on a
-        // str is extended in place by CPython, on bytes it copies).
-        "str" | "text" | "bytes" => {
-            let prefix = value.child(0).map(|start| text(start, source).to_ascii_lowercase());
-            let is_bytes = prefix.as_ref().is_some_and(|p| p.contains('b'));
-            value.kind() == "string"
-                && value.named_child_count() == 2
-                && prefix.is_some_and(|p| !p.contains(['f', 't']))
-                && match kind {
-                    "text" => !is_bytes,
-                    "bytes" => is_bytes,
-                    _ => true,
-                }
+/// The kind of string an accumulator starts from, `"text"` (a str) or
+/// `"bytes"`: `""` with any quotes and prefix but `f`/`t`, or a non-empty
+/// literal with no prefix, `b` or `f` (no t-string, which is no str),
+/// written right after `= ` or `=` as the literals of `string-concat-in-loop`
+/// spell it for the prefilter (`= "`, `=b'`...). `None` for anything else.
+pub fn accumulator_literal_kind(value: Node, source: &str) -> Option<&'static str> {
+    let prefix = |string: Node| {
+        string
+            .child(0)
+            .map_or("", |start| text(start, source).trim_end_matches(['"', '\'']))
+    };
+    let parts: Vec<Node> = match value.kind() {
+        "string" => vec![value],
+        "concatenated_string" => value
+            .named_children(&mut value.walk())
+            .filter(|p| p.kind() == "string")
+            .collect(),
+        _ => return None,
+    };
+    let first = prefix(*parts.first()?);
+    let lowercase = |p: &str| p.to_ascii_lowercase();
+    let spelled = match parts.len() == 1 && value.named_child_count() == 2 {
+        // Empty: the literal `""` or `''` is in the prefilter's list itself.
+        true => !lowercase(first).contains(['f', 't']),
+        false => {
+            let before = &source[..value.start_byte()];
+            ["", "b", "f"].contains(&first)
+                && (before.ends_with("= ") || before.ends_with('='))
+                && parts.iter().all(|p| !lowercase(prefix(*p)).contains('t'))
         }
-        "list" => value.kind() == "list" && value.named_child_count() == 0,
-        _ => false,
-    }
+    };
+    spelled.then_some(if lowercase(first).contains('b') {
+        "bytes"
+    } else {
+        "text"
+    })
 }
 
 /// Literals whose hash is defined: numbers, plain strings, constants, and tuples of those.

@@ -1,0 +1,25 @@
+# test: runnable
+# test: unsafe-changes-behaviour
+# Annotations of parameters, returns and class-level variables are kept in
+# `__annotations__`: code reading them (`get_type_hints`, serializers, the
+# stdlib's own test_typing) sees `typing.List[int]` become `list[int]`, which
+# prints differently and compares unequal. Only the local variable's
+# annotation, never evaluated, is rewritten without `--unsafe`.
+from typing import Dict, List, get_type_hints
+
+
+class Config:
+    names: List[str]
+
+
+def total(values: List[int]) -> Dict[str, int]:
+    seen: List[int] = []
+    for value in values:
+        seen.append(value)
+    return {"total": sum(seen)}
+
+
+print(get_type_hints(total))
+print(get_type_hints(total)["values"] == List[int])
+print(Config.__annotations__)
+print(total([1, 2, 3]))
