@@ -11,7 +11,7 @@
 //! make perfmod create its target anywhere). So perfmod never follows a
 //! symlink at or inside it: with one there, the run goes on without a cache.
 use crate::edit::{Fix, Safety};
-use crate::engine::project::{dependencies_unchanged, Dependency};
+use crate::engine::module_index::{dependencies_unchanged, Dependency};
 use crate::engine::source::Position;
 use crate::engine::{FileOutcome, Finding};
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ const BUILD_HASH: &str = env!("PERFMOD_BUILD_HASH");
 struct Entry {
     content: u64,
     /// The project modules the findings depended on (see
-    /// [`crate::engine::project`]), with the hash of their bytes then: a
+    /// [`crate::engine::module_index`]), with the hash of their bytes then: a
     /// change to one of them is a miss.
     #[serde(default)]
     dependencies: Vec<Dependency>,

@@ -4,7 +4,7 @@
 use crate::cache::Cache;
 use crate::directives;
 use crate::effect;
-use crate::engine::project::{self, ProjectIndex};
+use crate::engine::module_index::{self, ProjectIndex};
 use crate::engine::{self, FileOutcome, Mode, RuleSet};
 use crate::project::{Projects, RulesKey};
 use rayon::prelude::*;
@@ -198,7 +198,7 @@ fn process_text(
             return Ok(cached);
         }
     }
-    let (outcome, dependencies) = project::in_file(index, path, || {
+    let (outcome, dependencies) = module_index::in_file(index, path, || {
         PARSER.with(|parser| engine::process(text, &rules.rules, mode, &mut parser.borrow_mut()))
     });
     if let (Some(cache), Ok(outcome)) = (cache, &outcome) {

@@ -3,7 +3,7 @@
 //! spawned child does not create it again.
 use crate::engine::analysis;
 use crate::engine::context::{GuardContext, Verdict};
-use crate::engine::project::{self, ValueKind};
+use crate::engine::module_index::{self, ValueKind};
 use crate::engine::registry::{Arity, Guard, OnFragment, Registry};
 use crate::engine::semantic::{self, text};
 use tree_sitter::Node;
@@ -92,7 +92,7 @@ fn is_pure_worker(worker: Node, root: Node, ctx: &GuardContext) -> bool {
     ctx.semantic
         .resolve(worker, source)
         .filter(|q| !q.starts_with("builtins."))
-        .and_then(|q| project::imported_value(&q))
+        .and_then(|q| module_index::imported_value(&q))
         == Some(ValueKind::Function { pure: true })
 }
 

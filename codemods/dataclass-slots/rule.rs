@@ -12,7 +12,7 @@
 use crate::edit::Edit;
 use crate::engine::analysis::{self, deletion_of, statements};
 use crate::engine::context::{FixContext, FixOutput, Rendered, Verdict};
-use crate::engine::project::project_sources;
+use crate::engine::module_index::project_sources;
 use crate::engine::registry::{Arity, Filter, Fixer, Guard, OnFragment, Registry};
 use crate::engine::semantic::{text, Semantic};
 use std::collections::BTreeSet;

@@ -443,7 +443,7 @@ impl Semantic {
     fn past_star_imports(&self, name: &str, after: usize, answer: String) -> Option<String> {
         let mut unread = None;
         for (module, _) in self.star_imports.iter().filter(|(_, at)| *at >= after) {
-            match super::project::star_import_binds(module, name) {
+            match super::module_index::star_import_binds(module, name) {
                 Some(true) => return None,
                 Some(false) => {}
                 None => unread = unread.or(Some(module)),

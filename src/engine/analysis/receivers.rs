@@ -10,7 +10,7 @@
 //! the project index ([`follow_import`]); one imported from elsewhere is
 //! unproven.
 use super::{methods, statements, walk};
-use crate::engine::project::{self, ValueKind};
+use crate::engine::module_index::{self, ValueKind};
 use crate::engine::semantic::{enclosing_function, is_binding_position, text, Semantic};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -535,13 +535,13 @@ fn name_proof(
 }
 
 /// What the imported name `name_node` is bound to in the project module it
-/// comes from (the project index, [`project::imported_value`]); `None` when
+/// comes from (the project index, [`module_index::imported_value`]); `None` when
 /// that module is not part of the checked project.
 fn follow_import(name_node: Node, source: &str, semantic: &Semantic) -> Option<ValueKind> {
     semantic
         .resolve(name_node, source)
         .filter(|qualified| !qualified.starts_with("builtins."))
-        .and_then(|qualified| project::imported_value(&qualified))
+        .and_then(|qualified| module_index::imported_value(&qualified))
 }
 
 /// Where [`scope_bindings`] found a name's bindings.
