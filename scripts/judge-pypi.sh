@@ -30,7 +30,8 @@ declare -A needs=(
     [boltons]=""
     [tabulate]=""
     [jinja2]="trio"
-    [click]=""
+    [pyflakes]=""
+    [itsdangerous]="freezegun"
     [cachetools]=""
     [sortedcontainers]=""
     [pyparsing]="railroad-diagrams jinja2"
@@ -40,13 +41,14 @@ declare -A needs=(
 # Test directories per package where pytest's default discovery would wander.
 declare -A test_args=(
     [toolz]="toolz/tests"
-    [click]="tests"
+    [pyflakes]="pyflakes/test"
+    [itsdangerous]="tests"
     [cachetools]="tests"
     [sortedcontainers]="tests"
     [pyparsing]="tests"
 )
 packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate jinja2 pyparsing attrs markupsafe click cachetools sortedcontainers)
+[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate jinja2 pyparsing attrs markupsafe pyflakes itsdangerous cachetools sortedcontainers)
 work=$(mktemp -d /tmp/perfmod-judge.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "work directory: $work" || trap 'rm -rf "$work"' EXIT
 
