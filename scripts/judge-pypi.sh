@@ -33,7 +33,6 @@ declare -A needs=(
     [pyflakes]=""
     [itsdangerous]="freezegun"
     [cachetools]=""
-    [sortedcontainers]=""
     [pyparsing]="railroad-diagrams jinja2"
     [attrs]="hypothesis"
     [markupsafe]=""
@@ -44,11 +43,10 @@ declare -A test_args=(
     [pyflakes]="pyflakes/test"
     [itsdangerous]="tests"
     [cachetools]="tests"
-    [sortedcontainers]="tests"
     [pyparsing]="tests"
 )
 packages=("$@")
-[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate jinja2 pyparsing attrs markupsafe pyflakes itsdangerous cachetools sortedcontainers)
+[ ${#packages[@]} -gt 0 ] || packages=(more-itertools toolz boltons tabulate jinja2 pyparsing attrs markupsafe pyflakes itsdangerous cachetools)
 work=$(mktemp -d /tmp/perfmod-judge.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "work directory: $work" || trap 'rm -rf "$work"' EXIT
 
