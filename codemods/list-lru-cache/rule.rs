@@ -280,13 +280,7 @@ fn plan<'t>(class: Node<'t>, root: Node<'t>, source: &str, semantic: &Semantic) 
     let mut lists = Vec::new();
     let mut dicts = Vec::new();
     for statement in statements(init.child_by_field_name("body")?) {
-        let Some(assignment) = statement.named_child(0).filter(|a| a.kind() == "assignment") else {
-            continue;
-        };
-        let (Some(left), Some(right)) = (
-            assignment.child_by_field_name("left"),
-            assignment.child_by_field_name("right"),
-        ) else {
+        let Some((left, right)) = analysis::assignment_sides(statement) else {
             continue;
         };
         let Some(name) = left.child_by_field_name("attribute").filter(|_| {

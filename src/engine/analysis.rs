@@ -161,6 +161,17 @@ pub fn statements(block: Node) -> Vec<Node> {
         .collect();
     found
 }
+/// The two sides of a statement that is a plain assignment (`left = right`);
+/// `None` for anything else, annotated declarations without a value included.
+pub fn assignment_sides(statement: Node) -> Option<(Node, Node)> {
+    let assignment = statement
+        .named_child(0)
+        .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment")?;
+    Some((
+        assignment.child_by_field_name("left")?,
+        assignment.child_by_field_name("right")?,
+    ))
+}
 
 /// The statement before `statement` in its block, comments skipped.
 pub fn previous_statement(statement: Node) -> Option<Node> {

@@ -415,13 +415,7 @@ fn summarise(source: &str) -> ModuleSummary {
                 bind(name, TopLevel::Value(ValueKind::Class { dataclass }));
             }
             ("expression_statement", _) => {
-                let Some(assignment) = definition.named_child(0).filter(|a| a.kind() == "assignment") else {
-                    continue;
-                };
-                let (Some(left), Some(right)) = (
-                    assignment.child_by_field_name("left"),
-                    assignment.child_by_field_name("right"),
-                ) else {
+                let Some((left, right)) = super::analysis::assignment_sides(definition) else {
                     continue;
                 };
                 if left.kind() == "identifier" {
