@@ -23,36 +23,7 @@ PERFMOD="$(cd "$(dirname "$PERFMOD")" && pwd)/$(basename "$PERFMOD")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 file="$work/app.py"
-cat >"$file" <<'PY'
-FLAGS = {'debug': True}
-
-
-class LRUCache:
-    def __init__(self, capacity):
-        self.capacity = capacity
-        self.cache = {}
-        self.access_order = []
-
-    def get(self, key):
-        if key in self.cache:
-            self.access_order.remove(key)
-            self.access_order.append(key)
-            return self.cache[key]
-        return None
-
-    def put(self, key, value):
-        if key in self.cache:
-            self.access_order.remove(key)
-        elif len(self.cache) >= self.capacity:
-            lru_key = self.access_order.pop(0)
-            del self.cache[lru_key]
-        self.cache[key] = value
-        self.access_order.append(key)
-
-
-def enabled(name):
-    return name in FLAGS.keys()
-PY
+cp "$root/tests/data/lsp-app.py" "$file"   # the fixture tests/server.rs uses
 expected="$work/expected.py"
 (cd "$work" && "$PERFMOD" fix --no-cache --stdin-filename "$file" <"$file" >"$expected") || true
 if cmp -s "$file" "$expected"; then

@@ -14,37 +14,8 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A dict + access-order list (one multi-statement rewrite that needs an
 /// import) and `.keys()` of a module-level dict literal (a one-line rewrite):
-/// both proven safe.
-const LRU: &str = "\
-FLAGS = {'debug': True}
-
-
-class LRUCache:
-    def __init__(self, capacity):
-        self.capacity = capacity
-        self.cache = {}
-        self.access_order = []
-
-    def get(self, key):
-        if key in self.cache:
-            self.access_order.remove(key)
-            self.access_order.append(key)
-            return self.cache[key]
-        return None
-
-    def put(self, key, value):
-        if key in self.cache:
-            self.access_order.remove(key)
-        elif len(self.cache) >= self.capacity:
-            lru_key = self.access_order.pop(0)
-            del self.cache[lru_key]
-        self.cache[key] = value
-        self.access_order.append(key)
-
-
-def enabled(name):
-    return name in FLAGS.keys()
-";
+/// both proven safe. scripts/nvim-lsp-check.sh edits the same file in Neovim.
+const LRU: &str = include_str!("data/lsp-app.py");
 
 /// Only an unsafe rewrite: `requests.get` in `async def`.
 const UNSAFE: &str = "import requests\n\n\nasync def fetch(url):\n    return requests.get(url, timeout=10)\n";
