@@ -126,32 +126,16 @@ fn fstring_fields<'t>(message: Node<'t>, source: &str) -> Vec<Field<'t>> {
 }
 
 /// The fields of `"...".format(a, b)` paired with its positional arguments,
-/// in order (the only form the rewrite accepts); `None` when they do not pair,
-/// which the rewrite refuses anyway.
+/// in order (the only form the rewrite accepts); `None` when the rewrite
+/// refuses the call anyway.
 fn format_call_fields<'t>(call: Node<'t>, source: &str) -> Option<Vec<Field<'t>>> {
-    let template = call.child_by_field_name("function")?.child_by_field_name("object")?;
-    let mut body = String::new();
-    analysis::walk(template, |node| {
-        if node.kind() == "string_content" {
-            body.push_str(text(node, source));
-        }
-        true
-    });
-    let arguments = call.child_by_field_name("arguments")?;
-    let values: Vec<Node> = arguments
-        .named_children(&mut arguments.walk())
-        .filter(|a| a.kind() != "comment")
-        .collect();
-    let mut fields = Vec::new();
-    let mut rest = body.replace("{{", "").replace("}}", "");
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}')? + open;
-        let field = &rest[open + 1..close];
-        let (name, spec) = field.split_once(':').unwrap_or((field, ""));
-        fields.push((name.contains('!'), spec_values(spec), *values.get(fields.len())?));
-        rest = rest[close + 1..].to_string();
-    }
-    (fields.len() == values.len()).then_some(fields)
+    let (_, fields, args) = format_call_template(call, source)?;
+    let fields = fields.seen.into_iter().zip(args);
+    Some(
+        fields
+            .map(|((converted, spec), value)| (converted, spec_values(&spec), value))
+            .collect(),
+    )
 }
 
 /// An eagerly formatted log message turned into lazy `%`-style arguments:
@@ -435,6 +419,20 @@ impl<'t> MessageLiteral<'t> {
 /// `"{} took {:.2f}s".format(a, b)` -> `"%s took %.2fs", a, b`: only automatic or
 /// in-order numbered fields, each argument used once, no keywords or unpacking.
 fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
+    let (mut out, _, args) = format_call_template(call, source)?;
+    for arg in args {
+        out.push_str(", ");
+        out.push_str(text(arg, source));
+    }
+    Some(Rendered {
+        text: out,
+        ..Rendered::default()
+    })
+}
+
+/// The `%` template of a `.format()` call, its fields and its arguments, one
+/// argument per field; `None` when the call is not one the rewrite converts.
+fn format_call_template<'t>(call: Node<'t>, source: &str) -> Option<(String, Fields, Vec<Node<'t>>)> {
     let function = call.child_by_field_name("function")?;
     if function.kind() != "attribute" || text(function.child_by_field_name("attribute")?, source) != "format" {
         return None;
@@ -449,20 +447,10 @@ fn format_call_to_lazy(call: Node, source: &str) -> Option<Rendered> {
     // Each part converted on its own: a field split across two parts
     // (`"{" "}"`) has an unmatched brace in each, which is refused.
     let mut fields = Fields::default();
-    let mut out = message.render(source, |part| {
+    let template = message.render(source, |part| {
         format_part_to_lazy(part, source, !args.is_empty(), &mut fields)
     })?;
-    if fields.count != args.len() {
-        return None;
-    }
-    for arg in args {
-        out.push_str(", ");
-        out.push_str(text(arg, source));
-    }
-    Some(Rendered {
-        text: out,
-        ..Rendered::default()
-    })
+    (fields.seen.len() == args.len()).then_some((template, fields, args))
 }
 
 /// One (non-f) string part of a `.format()` template as a `%` template, its
@@ -508,7 +496,8 @@ fn only_escapes_without_braces(content: Node, source: &str) -> bool {
 /// implicitly concatenated parts).
 #[derive(Default)]
 struct Fields {
-    count: usize,
+    /// Each field so far: whether it has a conversion (`!r`), and its spec.
+    seen: Vec<(bool, String)>,
     /// Whether they are numbered (`{0}`) rather than automatic (`{}`):
     /// `str.format` refuses a template mixing both.
     numbered: Option<bool>,
@@ -542,12 +531,12 @@ fn convert_format_fields(body: &str, escape_percent: bool, fields: &mut Fields) 
                 };
                 let numbered = !name.is_empty();
                 if *fields.numbered.get_or_insert(numbered) != numbered
-                    || numbered && name.parse::<usize>().ok() != Some(fields.count)
+                    || numbered && name.parse::<usize>().ok() != Some(fields.seen.len())
                 {
                     return None;
                 }
                 out.push_str(&printf_directive(conversion, spec)?);
-                fields.count += 1;
+                fields.seen.push((conversion.is_some(), spec.unwrap_or("").to_string()));
                 while chars.peek().is_some_and(|p| p.0 <= close) {
                     chars.next();
                 }
@@ -623,7 +612,7 @@ mod tests {
     fn format_fields_convert_in_order_only() {
         let convert = |body: &str| {
             let mut fields = Fields::default();
-            convert_format_fields(body, true, &mut fields).map(|out| (out, fields.count))
+            convert_format_fields(body, true, &mut fields).map(|out| (out, fields.seen.len()))
         };
         assert_eq!(convert("{} and {!r} 5%"), Some(("%s and %r 5%%".into(), 2)));
         assert_eq!(convert("{0} {1:.1f}"), Some(("%s %.1f".into(), 2)));
