@@ -128,6 +128,9 @@ fn walk(root: &Path, roots: &[PathBuf], exclude: &GlobSet, excluded: &dyn Fn(&Pa
             _ => {}
         }
     }
+    if links.is_empty() {
+        return; // resolving every file costs a readlink per path component
+    }
     let mut seen: std::collections::HashSet<PathBuf> =
         found.files.iter().filter_map(|f| f.canonicalize().ok()).collect();
     for (link, target) in links {
